@@ -1,0 +1,710 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Config file → plain structs. The INI syntax is rte_cfgfile's; this file
+ * only gives meaning to sections and keys and says precisely what is wrong. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cfgfile.h>
+#include <rte_common.h>
+#include <rte_string_fns.h>
+
+#include "sluice/sl_config.h"
+#include "sluice/sl_stage.h"
+
+#define MAX_SECTIONS 64
+#define MAX_ENTRIES 64
+
+struct parse {
+	struct sl_config *cfg;
+	struct rte_cfgfile *ini;
+	struct sl_error *err;
+	bool (*lcore_ok)(unsigned int lcore);
+};
+
+static int __rte_format_printf(4, 5)
+	fail(struct parse *p, const char *section, const char *key, const char *fmt, ...)
+{
+	char what[384];
+	va_list ap;
+	unsigned int line = sl_config_line_of(p->cfg->path, section, key);
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (key != NULL)
+		snprintf(p->err->msg, sizeof(p->err->msg), "%s:%u: [%s] %s: %s", p->cfg->path, line,
+			 section, key, what);
+	else
+		snprintf(p->err->msg, sizeof(p->err->msg), "%s:%u: [%s]: %s", p->cfg->path, line,
+			 section, what);
+	return -1;
+}
+
+static char *
+trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+/* Find the line of a key (or of the section header when key is NULL). This
+ * only locates text for error messages; rte_cfgfile did the parsing. */
+unsigned int
+sl_config_line_of(const char *path, const char *section, const char *key)
+{
+	char buf[1024], want[128];
+	unsigned int line = 0, found = 0;
+	bool in_section = section == NULL;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return 0;
+	snprintf(want, sizeof(want), "%s", section ? section : "");
+	while (fgets(buf, sizeof(buf), f) != NULL) {
+		char *s = trim(buf);
+
+		line++;
+		if (*s == '[') {
+			char *close = strchr(s, ']');
+
+			if (close != NULL)
+				*close = '\0';
+			in_section = strcmp(trim(s + 1), want) == 0;
+			if (in_section && key == NULL) {
+				found = line;
+				break;
+			}
+			continue;
+		}
+		if (in_section && key != NULL) {
+			size_t klen = strlen(key);
+
+			if (strncmp(s, key, klen) == 0 &&
+			    (s[klen] == '=' || isspace((unsigned char)s[klen]))) {
+				found = line;
+				break;
+			}
+		}
+	}
+	fclose(f);
+	if (found == 0 && key != NULL)
+		return sl_config_line_of(path, section, NULL);
+	return found;
+}
+
+static int
+parse_uint(struct parse *p, const char *section, const char *key, const char *value,
+	   unsigned long min, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(value, &end, 0);
+	if (errno != 0 || end == value || *trim(end) != '\0' || value[0] == '-' || v < min ||
+	    v > max)
+		return fail(p, section, key, "'%s' is not a number in %lu..%lu. Fix: write e.g. %s = %lu",
+			    value, min, max, key, min);
+	*out = v;
+	return 0;
+}
+
+static int
+parse_bool(struct parse *p, const char *section, const char *key, const char *value, bool *out)
+{
+	if (!strcasecmp(value, "on") || !strcasecmp(value, "yes") || !strcasecmp(value, "true") ||
+	    !strcmp(value, "1"))
+		*out = true;
+	else if (!strcasecmp(value, "off") || !strcasecmp(value, "no") ||
+		 !strcasecmp(value, "false") || !strcmp(value, "0"))
+		*out = false;
+	else
+		return fail(p, section, key, "'%s' is not on/off. Fix: write %s = on or %s = off",
+			    value, key, key);
+	return 0;
+}
+
+static bool
+valid_name(const char *s)
+{
+	if (*s == '\0' || strlen(s) >= SL_NAME_MAX)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+			return false;
+	return true;
+}
+
+static int
+copy_value(struct parse *p, const char *section, const char *key, const char *value, char *dst,
+	   size_t size)
+{
+	if (strlcpy(dst, value, size) >= size)
+		return fail(p, section, key, "value is longer than %zu characters. Fix: shorten it",
+			    size - 1);
+	return 0;
+}
+
+static int
+parse_app(struct parse *p, const char *section, struct rte_cfgfile_entry *e, int n)
+{
+	struct sl_config *cfg = p->cfg;
+	unsigned long v;
+
+	for (int i = 0; i < n; i++) {
+		const char *k = e[i].name, *val = e[i].value;
+
+		if (!strcmp(k, "burst")) {
+			if (parse_uint(p, section, k, val, 1, SL_STAGE_VEC_MAX, &v))
+				return -1;
+			cfg->burst = v;
+		} else if (!strcmp(k, "stats_interval")) {
+			if (parse_uint(p, section, k, val, 0, 3600, &v))
+				return -1;
+			cfg->stats_interval = v;
+		} else if (!strcmp(k, "tx_retry")) {
+			if (parse_uint(p, section, k, val, 0, 1000, &v))
+				return -1;
+			cfg->tx_retry = v;
+		} else if (!strcmp(k, "profiles")) {
+			if (copy_value(p, section, k, val, cfg->profiles_dir,
+				       sizeof(cfg->profiles_dir)))
+				return -1;
+		} else {
+			return fail(p, section, k,
+				    "unknown key. Fix: use one of burst, stats_interval, tx_retry, "
+				    "profiles");
+		}
+	}
+	return 0;
+}
+
+static int
+parse_port(struct parse *p, const char *section, const char *name, struct rte_cfgfile_entry *e,
+	   int n)
+{
+	struct sl_config *cfg = p->cfg;
+	struct sl_port_conf *port;
+	unsigned long v;
+
+	if (!valid_name(name))
+		return fail(p, section, NULL,
+			    "port name '%s' is not valid. Fix: use letters, digits, '_' or '-' "
+			    "(at most %d), e.g. [port p0]",
+			    name, SL_NAME_MAX - 1);
+	for (unsigned int i = 0; i < cfg->nb_ports; i++)
+		if (!strcmp(cfg->ports[i].name, name))
+			return fail(p, section, NULL,
+				    "port '%s' is defined twice. Fix: give each port its own name",
+				    name);
+	if (cfg->nb_ports == SL_MAX_PORTS)
+		return fail(p, section, NULL, "more than %d ports. Fix: remove a [port] section",
+			    SL_MAX_PORTS);
+
+	port = &cfg->ports[cfg->nb_ports++];
+	memset(port, 0, sizeof(*port));
+	strcpy(port->name, name);
+	strcpy(port->profile, "auto");
+	port->rx_queues = 1;
+	port->promiscuous = true;
+	port->line = sl_config_line_of(cfg->path, section, NULL);
+
+	for (int i = 0; i < n; i++) {
+		const char *k = e[i].name, *val = e[i].value;
+
+		if (!strcmp(k, "dev")) {
+			if (*val == '\0')
+				return fail(p, section, k,
+					    "empty device. Fix: dev = net_memif0 or dev = "
+					    "0000:3b:00.0");
+			if (copy_value(p, section, k, val, port->dev, sizeof(port->dev)))
+				return -1;
+		} else if (!strcmp(k, "profile")) {
+			if (!valid_name(val))
+				return fail(p, section, k,
+					    "'%s' is not a profile name. Fix: profile = auto or a "
+					    "file name from drivers-config/profiles without .ini",
+					    val);
+			strcpy(port->profile, val);
+		} else if (!strcmp(k, "rx_queues")) {
+			if (parse_uint(p, section, k, val, 1, SL_MAX_RXQ_PER_WORKER, &v))
+				return -1;
+			port->rx_queues = v;
+		} else if (!strcmp(k, "rx_desc") || !strcmp(k, "tx_desc")) {
+			if (parse_uint(p, section, k, val, 0, 32768, &v))
+				return -1;
+			if (v != 0 && (v & (v - 1)) != 0)
+				return fail(p, section, k,
+					    "%lu is not a power of two. Fix: use e.g. 512, 1024 "
+					    "or 2048 (0 = profile default)",
+					    v);
+			if (k[0] == 'r')
+				port->rx_desc = v;
+			else
+				port->tx_desc = v;
+		} else if (!strcmp(k, "mtu")) {
+			if (parse_uint(p, section, k, val, 0, 16000, &v))
+				return -1;
+			if (v != 0 && v < 68)
+				return fail(p, section, k,
+					    "MTU %lu is below IPv4's minimum 68. Fix: 0 (device "
+					    "default) or 68..16000",
+					    v);
+			port->mtu = v;
+		} else if (!strcmp(k, "rss")) {
+			if (!strcmp(val, "auto"))
+				port->rss = SL_RSS_AUTO;
+			else if (!strcmp(val, "off"))
+				port->rss = SL_RSS_OFF;
+			else if (!strcmp(val, "on"))
+				port->rss = SL_RSS_ON;
+			else if (!strcmp(val, "symmetric"))
+				port->rss = SL_RSS_SYMMETRIC;
+			else
+				return fail(p, section, k,
+					    "'%s' is not an RSS mode. Fix: rss = auto, on, off or "
+					    "symmetric",
+					    val);
+		} else if (!strcmp(k, "promiscuous")) {
+			if (parse_bool(p, section, k, val, &port->promiscuous))
+				return -1;
+		} else if (!strcmp(k, "pipeline")) {
+			if (!valid_name(val))
+				return fail(p, section, k,
+					    "'%s' is not a pipeline name. Fix: name a [pipeline "
+					    "NAME] section",
+					    val);
+			strcpy(port->pipeline, val);
+		} else {
+			return fail(p, section, k,
+				    "unknown key. Fix: use one of dev, profile, rx_queues, rx_desc, "
+				    "tx_desc, mtu, rss, promiscuous, pipeline");
+		}
+	}
+	if (port->dev[0] == '\0')
+		return fail(p, section, NULL,
+			    "no dev. Fix: add dev = <ethdev name, PCI address or vdev devargs>");
+	if (port->pipeline[0] == '\0')
+		return fail(p, section, NULL,
+			    "no pipeline. Fix: add pipeline = <name of a [pipeline NAME] section>");
+	return 0;
+}
+
+static int
+parse_pipeline(struct parse *p, const char *section, const char *name,
+	       struct rte_cfgfile_entry *e, int n)
+{
+	struct sl_config *cfg = p->cfg;
+	struct sl_pipeline_conf *pl;
+	const char *stages = NULL;
+	char list[SL_ARGS_MAX], *tok, *save;
+
+	if (!valid_name(name))
+		return fail(p, section, NULL,
+			    "pipeline name '%s' is not valid. Fix: use letters, digits, '_' or "
+			    "'-', e.g. [pipeline echo]",
+			    name);
+	for (unsigned int i = 0; i < cfg->nb_pipelines; i++)
+		if (!strcmp(cfg->pipelines[i].name, name))
+			return fail(p, section, NULL,
+				    "pipeline '%s' is defined twice. Fix: rename one", name);
+	if (cfg->nb_pipelines == SL_MAX_PIPELINES)
+		return fail(p, section, NULL,
+			    "more than %d pipelines. Fix: remove a [pipeline] section",
+			    SL_MAX_PIPELINES);
+	pl = &cfg->pipelines[cfg->nb_pipelines++];
+	memset(pl, 0, sizeof(*pl));
+	strcpy(pl->name, name);
+	pl->line = sl_config_line_of(cfg->path, section, NULL);
+
+	for (int i = 0; i < n; i++)
+		if (!strcmp(e[i].name, "stages"))
+			stages = e[i].value;
+	if (stages == NULL || *stages == '\0')
+		return fail(p, section, NULL,
+			    "no stages. Fix: add stages = <stage> [<stage>...], e.g. stages = "
+			    "macswap");
+	strlcpy(list, stages, sizeof(list));
+	for (tok = strtok_r(list, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
+		struct sl_stage_conf *st;
+		char *colon = strchr(tok, ':');
+
+		if (pl->nb_stages == SL_MAX_STAGES)
+			return fail(p, section, "stages",
+				    "more than %d stages. Fix: shorten the pipeline", SL_MAX_STAGES);
+		st = &pl->stages[pl->nb_stages++];
+		memset(st, 0, sizeof(*st));
+		st->line = sl_config_line_of(cfg->path, section, "stages");
+		if (colon != NULL)
+			*colon = '\0';
+		if (!valid_name(tok) || (colon != NULL && !valid_name(colon + 1)))
+			return fail(p, section, "stages",
+				    "'%s' is not a stage name. Fix: write type or type:label", tok);
+		if (sl_stage_find(tok) == NULL) {
+			char known[256] = "";
+
+			for (unsigned int j = 0; sl_stage_at(j) != NULL; j++) {
+				if (j > 0)
+					strlcat(known, ", ", sizeof(known));
+				strlcat(known, sl_stage_at(j)->name, sizeof(known));
+			}
+			return fail(p, section, "stages",
+				    "no stage type '%s'. Fix: use one of %s", tok, known);
+		}
+		strcpy(st->type, tok);
+		strcpy(st->label, colon ? colon + 1 : tok);
+		for (unsigned int j = 0; j + 1 < pl->nb_stages; j++)
+			if (!strcmp(pl->stages[j].label, st->label))
+				return fail(p, section, "stages",
+					    "stage label '%s' used twice. Fix: label the second one, "
+					    "e.g. %s:%s2",
+					    st->label, st->type, st->type);
+	}
+	/* Every other key is the argument list of the stage with that label. */
+	for (int i = 0; i < n; i++) {
+		struct sl_stage_conf *st = NULL;
+
+		if (!strcmp(e[i].name, "stages"))
+			continue;
+		for (unsigned int j = 0; j < pl->nb_stages; j++)
+			if (!strcmp(pl->stages[j].label, e[i].name))
+				st = &pl->stages[j];
+		if (st == NULL)
+			return fail(p, section, e[i].name,
+				    "no stage labelled '%s' in this pipeline. Fix: add it to stages "
+				    "or remove this line",
+				    e[i].name);
+		if (copy_value(p, section, e[i].name, e[i].value, st->args, sizeof(st->args)))
+			return -1;
+		st->line = sl_config_line_of(cfg->path, section, e[i].name);
+	}
+	return 0;
+}
+
+static int
+find_port(const struct sl_config *cfg, const char *name)
+{
+	for (unsigned int i = 0; i < cfg->nb_ports; i++)
+		if (!strcmp(cfg->ports[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+static struct sl_worker_conf *
+worker_for_lcore(struct sl_config *cfg, unsigned int lcore, bool create)
+{
+	for (unsigned int i = 0; i < cfg->nb_workers; i++)
+		if (cfg->workers[i].lcore == lcore)
+			return &cfg->workers[i];
+	if (!create || cfg->nb_workers == SL_MAX_WORKERS)
+		return NULL;
+	memset(&cfg->workers[cfg->nb_workers], 0, sizeof(cfg->workers[0]));
+	cfg->workers[cfg->nb_workers].lcore = lcore;
+	return &cfg->workers[cfg->nb_workers++];
+}
+
+static int
+check_lcore(struct parse *p, const char *section, const char *key, unsigned long lcore)
+{
+	if (p->lcore_ok != NULL && !p->lcore_ok(lcore))
+		return fail(p, section, key,
+			    "lcore %lu is not an EAL worker lcore. Fix: add it to the EAL -l/--lcores "
+			    "list (and keep it off the main lcore)",
+			    lcore);
+	return 0;
+}
+
+static int
+parse_workers(struct parse *p, const char *section, struct rte_cfgfile_entry *e, int n)
+{
+	struct sl_config *cfg = p->cfg;
+	bool explicit_map = false;
+
+	cfg->workers_line = sl_config_line_of(cfg->path, section, NULL);
+	for (int i = 0; i < n; i++) {
+		const char *k = e[i].name;
+		char list[SL_ARGS_MAX], *tok, *save;
+		unsigned long lcore;
+
+		if (!strcmp(k, "map")) {
+			if (strcmp(e[i].value, "auto") != 0)
+				return fail(p, section, k,
+					    "'%s' is not a mapping. Fix: map = auto, or one line per "
+					    "worker: lcore1 = p0:0 p1:0",
+					    e[i].value);
+			cfg->auto_map = true;
+			continue;
+		}
+		if (!strcmp(k, "lcores")) {
+			strlcpy(list, e[i].value, sizeof(list));
+			for (tok = strtok_r(list, " \t,", &save); tok;
+			     tok = strtok_r(NULL, " \t,", &save)) {
+				if (parse_uint(p, section, k, tok, 0, RTE_MAX_LCORE - 1, &lcore) ||
+				    check_lcore(p, section, k, lcore))
+					return -1;
+				if (worker_for_lcore(cfg, lcore, true) == NULL)
+					return fail(p, section, k, "too many workers (max %d)",
+						    SL_MAX_WORKERS);
+			}
+			continue;
+		}
+		if (strncmp(k, "lcore", 5) != 0)
+			return fail(p, section, k,
+				    "unknown key. Fix: use lcores = 1,2, map = auto, or lcoreN = "
+				    "port:queue ...");
+		if (parse_uint(p, section, k, k + 5, 0, RTE_MAX_LCORE - 1, &lcore) ||
+		    check_lcore(p, section, k, lcore))
+			return -1;
+		explicit_map = true;
+		struct sl_worker_conf *w = worker_for_lcore(cfg, lcore, true);
+
+		if (w == NULL)
+			return fail(p, section, k, "too many workers (max %d)", SL_MAX_WORKERS);
+		strlcpy(list, e[i].value, sizeof(list));
+		for (tok = strtok_r(list, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
+			char *colon = strchr(tok, ':');
+			unsigned long q;
+			int port;
+
+			if (colon == NULL)
+				return fail(p, section, k,
+					    "'%s' is not port:queue. Fix: write e.g. p0:0", tok);
+			*colon = '\0';
+			port = find_port(cfg, tok);
+			if (port < 0)
+				return fail(p, section, k,
+					    "no port named '%s'. Fix: name a [port %s] section", tok,
+					    tok);
+			if (parse_uint(p, section, k, colon + 1, 0, cfg->ports[port].rx_queues - 1,
+				       &q))
+				return -1;
+			if (w->nb_rxq == SL_MAX_RXQ_PER_WORKER)
+				return fail(p, section, k, "more than %d queues for one worker",
+					    SL_MAX_RXQ_PER_WORKER);
+			w->rxq[w->nb_rxq].port_idx = port;
+			w->rxq[w->nb_rxq].queue = q;
+			w->nb_rxq++;
+		}
+	}
+	if (explicit_map && cfg->auto_map)
+		return fail(p, section, "map",
+			    "map = auto and explicit lcoreN lines together. Fix: keep one of them");
+	if (!explicit_map)
+		cfg->auto_map = true;
+	return 0;
+}
+
+/* Cross-section checks: references resolve, every rx queue is polled once. */
+static int
+check_references(struct parse *p)
+{
+	struct sl_config *cfg = p->cfg;
+	char section[SL_NAME_MAX + 8];
+
+	if (cfg->nb_ports == 0) {
+		snprintf(p->err->msg, sizeof(p->err->msg),
+			 "%s: no [port NAME] section. Fix: add one, e.g. [port p0] with dev = "
+			 "net_memif0 and pipeline = echo",
+			 cfg->path);
+		return -1;
+	}
+	for (unsigned int i = 0; i < cfg->nb_ports; i++) {
+		struct sl_port_conf *port = &cfg->ports[i];
+		bool found = false;
+
+		for (unsigned int j = 0; j < cfg->nb_pipelines; j++)
+			if (!strcmp(cfg->pipelines[j].name, port->pipeline)) {
+				port->pipeline_idx = j;
+				found = true;
+			}
+		snprintf(section, sizeof(section), "port %s", port->name);
+		if (!found)
+			return fail(p, section, "pipeline",
+				    "no [pipeline %s] section. Fix: add it or name an existing one",
+				    port->pipeline);
+	}
+	if (cfg->auto_map)
+		return 0;
+	for (unsigned int i = 0; i < cfg->nb_ports; i++) {
+		for (unsigned int q = 0; q < cfg->ports[i].rx_queues; q++) {
+			unsigned int owners = 0;
+
+			for (unsigned int w = 0; w < cfg->nb_workers; w++)
+				for (unsigned int r = 0; r < cfg->workers[w].nb_rxq; r++)
+					owners += cfg->workers[w].rxq[r].port_idx == i &&
+						  cfg->workers[w].rxq[r].queue == q;
+			if (owners != 1)
+				return fail(p, "workers", NULL,
+					    "queue %s:%u is polled by %u workers. Fix: give each "
+					    "(port, queue) exactly one lcoreN line, or map = auto",
+					    cfg->ports[i].name, q, owners);
+		}
+	}
+	return 0;
+}
+
+static int
+parse_sections(struct parse *p)
+{
+	char *names[MAX_SECTIONS];
+	char storage[MAX_SECTIONS][CFG_NAME_LEN];
+	struct rte_cfgfile_entry *entries;
+	int nsec, rc = 0;
+	bool have_workers = false;
+
+	for (int i = 0; i < MAX_SECTIONS; i++)
+		names[i] = storage[i];
+	nsec = rte_cfgfile_num_sections(p->ini, NULL, 0);
+	if (nsec > MAX_SECTIONS) {
+		snprintf(p->err->msg, sizeof(p->err->msg),
+			 "%s: %d sections, at most %d are supported. Fix: remove some", p->cfg->path,
+			 nsec, MAX_SECTIONS);
+		return -1;
+	}
+	nsec = rte_cfgfile_sections(p->ini, names, MAX_SECTIONS);
+	entries = calloc(MAX_ENTRIES, sizeof(*entries));
+	if (entries == NULL)
+		return -1;
+
+	/* Pipelines first so that ports can be checked against them in any order. */
+	for (int pass = 0; pass < 3 && rc == 0; pass++) {
+		for (int i = 0; i < nsec && rc == 0; i++) {
+			const char *sec = names[i];
+			int n = rte_cfgfile_section_num_entries(p->ini, sec);
+			bool is_pipeline = !strncmp(sec, "pipeline ", 9);
+			bool is_port = !strncmp(sec, "port ", 5);
+			bool is_workers = !strcmp(sec, "workers");
+
+			if ((pass == 0) != is_pipeline || (pass == 2) != is_workers)
+				continue;
+			if (n > MAX_ENTRIES) {
+				rc = fail(p, sec, NULL, "more than %d keys. Fix: remove some",
+					  MAX_ENTRIES);
+				break;
+			}
+			n = rte_cfgfile_section_entries(p->ini, sec, entries, MAX_ENTRIES);
+			if (is_pipeline) {
+				char name[CFG_NAME_LEN];
+
+				strlcpy(name, sec + 9, sizeof(name));
+				rc = parse_pipeline(p, sec, trim(name), entries, n);
+			} else if (is_port) {
+				char name[CFG_NAME_LEN];
+
+				strlcpy(name, sec + 5, sizeof(name));
+				rc = parse_port(p, sec, trim(name), entries, n);
+			} else if (is_workers) {
+				have_workers = true;
+				rc = parse_workers(p, sec, entries, n);
+			} else if (!strcmp(sec, "app")) {
+				rc = parse_app(p, sec, entries, n);
+			} else {
+				rc = fail(p, sec, NULL,
+					  "unknown section. Fix: use [app], [port NAME], [pipeline "
+					  "NAME] or [workers]");
+			}
+		}
+	}
+	free(entries);
+	if (rc == 0 && !have_workers)
+		p->cfg->auto_map = true;
+	return rc;
+}
+
+int
+sl_config_load(struct sl_config *cfg, const char *path, bool (*lcore_ok)(unsigned int lcore),
+	       struct sl_error *err)
+{
+	struct parse p = {.cfg = cfg, .err = err, .lcore_ok = lcore_ok};
+	FILE *f;
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->burst = 32;
+	cfg->stats_interval = 1;
+	strlcpy(cfg->path, path, sizeof(cfg->path));
+
+	f = fopen(path, "r");
+	if (f == NULL) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "cannot open config file %s: %s. Fix: pass an existing file with --config",
+			 path, strerror(errno));
+		return -1;
+	}
+	fclose(f);
+	p.ini = rte_cfgfile_load(path, CFG_FLAG_EMPTY_VALUES);
+	if (p.ini == NULL) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "%s: not a valid INI file (the line is named above). Fix: sections are "
+			 "[name], entries key = value, comments start with ; or #",
+			 path);
+		return -1;
+	}
+	rc = parse_sections(&p);
+	if (rc == 0)
+		rc = check_references(&p);
+	rte_cfgfile_close(p.ini);
+	return rc;
+}
+
+int
+sl_config_map_workers(struct sl_config *cfg, const int *port_socket,
+		      int (*lcore_socket)(unsigned int lcore), struct sl_error *err)
+{
+	if (!cfg->auto_map)
+		return 0;
+	if (cfg->nb_workers == 0) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "%s: no worker lcores. Fix: give the EAL at least two lcores (-l 0-1: "
+			 "lcore 0 is the main lcore, 1 a worker)",
+			 cfg->path);
+		return -1;
+	}
+	for (unsigned int w = 0; w < cfg->nb_workers; w++)
+		cfg->workers[w].nb_rxq = 0;
+	/* Queue by queue, pick the least-loaded worker, NIC-local ones first. */
+	for (unsigned int q = 0; q < SL_MAX_RXQ_PER_WORKER; q++) {
+		for (unsigned int i = 0; i < cfg->nb_ports; i++) {
+			struct sl_worker_conf *best = NULL;
+			bool best_local = false;
+
+			if (q >= cfg->ports[i].rx_queues)
+				continue;
+			for (unsigned int w = 0; w < cfg->nb_workers; w++) {
+				struct sl_worker_conf *cand = &cfg->workers[w];
+				bool local = port_socket == NULL || port_socket[i] < 0 ||
+					     lcore_socket == NULL ||
+					     lcore_socket(cand->lcore) == port_socket[i];
+
+				if (cand->nb_rxq == SL_MAX_RXQ_PER_WORKER)
+					continue;
+				if (best == NULL || (local && !best_local) ||
+				    (local == best_local && cand->nb_rxq < best->nb_rxq)) {
+					best = cand;
+					best_local = local;
+				}
+			}
+			if (best == NULL) {
+				snprintf(err->msg, sizeof(err->msg),
+					 "%s: more rx queues than workers can poll (%d each). Fix: "
+					 "add worker lcores or lower rx_queues",
+					 cfg->path, SL_MAX_RXQ_PER_WORKER);
+				return -1;
+			}
+			best->rxq[best->nb_rxq].port_idx = i;
+			best->rxq[best->nb_rxq].queue = q;
+			best->nb_rxq++;
+		}
+	}
+	return 0;
+}

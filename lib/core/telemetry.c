@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* /sluice/ports, /sluice/workers, /sluice/stages for dpdk-telemetry.py.
+ * Callbacks run on DPDK's telemetry thread and only read counters. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_telemetry.h>
+
+#include "sl_priv.h"
+#include "sl_stats.h"
+
+static struct sl_app *tel_app;
+
+static int
+tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	rte_tel_data_start_dict(d);
+	for (unsigned int i = 0; tel_app && i < tel_app->nb_ports; i++) {
+		struct rte_tel_data *p = rte_tel_data_alloc();
+		struct rte_eth_stats es;
+
+		if (p == NULL)
+			return -ENOMEM;
+		memset(&es, 0, sizeof(es));
+		rte_eth_stats_get(tel_app->ports[i].port_id, &es);
+		rte_tel_data_start_dict(p);
+		rte_tel_data_add_dict_u64(p, "port_id", tel_app->ports[i].port_id);
+		rte_tel_data_add_dict_string(p, "driver", tel_app->ports[i].info.driver_name);
+		rte_tel_data_add_dict_u64(p, "rx", es.ipackets);
+		rte_tel_data_add_dict_u64(p, "tx", es.opackets);
+		rte_tel_data_add_dict_u64(p, "rx_missed", es.imissed);
+		rte_tel_data_add_dict_u64(p, "rx_errors", es.ierrors);
+		rte_tel_data_add_dict_u64(p, "tx_errors", es.oerrors);
+		rte_tel_data_add_dict_container(d, tel_app->ports[i].conf->name, p, 0);
+	}
+	return 0;
+}
+
+static void
+add_ratio(struct rte_tel_data *d, const char *name, uint64_t num, uint64_t den)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%.2f", den ? (double)num / (double)den : 0.0);
+	rte_tel_data_add_dict_string(d, name, buf);
+}
+
+static int
+tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	rte_tel_data_start_dict(d);
+	for (unsigned int i = 0; tel_app && i < tel_app->nb_workers; i++) {
+		const struct sl_worker *w = tel_app->workers[i];
+		struct rte_tel_data *c = rte_tel_data_alloc();
+		struct sl_worker_totals t;
+		char name[32];
+
+		if (c == NULL)
+			return -ENOMEM;
+		sl_worker_totals(w, &t);
+		rte_tel_data_start_dict(c);
+		rte_tel_data_add_dict_u64(c, "socket", w->info.socket);
+		rte_tel_data_add_dict_u64(c, "rx", t.rx);
+		rte_tel_data_add_dict_u64(c, "tx", t.tx);
+		rte_tel_data_add_dict_u64(c, "tx_full_drops", t.tx_dropped);
+		rte_tel_data_add_dict_u64(c, "stage_drops", t.dropped);
+		rte_tel_data_add_dict_u64(c, "busy_cycles", t.busy_cycles);
+		rte_tel_data_add_dict_u64(c, "idle_cycles", t.idle_cycles);
+		add_ratio(c, "busy_cycles_per_pkt", t.busy_cycles, t.rx);
+		snprintf(name, sizeof(name), "lcore%u", w->info.lcore);
+		rte_tel_data_add_dict_container(d, name, c, 0);
+	}
+	return 0;
+}
+
+static int
+tel_stages(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	rte_tel_data_start_dict(d);
+	for (unsigned int i = 0; tel_app && i < tel_app->nb_workers; i++) {
+		const struct sl_worker *w = tel_app->workers[i];
+
+		for (unsigned int p = 0; p < tel_app->cfg.nb_pipelines; p++) {
+			for (unsigned int s = 0; s < tel_app->cfg.pipelines[p].nb_stages; s++) {
+				struct sl_stage_stats st;
+				struct rte_tel_data *c;
+				const char *const *names;
+				char key[RTE_TEL_MAX_STRING_LEN];
+
+				if (sl_stage_stats_get(w, p, s, &st) < 0)
+					continue;
+				c = rte_tel_data_alloc();
+				if (c == NULL)
+					return -ENOMEM;
+				rte_tel_data_start_dict(c);
+				rte_tel_data_add_dict_u64(c, "calls", st.calls);
+				rte_tel_data_add_dict_u64(c, "objs", st.objs);
+				rte_tel_data_add_dict_u64(c, "cycles", st.cycles);
+				add_ratio(c, "cycles_per_pkt", st.cycles, st.objs);
+				names = st.slot->ops->counters;
+				for (unsigned int k = 0; names && names[k]; k++)
+					rte_tel_data_add_dict_u64(c, names[k], st.inst->counters[k]);
+				snprintf(key, sizeof(key), "lcore%u/%s", w->info.lcore,
+					 st.slot->node_name);
+				rte_tel_data_add_dict_container(d, key, c, 0);
+			}
+		}
+	}
+	return 0;
+}
+
+int
+sl_telemetry_register(struct sl_app *app)
+{
+	static bool registered;
+
+	tel_app = app;
+	if (registered)
+		return 0;
+	registered = true;
+	if (rte_telemetry_register_cmd("/sluice/ports", tel_ports,
+				       "sluice ports: ethdev rx/tx/missed/errors. No parameters") ||
+	    rte_telemetry_register_cmd("/sluice/workers", tel_workers,
+				       "sluice workers: rx/tx/drops/busy cycles. No parameters") ||
+	    rte_telemetry_register_cmd("/sluice/stages", tel_stages,
+				       "sluice stages per worker: calls/objs/cycles, cycles per "
+				       "packet, counters. No parameters"))
+		return -1;
+	return 0;
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The worker loop: walk this worker's graph, give holding stages a chance
+ * to release packets, and account busy cycles the way testpmd's
+ * --record-core-cycles does (cycles of iterations that received packets). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_graph_worker.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+
+#include "sl_priv.h"
+
+static volatile bool stop_requested;
+
+void
+sl_app_request_stop(void)
+{
+	stop_requested = true;
+}
+
+bool
+sl_app_stop_requested(void)
+{
+	return stop_requested;
+}
+
+static uint16_t
+poll_stage(struct rte_graph *graph, struct sl_stage_inst *inst)
+{
+	uint16_t n = inst->ops->poll(&inst->ctx, inst->out, inst->out_nexts, SL_STAGE_VEC_MAX);
+	uint16_t start = 0;
+
+	while (start < n) {
+		uint16_t end = start + 1;
+
+		while (end < n && inst->out_nexts[end] == inst->out_nexts[start])
+			end++;
+		rte_node_enqueue(graph, inst->node, inst->out_nexts[start],
+				 (void **)inst->out + start, end - start);
+		start = end;
+	}
+	return n;
+}
+
+static uint64_t
+rx_total(const struct sl_worker *w)
+{
+	uint64_t total = 0;
+
+	for (unsigned int p = 0; p < SL_MAX_PIPELINES; p++)
+		if (w->rx[p] != NULL)
+			total += w->rx[p]->packets;
+	return total;
+}
+
+/* After stop: no more rx; let holding stages release what they hold (the
+ * impair delay queue) for a bounded time so nothing is lost on Ctrl-C. */
+static void
+drain(struct sl_worker *w)
+{
+	uint64_t deadline = rte_rdtsc() + rte_get_tsc_hz() / 5;
+
+	for (unsigned int p = 0; p < SL_MAX_PIPELINES; p++)
+		if (w->rx[p] != NULL)
+			w->rx[p]->nb_rxq = 0;
+	while (rte_rdtsc() < deadline) {
+		uint16_t released = 0;
+
+		for (unsigned int i = 0; i < w->nb_pollers; i++)
+			released += poll_stage(w->graph, w->pollers[i]);
+		rte_graph_walk(w->graph);
+		if (released == 0 && w->nb_pollers == 0)
+			break;
+	}
+}
+
+static int
+worker_main(void *arg)
+{
+	struct sl_worker *w = arg;
+	struct rte_graph *graph = w->graph;
+	uint64_t prev = rte_rdtsc(), last_rx = 0;
+
+	w->running = true;
+	while (likely(!stop_requested)) {
+		uint64_t now, rx;
+
+		rte_graph_walk(graph);
+		for (unsigned int i = 0; i < w->nb_pollers; i++)
+			poll_stage(graph, w->pollers[i]);
+
+		now = rte_rdtsc();
+		rx = rx_total(w);
+		if (rx != last_rx) {
+			w->busy_cycles += now - prev;
+			w->busy_loops++;
+			last_rx = rx;
+		} else {
+			w->idle_cycles += now - prev;
+		}
+		w->loops++;
+		prev = now;
+	}
+	drain(w);
+	w->running = false;
+	return 0;
+}
+
+int
+sl_workers_launch(struct sl_app *app, struct sl_error *err)
+{
+	for (unsigned int i = 0; i < app->nb_workers; i++) {
+		struct sl_worker *w = app->workers[i];
+		int rc;
+
+		if (w->graph == NULL)
+			continue;
+		rc = rte_eal_remote_launch(worker_main, w, w->info.lcore);
+		if (rc != 0) {
+			snprintf(err->msg, sizeof(err->msg), "cannot launch worker on lcore %u: %s",
+				 w->info.lcore, strerror(-rc));
+			sl_app_request_stop();
+			rte_eal_mp_wait_lcore();
+			return -1;
+		}
+	}
+	app->launched = true;
+	return 0;
+}
+
+void
+sl_workers_stop(struct sl_app *app)
+{
+	sl_app_request_stop();
+	if (app->launched)
+		rte_eal_mp_wait_lcore();
+	app->launched = false;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * Application bootstrap: EAL, sluice's own arguments, config, ports, pools,
+ * per-worker graphs, launch, stats, clean stop. A sluice app is:
+ *
+ *   struct sl_app *app;
+ *   if (sl_app_init(&app, argc, argv, "sluice-fwd") < 0) return 1;
+ *   int rc = sl_app_run(app);   // until SIGINT/SIGTERM or --duration
+ *   sl_app_fini(app);
+ *
+ * Embedding apps that run their own EAL can use sl_app_create_from_config()
+ * after rte_eal_init() instead.
+ */
+#ifndef SLUICE_SL_APP_H
+#define SLUICE_SL_APP_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct sl_app;
+
+/** sluice's own options (the arguments after "--"). */
+struct sl_app_opts {
+	const char *prog;
+	const char *config_path;
+	int stats_interval; /**< -1: from config */
+	unsigned int duration; /**< seconds; 0 = until a signal */
+	const char *stats_json; /**< write final stats as JSON here */
+	bool quiet;		/**< no per-interval lines */
+};
+
+/**
+ * Initialise the EAL with argv, parse sluice options after "--", load the
+ * config and bring everything up to the point of launching workers.
+ * On error, prints one line saying what and how to fix it, and returns <0;
+ * returns 1 when --help was printed (exit 0).
+ */
+int sl_app_init(struct sl_app **app, int argc, char **argv);
+
+/** Create from an already-initialised EAL and explicit options. */
+int sl_app_create(struct sl_app **app, const struct sl_app_opts *opts);
+
+/** Launch workers, print stats every interval, stop on signal/duration. */
+int sl_app_run(struct sl_app *app);
+
+/** Ask a running app to stop (async-signal-safe). */
+void sl_app_request_stop(void);
+
+/** Stop ports, free everything, rte_eal_cleanup(). */
+void sl_app_fini(struct sl_app *app);
+
+/** Print sluice's options to `f`. */
+void sl_app_usage(FILE *f, const char *prog);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SLUICE_SL_APP_H */

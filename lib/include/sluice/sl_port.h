@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * Ports as the config names them. Stages that route (l2fwd, ip4_lpm) name
+ * output ports either by their config name ("p1") or by ethdev port id ("1").
+ */
+#ifndef SLUICE_SL_PORT_H
+#define SLUICE_SL_PORT_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SL_PORT_NAME_MAX 32
+
+/** Give ethdev port `port_id` a config name. 0 or -errno. */
+int sl_port_name_set(uint16_t port_id, const char *name);
+
+/**
+ * Resolve a config name or a decimal ethdev port id to a port id that
+ * exists. Returns the port id, or -1 when nothing matches.
+ */
+int sl_port_lookup(const char *name_or_id);
+
+/** Config name of a port, or NULL when it has none. */
+const char *sl_port_name(uint16_t port_id);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SLUICE_SL_PORT_H */

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * Stage API: how a packet-processing stage plugs into a sluice pipeline.
+ *
+ * A stage is an rte_graph node. Its author writes one `process` callback
+ * that looks at a vector of packets and fills one next-edge index per
+ * packet; the framework does the enqueue (moving the whole vector at once
+ * when every packet goes the same way). Every stage has at least two edges:
+ *
+ *   SL_EDGE_NEXT (0)  the next stage of the pipeline, or transmit
+ *   SL_EDGE_DROP (1)  free the packet (count the reason yourself first)
+ *
+ * The transmit stage sends each packet on port `mbuf->port`. The receive
+ * stage leaves the input port there, so a stage that does nothing to it
+ * bounces packets out of the port they came in on; stages that route
+ * (l2fwd, ip4_lpm) overwrite it with the output port.
+ *
+ * State comes in three tiers, each optional:
+ *   global_init  once, with the parsed key=value args (per pipeline slot)
+ *   node_init    once per NUMA node that runs the stage (read-mostly tables)
+ *   worker_init  once per worker, on the worker's node (`priv`, counters)
+ *
+ * Nothing in `process` may lock, allocate from the heap, make a system
+ * call or log: count and drop instead.
+ */
+#ifndef SLUICE_SL_STAGE_H
+#define SLUICE_SL_STAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_kvargs.h>
+#include <rte_mbuf.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Largest vector a process callback is given at once. */
+#define SL_STAGE_VEC_MAX 256
+/** Most counters one stage may declare. */
+#define SL_STAGE_COUNTERS_MAX 16
+/** Most edges one stage may declare (next, drop and up to 6 of its own). */
+#define SL_STAGE_EDGES_MAX 8
+
+enum sl_stage_edge {
+	SL_EDGE_NEXT = 0,
+	SL_EDGE_DROP = 1,
+};
+
+/** What a worker tells its stages about itself. */
+struct sl_worker_info {
+	unsigned int lcore;	   /**< EAL lcore id */
+	unsigned int index;	   /**< 0..nb_workers-1; also its tx queue on every port */
+	int socket;		   /**< NUMA node of the lcore */
+	struct rte_mempool *pool;  /**< mbuf pool local to the worker */
+};
+
+/** Handed to every callback of one stage instance on one worker. */
+struct sl_stage_ctx {
+	void *priv;			   /**< per-worker private area (priv_size bytes) */
+	uint64_t *counters;		   /**< per-worker counters, index = stage's enum */
+	void *node_state;		   /**< from node_init, shared read-only on a node */
+	void *global_state;		   /**< from global_init */
+	const struct sl_worker_info *worker;
+};
+
+/**
+ * Classify a vector: set nexts[i] for each pkts[i]. Packets stay in place.
+ */
+typedef void (*sl_stage_process_fn)(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts,
+				    uint16_t n, uint16_t *nexts);
+
+/**
+ * For stages that add, hold or reorder packets (impair): read `n` input
+ * packets, write up to `cap` output packets to `out` with their edges.
+ * Returns the number written. Packets not written must be held or freed.
+ */
+typedef uint16_t (*sl_stage_vector_fn)(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts,
+				       uint16_t n, struct rte_mbuf **out, uint16_t *nexts,
+				       uint16_t cap);
+
+/**
+ * Called once per worker loop iteration, even with no traffic, for stages
+ * that hold packets (delay queues). Same contract as sl_stage_vector_fn
+ * with no input.
+ */
+typedef uint16_t (*sl_stage_poll_fn)(struct sl_stage_ctx *ctx, struct rte_mbuf **out,
+				     uint16_t *nexts, uint16_t cap);
+
+/** Error reporting from init callbacks: a short text naming the fix. */
+struct sl_stage_error {
+	char msg[256];
+};
+
+/** Everything an init callback may need. */
+struct sl_stage_init {
+	const char *instance;		  /**< label in the pipeline (default: stage name) */
+	const struct rte_kvargs *args;	  /**< parsed key=value args, never NULL */
+	void *global_state;		  /**< set by global_init, passed on */
+	void *node_state;		  /**< set by node_init, passed on */
+	int socket;			  /**< node_init: the NUMA node */
+	struct sl_stage_ctx *ctx;	  /**< worker_init: the instance being set up */
+	struct sl_stage_error *err;	  /**< write here and return < 0 to fail */
+};
+
+struct sl_stage_ops {
+	const char *name; /**< unique, [a-z0-9_]+ */
+	const char *help; /**< one line: what it does and its args */
+	/** Exactly one of process / process_vector. */
+	sl_stage_process_fn process;
+	sl_stage_vector_fn process_vector;
+	sl_stage_poll_fn poll; /**< optional */
+	size_t priv_size;
+	/** Counter names, NULL terminated; index i is counters[i]. */
+	const char *const *counters;
+	/** Extra edge names after "next" and "drop", NULL terminated (may be NULL). */
+	const char *const *extra_edges;
+	/** Accepted arg keys, NULL terminated (NULL: the stage takes no args). */
+	const char *const *arg_keys;
+	int (*global_init)(struct sl_stage_init *init);
+	int (*node_init)(struct sl_stage_init *init);
+	int (*worker_init)(struct sl_stage_init *init);
+	void (*worker_fini)(struct sl_stage_ctx *ctx);
+	void (*node_fini)(void *node_state);
+	void (*global_fini)(void *global_state);
+};
+
+/** Make a stage known to pipelines (call before building them). 0 or -errno. */
+int sl_stage_register(const struct sl_stage_ops *ops);
+
+/** Look up a registered stage by name, or NULL. */
+const struct sl_stage_ops *sl_stage_find(const char *name);
+
+/** Iterate the registered stages: returns NULL past the end. */
+const struct sl_stage_ops *sl_stage_at(unsigned int index);
+
+/** Helper for init callbacks: printf into init->err, return -EINVAL. */
+int sl_stage_fail(struct sl_stage_init *init, const char *fmt, ...) __rte_format_printf(2, 3);
+
+/** Helper: the value of `key` in the stage's args, or `def` when absent. */
+const char *sl_stage_arg(const struct sl_stage_init *init, const char *key, const char *def);
+
+/**
+ * Register a built-in or user stage at load time:
+ *   static const struct sl_stage_ops my_ops = {...};
+ *   SL_STAGE_REGISTER(my_ops);
+ */
+#define SL_STAGE_REGISTER(ops)                                                                     \
+	RTE_INIT(sl_stage_register_##ops)                                                          \
+	{                                                                                          \
+		sl_stage_register(&(ops));                                                         \
+	}
+
+/**
+ * Counter helpers: declare counters once with an X-macro.
+ *   #define MY_COUNTERS(X) X(MY_FORWARDED, "forwarded") X(MY_RUNT, "runt")
+ *   enum { MY_COUNTERS(SL_CNT_ENUM) MY_NB_COUNTERS };
+ *   static const char *const my_counters[] = {MY_COUNTERS(SL_CNT_NAME) NULL};
+ */
+#define SL_CNT_ENUM(id, name) id,
+#define SL_CNT_NAME(id, name) name,
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SLUICE_SL_STAGE_H */

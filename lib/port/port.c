@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Port bring-up: resolve the config's device, apply its profile, ask only
+ * for what the device reports it can do, and say once what was not granted. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_bus.h>
+#include <rte_dev.h>
+#include <rte_ethdev.h>
+#include <rte_string_fns.h>
+
+#include "sl_priv.h"
+#include "sluice/sl_port.h"
+
+/* A Toeplitz key made of one repeated 16-bit pattern hashes (src, dst) and
+ * (dst, src) alike, so both directions of a flow meet on one queue. DPDK
+ * 22.11 has no symmetric hash function selector, so the key does the job. */
+static uint8_t symmetric_rss_key[52];
+
+static const char *
+profile_dir(const struct sl_app *app)
+{
+	const char *env = getenv("SLUICE_PROFILE_DIR");
+
+	if (app->cfg.profiles_dir[0] != '\0')
+		return app->cfg.profiles_dir;
+	if (env != NULL && *env != '\0')
+		return env;
+	if (access(SL_SOURCE_PROFILE_DIR, R_OK) == 0)
+		return SL_SOURCE_PROFILE_DIR;
+	return SL_INSTALL_PROFILE_DIR;
+}
+
+static int
+resolve_device(struct sl_port *port, const char *path, struct sl_error *err)
+{
+	const struct sl_port_conf *conf = port->conf;
+	char name[SL_DEV_MAX];
+	char *comma;
+	int rc;
+
+	strlcpy(name, conf->dev, sizeof(name));
+	comma = strchr(name, ',');
+	if (comma != NULL)
+		*comma = '\0';
+	if (rte_eth_dev_get_port_by_name(name, &port->port_id) == 0)
+		return 0;
+	if (comma == NULL && strncmp(name, "net_", 4) != 0) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "%s:%u: [port %s] dev: no ethdev '%s'. Fix: give it to the EAL (-a %s or "
+			 "--vdev %s) or write full devargs, e.g. dev = net_memif0,role=server",
+			 path, conf->line, conf->name, name, name, name);
+		return -1;
+	}
+	/* Not probed by the EAL yet: hot-plug it from the devargs. */
+	rc = rte_dev_probe(comma ? conf->dev : name);
+	if (rc < 0 || rte_eth_dev_get_port_by_name(name, &port->port_id) != 0) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "%s:%u: [port %s] dev: cannot attach '%s': %s. Fix: check the driver "
+			 "name and its arguments (see the PMD's documentation)",
+			 path, conf->line, conf->name, conf->dev, rc < 0 ? strerror(-rc) : "no ethdev created");
+		return -1;
+	}
+	port->hotplugged = true;
+	return 0;
+}
+
+static uint16_t
+pick_desc(uint16_t from_conf, uint16_t from_profile)
+{
+	if (from_conf != 0)
+		return from_conf;
+	return from_profile != 0 ? from_profile : 1024;
+}
+
+int
+sl_ports_probe(struct sl_app *app, struct sl_error *err)
+{
+	for (unsigned int i = 0; i < app->cfg.nb_ports; i++) {
+		struct sl_port *port = &app->ports[i];
+		int rc;
+
+		memset(port, 0, sizeof(*port));
+		port->conf = &app->cfg.ports[i];
+		if (resolve_device(port, app->cfg.path, err) < 0)
+			return -1;
+		for (unsigned int j = 0; j < i; j++)
+			if (app->ports[j].port_id == port->port_id) {
+				snprintf(err->msg, sizeof(err->msg),
+					 "%s:%u: [port %s] dev: same device as [port %s]. Fix: one "
+					 "[port] section per device",
+					 app->cfg.path, port->conf->line, port->conf->name,
+					 app->ports[j].conf->name);
+				return -1;
+			}
+		rc = rte_eth_dev_info_get(port->port_id, &port->info);
+		if (rc != 0) {
+			snprintf(err->msg, sizeof(err->msg), "[port %s]: cannot read device info: %s",
+				 port->conf->name, strerror(-rc));
+			return -1;
+		}
+		port->socket = rte_eth_dev_socket_id(port->port_id);
+		if (port->socket < 0 || port->socket >= RTE_MAX_NUMA_NODES)
+			port->socket = -1;
+		if (sl_profile_load(profile_dir(app), port->conf->profile, port->info.driver_name,
+				    &port->profile, err) < 0)
+			return -1;
+		port->rx_desc = pick_desc(port->conf->rx_desc, port->profile.rx_desc);
+		port->tx_desc = pick_desc(port->conf->tx_desc, port->profile.tx_desc);
+		sl_port_name_set(port->port_id, port->conf->name);
+		app->nb_ports++;
+	}
+	return 0;
+}
+
+static void
+log_not_granted(const struct sl_port *port, const char *dir, uint64_t wanted, uint64_t granted,
+		bool rx)
+{
+	uint64_t missing = wanted & ~granted;
+
+	for (unsigned int bit = 0; bit < 64; bit++)
+		if (missing & (1ULL << bit))
+			SL_LOG(WARNING, "port %s (%s): %s offload %s wanted by profile %s, not offered "
+			       "by the device: not requested",
+			       port->conf->name, port->info.driver_name, dir,
+			       rx ? rte_eth_dev_rx_offload_name(1ULL << bit)
+				  : rte_eth_dev_tx_offload_name(1ULL << bit),
+			       port->profile.name);
+}
+
+static int
+rxq_socket(const struct sl_app *app, unsigned int port_idx, uint16_t queue)
+{
+	for (unsigned int w = 0; w < app->nb_workers; w++) {
+		const struct sl_worker_conf *wc = app->workers[w]->conf;
+
+		for (unsigned int r = 0; r < wc->nb_rxq; r++)
+			if (wc->rxq[r].port_idx == port_idx && wc->rxq[r].queue == queue)
+				return app->workers[w]->info.socket;
+	}
+	return rte_socket_id();
+}
+
+static int
+port_configure(struct sl_app *app, unsigned int idx, struct sl_error *err)
+{
+	struct sl_port *port = &app->ports[idx];
+	const struct sl_port_conf *conf = port->conf;
+	struct rte_eth_conf eth_conf;
+	enum sl_rss_mode rss = conf->rss != SL_RSS_AUTO ? conf->rss : port->profile.rss;
+	uint16_t mtu = conf->mtu ? conf->mtu : port->profile.mtu;
+	int rc;
+
+	memset(&eth_conf, 0, sizeof(eth_conf));
+	port->nb_rxq = conf->rx_queues;
+	port->nb_txq = app->nb_workers;
+	if (port->nb_rxq > port->info.max_rx_queues) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "%s:%u: [port %s] rx_queues: %u asked, device %s has %u. Fix: rx_queues = "
+			 "%u or fewer (for memif/af_packet, raise the vdev's queue count too)",
+			 app->cfg.path, conf->line, conf->name, port->nb_rxq,
+			 port->info.driver_name, port->info.max_rx_queues, port->info.max_rx_queues);
+		return -1;
+	}
+	if (port->nb_txq > port->info.max_tx_queues) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "[port %s]: %u workers need one tx queue each, device %s has %u. Fix: use "
+			 "fewer worker lcores, or give the vdev more queues",
+			 conf->name, port->nb_txq, port->info.driver_name, port->info.max_tx_queues);
+		return -1;
+	}
+
+	if (rss != SL_RSS_OFF && port->nb_rxq > 1) {
+		uint64_t hf = port->profile.rss_hf & port->info.flow_type_rss_offloads;
+
+		if (hf == 0) {
+			SL_LOG(WARNING, "port %s (%s): no RSS on this device; its own logic spreads "
+			       "packets over the %u rx queues",
+			       conf->name, port->info.driver_name, port->nb_rxq);
+		} else {
+			eth_conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+			eth_conf.rx_adv_conf.rss_conf.rss_hf = hf;
+			if (rss == SL_RSS_SYMMETRIC && port->info.hash_key_size > 0 &&
+			    port->info.hash_key_size <= sizeof(symmetric_rss_key)) {
+				for (unsigned int i = 0; i < sizeof(symmetric_rss_key); i += 2) {
+					symmetric_rss_key[i] = 0x6d;
+					symmetric_rss_key[i + 1] = 0x5a;
+				}
+				eth_conf.rx_adv_conf.rss_conf.rss_key = symmetric_rss_key;
+				eth_conf.rx_adv_conf.rss_conf.rss_key_len = port->info.hash_key_size;
+			}
+		}
+	}
+	eth_conf.rxmode.offloads = port->profile.rx_offloads & port->info.rx_offload_capa;
+	eth_conf.txmode.offloads = port->profile.tx_offloads & port->info.tx_offload_capa;
+	log_not_granted(port, "rx", port->profile.rx_offloads, eth_conf.rxmode.offloads, true);
+	log_not_granted(port, "tx", port->profile.tx_offloads, eth_conf.txmode.offloads, false);
+
+	rc = rte_eth_dev_configure(port->port_id, port->nb_rxq, port->nb_txq, &eth_conf);
+	if (rc < 0) {
+		snprintf(err->msg, sizeof(err->msg), "[port %s]: rte_eth_dev_configure failed: %s",
+			 conf->name, strerror(-rc));
+		return -1;
+	}
+	rte_eth_dev_adjust_nb_rx_tx_desc(port->port_id, &port->rx_desc, &port->tx_desc);
+
+	if (mtu != 0) {
+		rc = rte_eth_dev_set_mtu(port->port_id, mtu);
+		if (rc == -ENOTSUP)
+			SL_LOG(WARNING, "port %s: device cannot change its MTU; keeping its default",
+			       conf->name);
+		else if (rc < 0) {
+			snprintf(err->msg, sizeof(err->msg),
+				 "%s:%u: [port %s] mtu: %u refused by the device (%s). Fix: use "
+				 "%u..%u or 0",
+				 app->cfg.path, conf->line, conf->name, mtu, strerror(-rc),
+				 port->info.min_mtu, port->info.max_mtu);
+			return -1;
+		}
+	}
+
+	for (uint16_t q = 0; q < port->nb_rxq; q++) {
+		int socket = rxq_socket(app, idx, q);
+		struct rte_eth_rxconf rxconf = port->info.default_rxconf;
+
+		rxconf.offloads = eth_conf.rxmode.offloads;
+		rc = rte_eth_rx_queue_setup(port->port_id, q, port->rx_desc, socket, &rxconf,
+					    app->pools[socket]);
+		if (rc < 0) {
+			snprintf(err->msg, sizeof(err->msg),
+				 "[port %s]: rx queue %u setup failed: %s", conf->name, q,
+				 strerror(-rc));
+			return -1;
+		}
+	}
+	for (uint16_t q = 0; q < port->nb_txq; q++) {
+		struct rte_eth_txconf txconf = port->info.default_txconf;
+
+		txconf.offloads = eth_conf.txmode.offloads;
+		rc = rte_eth_tx_queue_setup(port->port_id, q, port->tx_desc,
+					    app->workers[q]->info.socket, &txconf);
+		if (rc < 0) {
+			snprintf(err->msg, sizeof(err->msg),
+				 "[port %s]: tx queue %u setup failed: %s", conf->name, q,
+				 strerror(-rc));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+port_print(const struct sl_port *port)
+{
+	struct rte_eth_link link;
+	char link_text[RTE_ETH_LINK_MAX_STR_LEN];
+	char mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+	rte_eth_link_get_nowait(port->port_id, &link);
+	rte_eth_link_to_str(link_text, sizeof(link_text), &link);
+	rte_ether_format_addr(mac, sizeof(mac), &port->mac);
+	printf("port %-6s id %u  %s  driver %s  node %d  mac %s  rxq %u x %u  txq %u x %u  "
+	       "profile %s\n       %s\n",
+	       port->conf->name, port->port_id, port->conf->dev, port->info.driver_name,
+	       port->socket, mac, port->nb_rxq, port->rx_desc, port->nb_txq, port->tx_desc,
+	       port->profile.name, link_text);
+}
+
+int
+sl_ports_start(struct sl_app *app, struct sl_error *err)
+{
+	for (unsigned int i = 0; i < app->nb_ports; i++) {
+		struct sl_port *port = &app->ports[i];
+		int rc;
+
+		if (port_configure(app, i, err) < 0)
+			return -1;
+		rc = rte_eth_dev_start(port->port_id);
+		if (rc < 0) {
+			snprintf(err->msg, sizeof(err->msg), "[port %s]: cannot start: %s",
+				 port->conf->name, strerror(-rc));
+			return -1;
+		}
+		port->started = true;
+		if (port->conf->promiscuous) {
+			rc = rte_eth_promiscuous_enable(port->port_id);
+			if (rc < 0 && rc != -ENOTSUP)
+				SL_LOG(WARNING, "port %s: promiscuous mode: %s", port->conf->name,
+				       strerror(-rc));
+		}
+		rte_eth_macaddr_get(port->port_id, &port->mac);
+		port_print(port);
+	}
+	return 0;
+}
+
+void
+sl_ports_stop(struct sl_app *app)
+{
+	for (unsigned int i = 0; i < app->nb_ports; i++) {
+		struct sl_port *port = &app->ports[i];
+
+		if (port->started) {
+			rte_eth_dev_stop(port->port_id);
+			port->started = false;
+		}
+		rte_eth_dev_close(port->port_id);
+		if (port->hotplugged) {
+			struct rte_eth_dev_info info;
+
+			if (rte_eth_dev_info_get(port->port_id, &info) == 0 && info.device)
+				rte_dev_remove(info.device);
+		}
+	}
+}

@@ -1,0 +1,427 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Pipelines → rte_graph. Every stage of every pipeline becomes a clone of
+ * its stage type's node ("macswap-echo"), so one stage type can sit in
+ * several pipelines with different next edges. Each worker gets its own
+ * graph made of the receive clones of the pipelines it serves; rte_graph
+ * pulls in everything reachable from them. Node init callbacks create the
+ * per-worker instances on the worker's NUMA node.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_graph.h>
+#include <rte_graph_worker.h>
+#include <rte_malloc.h>
+#include <rte_string_fns.h>
+
+#include "sl_priv.h"
+
+#define NODE_CTX(node, type) (*(type **)(node)->ctx)
+
+static struct sl_stage_error init_error;
+
+/* Enqueue `n` packets to their edges, one rte_node_enqueue per run. */
+static inline void
+enqueue_runs(struct rte_graph *graph, struct rte_node *node, void **objs, const uint16_t *nexts,
+	     uint16_t n)
+{
+	uint16_t start = 0;
+
+	while (start < n) {
+		uint16_t end = start + 1;
+
+		while (end < n && nexts[end] == nexts[start])
+			end++;
+		rte_node_enqueue(graph, node, nexts[start], objs + start, end - start);
+		start = end;
+	}
+}
+
+static uint16_t
+stage_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
+{
+	struct sl_stage_inst *inst = NODE_CTX(node, struct sl_stage_inst);
+	uint16_t nexts[SL_STAGE_VEC_MAX];
+	uint16_t done = 0;
+
+	if (inst->ops->process_vector != NULL) {
+		while (done < nb_objs) {
+			uint16_t n = RTE_MIN(nb_objs - done, SL_STAGE_VEC_MAX);
+			uint16_t out = inst->ops->process_vector(
+				&inst->ctx, (struct rte_mbuf **)objs + done, n, inst->out,
+				inst->out_nexts, RTE_DIM(inst->out));
+
+			enqueue_runs(graph, node, (void **)inst->out, inst->out_nexts, out);
+			done += n;
+		}
+		return nb_objs;
+	}
+
+	if (likely(nb_objs <= SL_STAGE_VEC_MAX)) {
+		uint16_t i = 1;
+
+		inst->ops->process(&inst->ctx, (struct rte_mbuf **)objs, nb_objs, nexts);
+		while (i < nb_objs && nexts[i] == nexts[0])
+			i++;
+		if (likely(i == nb_objs)) {
+			/* Whole vector one way: hand the array over, no copy. */
+			rte_node_next_stream_move(graph, node, nexts[0]);
+			return nb_objs;
+		}
+		enqueue_runs(graph, node, objs, nexts, nb_objs);
+		return nb_objs;
+	}
+	while (done < nb_objs) {
+		uint16_t n = RTE_MIN(nb_objs - done, SL_STAGE_VEC_MAX);
+
+		inst->ops->process(&inst->ctx, (struct rte_mbuf **)objs + done, n, nexts);
+		enqueue_runs(graph, node, objs + done, nexts, n);
+		done += n;
+	}
+	return nb_objs;
+}
+
+static struct sl_stage_slot *
+slot_of_node(struct sl_app *app, rte_node_t id)
+{
+	for (unsigned int p = 0; p < app->cfg.nb_pipelines; p++)
+		for (unsigned int s = 0; s < app->cfg.pipelines[p].nb_stages; s++)
+			if (app->slots[p][s].node_id == id)
+				return &app->slots[p][s];
+	return NULL;
+}
+
+static int
+stage_node_init(const struct rte_graph *graph, struct rte_node *node)
+{
+	struct sl_worker *w = sl_building_worker;
+	struct sl_app *app = sl_building_app;
+	struct sl_stage_slot *slot = slot_of_node(app, node->id);
+	struct sl_stage_inst *inst;
+	struct sl_stage_init init;
+
+	RTE_SET_USED(graph);
+	if (w == NULL || slot == NULL)
+		return -EINVAL;
+	inst = rte_zmalloc_socket("sl_stage", sizeof(*inst), RTE_CACHE_LINE_SIZE, w->info.socket);
+	if (inst == NULL)
+		return -ENOMEM;
+	inst->ops = slot->ops;
+	inst->slot = slot;
+	inst->node = node;
+	inst->ctx.counters = inst->counters;
+	inst->ctx.worker = &w->info;
+	inst->ctx.global_state = slot->global_state;
+	inst->ctx.node_state = slot->node_state[w->info.socket];
+	if (slot->ops->priv_size > 0) {
+		inst->ctx.priv = rte_zmalloc_socket("sl_stage_priv", slot->ops->priv_size,
+						    RTE_CACHE_LINE_SIZE, w->info.socket);
+		if (inst->ctx.priv == NULL) {
+			rte_free(inst);
+			return -ENOMEM;
+		}
+	}
+	if (slot->ops->worker_init != NULL) {
+		memset(&init, 0, sizeof(init));
+		init.instance = slot->conf->label;
+		init.args = slot->kvargs;
+		init.global_state = slot->global_state;
+		init.node_state = inst->ctx.node_state;
+		init.socket = w->info.socket;
+		init.ctx = &inst->ctx;
+		init.err = &init_error;
+		if (slot->ops->worker_init(&init) < 0) {
+			rte_free(inst->ctx.priv);
+			rte_free(inst);
+			return -EINVAL;
+		}
+	}
+	w->inst[slot->pipeline][slot->index] = inst;
+	if (slot->ops->poll != NULL)
+		w->pollers[w->nb_pollers++] = inst;
+	NODE_CTX(node, struct sl_stage_inst) = inst;
+	return 0;
+}
+
+static void
+stage_node_fini(const struct rte_graph *graph, struct rte_node *node)
+{
+	struct sl_stage_inst *inst = NODE_CTX(node, struct sl_stage_inst);
+
+	RTE_SET_USED(graph);
+	if (inst == NULL)
+		return;
+	if (inst->ops->worker_fini != NULL)
+		inst->ops->worker_fini(&inst->ctx);
+	rte_free(inst->ctx.priv);
+	rte_free(inst);
+	NODE_CTX(node, struct sl_stage_inst) = NULL;
+}
+
+/* The parent node of a stage type, registered the first time a pipeline
+ * uses it. Clones inherit process/init/fini from it. */
+static rte_node_t
+stage_type_node(const struct sl_stage_ops *ops)
+{
+	struct rte_node_register *reg;
+	rte_node_t id = rte_node_from_name(ops->name);
+
+	if (id != RTE_NODE_ID_INVALID)
+		return id;
+	reg = calloc(1, sizeof(*reg) + 2 * sizeof(char *));
+	if (reg == NULL)
+		return RTE_NODE_ID_INVALID;
+	strlcpy(reg->name, ops->name, sizeof(reg->name));
+	reg->process = stage_node_process;
+	reg->init = stage_node_init;
+	reg->fini = stage_node_fini;
+	reg->parent_id = RTE_NODE_ID_INVALID; /* calloc's 0 would mean "clone of node 0" */
+	reg->nb_edges = 2;
+	reg->next_nodes[0] = "sl_tx";
+	reg->next_nodes[1] = "sl_drop";
+	id = __rte_node_register(reg);
+	free(reg);
+	return id;
+}
+
+static bool
+pipeline_on_socket(const struct sl_app *app, unsigned int pipeline, int socket)
+{
+	for (unsigned int w = 0; w < app->nb_workers; w++) {
+		const struct sl_worker *wk = app->workers[w];
+
+		if (wk->info.socket != socket)
+			continue;
+		for (unsigned int r = 0; r < wk->conf->nb_rxq; r++)
+			if (app->cfg.ports[wk->conf->rxq[r].port_idx].pipeline_idx == pipeline)
+				return true;
+	}
+	return false;
+}
+
+static int
+slot_fail(const struct sl_app *app, const struct sl_stage_slot *slot, const char *what,
+	  struct sl_error *err)
+{
+	snprintf(err->msg, sizeof(err->msg), "%s:%u: [pipeline %s] stage %s (%s): %s",
+		 app->cfg.path, slot->conf->line, app->cfg.pipelines[slot->pipeline].name,
+		 slot->conf->label, slot->ops->name, what);
+	return -1;
+}
+
+static int
+slot_setup(struct sl_app *app, unsigned int p, unsigned int s, struct sl_error *err)
+{
+	const struct sl_pipeline_conf *pl = &app->cfg.pipelines[p];
+	struct sl_stage_slot *slot = &app->slots[p][s];
+	struct sl_stage_init init;
+	char what[400];
+
+	memset(slot, 0, sizeof(*slot));
+	slot->conf = &pl->stages[s];
+	slot->ops = sl_stage_find(slot->conf->type);
+	slot->pipeline = p;
+	slot->index = s;
+	slot->node_id = RTE_NODE_ID_INVALID;
+	if (slot->ops == NULL)
+		return -1;
+
+	if (slot->conf->args[0] != '\0' && slot->ops->arg_keys == NULL)
+		return slot_fail(app, slot, "takes no arguments. Fix: remove its args line", err);
+	slot->kvargs = rte_kvargs_parse(slot->conf->args, (const char **)slot->ops->arg_keys);
+	if (slot->kvargs == NULL) {
+		char keys[200] = "";
+
+		for (unsigned int k = 0; slot->ops->arg_keys && slot->ops->arg_keys[k]; k++) {
+			strlcat(keys, k ? ", " : "", sizeof(keys));
+			strlcat(keys, slot->ops->arg_keys[k], sizeof(keys));
+		}
+		snprintf(what, sizeof(what),
+			 "cannot parse args '%s'. Fix: write key=value[,key=value] with keys from: "
+			 "%s",
+			 slot->conf->args, keys);
+		return slot_fail(app, slot, what, err);
+	}
+
+	memset(&init, 0, sizeof(init));
+	init.instance = slot->conf->label;
+	init.args = slot->kvargs;
+	init.err = &init_error;
+	init_error.msg[0] = '\0';
+	if (slot->ops->global_init != NULL) {
+		if (slot->ops->global_init(&init) < 0)
+			return slot_fail(app, slot, init_error.msg, err);
+		slot->global_state = init.global_state;
+	}
+	slot->global_inited = true;
+	for (int socket = 0; socket < RTE_MAX_NUMA_NODES; socket++) {
+		if (!pipeline_on_socket(app, p, socket))
+			continue;
+		if (slot->ops->node_init != NULL) {
+			init.socket = socket;
+			init.global_state = slot->global_state;
+			init.node_state = NULL;
+			if (slot->ops->node_init(&init) < 0)
+				return slot_fail(app, slot, init_error.msg, err);
+			slot->node_state[socket] = init.node_state;
+		}
+		slot->node_inited[socket] = true;
+	}
+	return 0;
+}
+
+static void
+node_name_for(const struct sl_app *app, unsigned int p, unsigned int s, char *buf, size_t size)
+{
+	const struct sl_pipeline_conf *pl = &app->cfg.pipelines[p];
+
+	if (s >= pl->nb_stages)
+		strlcpy(buf, "sl_tx", size);
+	else if (!strcmp(pl->stages[s].label, pl->stages[s].type))
+		snprintf(buf, size, "%s-%s", pl->stages[s].type, pl->name);
+	else
+		snprintf(buf, size, "%s-%s.%s", pl->stages[s].type, pl->name, pl->stages[s].label);
+}
+
+int
+sl_pipelines_setup(struct sl_app *app, struct sl_error *err)
+{
+	sl_building_app = app;
+	if (sl_rx_tx_nodes_register() < 0) {
+		snprintf(err->msg, sizeof(err->msg), "cannot register sluice's graph nodes");
+		return -1;
+	}
+	for (unsigned int p = 0; p < app->cfg.nb_pipelines; p++) {
+		const struct sl_pipeline_conf *pl = &app->cfg.pipelines[p];
+		char name[RTE_NODE_NAMESIZE], next[RTE_NODE_NAMESIZE];
+		const char *edges[2];
+		rte_node_t rx;
+
+		for (unsigned int s = 0; s < pl->nb_stages; s++) {
+			struct sl_stage_slot *slot = &app->slots[p][s];
+			rte_node_t parent;
+
+			if (slot_setup(app, p, s, err) < 0)
+				return -1;
+			parent = stage_type_node(slot->ops);
+			node_name_for(app, p, s, slot->node_name, sizeof(slot->node_name));
+			/* rte_node_clone names the clone "<parent>-<suffix>". */
+			slot->node_id = rte_node_from_name(slot->node_name);
+			if (slot->node_id == RTE_NODE_ID_INVALID)
+				slot->node_id = rte_node_clone(parent, slot->node_name +
+									strlen(slot->ops->name) + 1);
+			if (parent == RTE_NODE_ID_INVALID || slot->node_id == RTE_NODE_ID_INVALID) {
+				snprintf(err->msg, sizeof(err->msg),
+					 "cannot create graph node %s (%s)", slot->node_name,
+					 rte_strerror(rte_errno));
+				return -1;
+			}
+		}
+		for (unsigned int s = 0; s < pl->nb_stages; s++) {
+			node_name_for(app, p, s + 1, next, sizeof(next));
+			edges[0] = next;
+			edges[1] = "sl_drop";
+			if (rte_node_edge_update(app->slots[p][s].node_id, 0, edges, 2) != 2) {
+				snprintf(err->msg, sizeof(err->msg), "cannot link node %s to %s",
+					 app->slots[p][s].node_name, next);
+				return -1;
+			}
+		}
+		snprintf(name, sizeof(name), "sl_rx-%s", pl->name);
+		rx = rte_node_from_name(name);
+		if (rx == RTE_NODE_ID_INVALID)
+			rx = rte_node_clone(sl_rx_node_id(), pl->name);
+		node_name_for(app, p, 0, next, sizeof(next));
+		edges[0] = next;
+		if (rx == RTE_NODE_ID_INVALID || rte_node_edge_update(rx, 0, edges, 1) != 1) {
+			snprintf(err->msg, sizeof(err->msg), "cannot create receive node %s", name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+sl_graphs_create(struct sl_app *app, struct sl_error *err)
+{
+	sl_building_app = app;
+	for (unsigned int w = 0; w < app->nb_workers; w++) {
+		struct sl_worker *wk = app->workers[w];
+		char names[SL_MAX_PIPELINES][RTE_NODE_NAMESIZE];
+		const char *patterns[SL_MAX_PIPELINES];
+		struct rte_graph_param prm;
+		uint16_t nb = 0;
+
+		for (unsigned int p = 0; p < app->cfg.nb_pipelines; p++) {
+			bool serves = false;
+
+			for (unsigned int r = 0; r < wk->conf->nb_rxq; r++)
+				serves |= app->cfg.ports[wk->conf->rxq[r].port_idx].pipeline_idx == p;
+			if (!serves)
+				continue;
+			snprintf(names[nb], sizeof(names[nb]), "sl_rx-%s", app->cfg.pipelines[p].name);
+			patterns[nb] = names[nb];
+			nb++;
+		}
+		wk->graph_id = RTE_GRAPH_ID_INVALID;
+		if (nb == 0) {
+			SL_LOG(WARNING, "worker lcore %u polls no queue: it stays idle", wk->info.lcore);
+			continue;
+		}
+		memset(&prm, 0, sizeof(prm));
+		prm.socket_id = wk->info.socket;
+		prm.nb_node_patterns = nb;
+		prm.node_patterns = patterns;
+		snprintf(wk->graph_name, sizeof(wk->graph_name), "sl-w%u", wk->info.lcore);
+		sl_building_worker = wk;
+		init_error.msg[0] = '\0';
+		wk->graph_id = rte_graph_create(wk->graph_name, &prm);
+		sl_building_worker = NULL;
+		if (wk->graph_id == RTE_GRAPH_ID_INVALID) {
+			snprintf(err->msg, sizeof(err->msg), "cannot create the graph of worker lcore %u: %s",
+				 wk->info.lcore,
+				 init_error.msg[0] ? init_error.msg : rte_strerror(rte_errno));
+			return -1;
+		}
+		wk->graph = rte_graph_lookup(wk->graph_name);
+	}
+	return 0;
+}
+
+void
+sl_graphs_destroy(struct sl_app *app)
+{
+	sl_building_app = app;
+	for (unsigned int w = 0; w < app->nb_workers; w++) {
+		struct sl_worker *wk = app->workers[w];
+
+		if (wk->graph_id != RTE_GRAPH_ID_INVALID && wk->graph != NULL) {
+			rte_graph_destroy(wk->graph_id);
+			wk->graph_id = RTE_GRAPH_ID_INVALID;
+			wk->graph = NULL;
+		}
+	}
+}
+
+void
+sl_pipelines_teardown(struct sl_app *app)
+{
+	for (unsigned int p = 0; p < app->cfg.nb_pipelines; p++) {
+		for (unsigned int s = 0; s < app->cfg.pipelines[p].nb_stages; s++) {
+			struct sl_stage_slot *slot = &app->slots[p][s];
+
+			if (slot->ops == NULL)
+				continue;
+			for (int n = 0; n < RTE_MAX_NUMA_NODES; n++)
+				if (slot->node_inited[n] && slot->ops->node_fini != NULL)
+					slot->ops->node_fini(slot->node_state[n]);
+			if (slot->global_inited && slot->ops->global_fini != NULL)
+				slot->ops->global_fini(slot->global_state);
+			rte_kvargs_free(slot->kvargs);
+			memset(slot, 0, sizeof(*slot));
+		}
+	}
+}

@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The framework's own graph nodes: receive, transmit, drop, and the shell
+ * every stage runs in.
+ *
+ * Why not DPDK's ethdev_rx/ethdev_tx nodes from lib/node: in 22.11 their
+ * tx queue is the graph id (so queues depend on graph creation order and
+ * graphs of other apps), one rx node polls one queue (a worker with eight
+ * queues would walk eight source nodes), and their next edges are fixed to
+ * lib/node's classifier. Ours poll a worker's whole queue list in one node,
+ * use the worker's own tx queue on every port, and count tx drops per port.
+ */
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_graph.h>
+#include <rte_graph_worker.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "sl_priv.h"
+
+struct sl_worker *sl_building_worker;
+struct sl_app *sl_building_app;
+
+static rte_node_t rx_node_id = RTE_NODE_ID_INVALID;
+
+#define NODE_CTX(node, type) (*(type **)(node)->ctx)
+
+rte_node_t
+sl_rx_node_id(void)
+{
+	return rx_node_id;
+}
+
+/* ---- receive ---- */
+
+static uint16_t
+rx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
+{
+	struct sl_rx_ctx *rx = NODE_CTX(node, struct sl_rx_ctx);
+	struct rte_mbuf **pkts = (struct rte_mbuf **)node->objs;
+	uint16_t n = 0;
+
+	RTE_SET_USED(objs);
+	RTE_SET_USED(nb_objs);
+	for (uint16_t i = 0; i < rx->nb_rxq; i++) {
+		uint16_t room = node->size - n;
+		uint16_t got;
+
+		got = rte_eth_rx_burst(rx->q[i].port_id, rx->q[i].queue, pkts + n,
+				       RTE_MIN(room, rx->burst));
+		rx->q[i].packets += got;
+		n += got;
+		if (n == node->size)
+			break;
+	}
+	if (n == 0)
+		return 0;
+	rx->packets += n;
+	node->idx = n;
+	rte_node_next_stream_move(graph, node, SL_EDGE_NEXT);
+	return n;
+}
+
+static int
+find_rx_pipeline(const struct sl_app *app, const struct rte_node *node)
+{
+	char want[RTE_NODE_NAMESIZE];
+
+	for (unsigned int p = 0; p < app->cfg.nb_pipelines; p++) {
+		snprintf(want, sizeof(want), "sl_rx-%s", app->cfg.pipelines[p].name);
+		if (!strcmp(node->name, want))
+			return (int)p;
+	}
+	return -1;
+}
+
+static int
+rx_node_init(const struct rte_graph *graph, struct rte_node *node)
+{
+	struct sl_worker *w = sl_building_worker;
+	struct sl_app *app = sl_building_app;
+	int pipeline = find_rx_pipeline(app, node);
+	struct sl_rx_ctx *rx;
+
+	RTE_SET_USED(graph);
+	if (w == NULL || pipeline < 0)
+		return -EINVAL;
+	rx = rte_zmalloc_socket("sl_rx", sizeof(*rx), RTE_CACHE_LINE_SIZE, w->info.socket);
+	if (rx == NULL)
+		return -ENOMEM;
+	rx->burst = app->cfg.burst;
+	for (unsigned int r = 0; r < w->conf->nb_rxq; r++) {
+		const struct sl_rxq_ref *ref = &w->conf->rxq[r];
+
+		if (app->cfg.ports[ref->port_idx].pipeline_idx != (unsigned int)pipeline)
+			continue;
+		rx->q[rx->nb_rxq].port_id = app->ports[ref->port_idx].port_id;
+		rx->q[rx->nb_rxq].queue = ref->queue;
+		rx->nb_rxq++;
+	}
+	w->rx[pipeline] = rx;
+	NODE_CTX(node, struct sl_rx_ctx) = rx;
+	return 0;
+}
+
+static void
+ctx_free_fini(const struct rte_graph *graph, struct rte_node *node)
+{
+	RTE_SET_USED(graph);
+	rte_free(NODE_CTX(node, void));
+	NODE_CTX(node, void) = NULL;
+}
+
+static struct rte_node_register rx_node = {
+	.name = "sl_rx",
+	.flags = RTE_NODE_SOURCE_F,
+	.process = rx_node_process,
+	.init = rx_node_init,
+	.fini = ctx_free_fini,
+	.nb_edges = 1,
+	.next_nodes = {"sl_drop"}, /* replaced per pipeline clone */
+};
+
+/* ---- transmit ---- */
+
+static inline void
+tx_to_port(struct sl_tx_ctx *tx, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t sent, tries = tx->retries;
+
+	if (unlikely(port >= RTE_MAX_ETHPORTS || !tx->port_ok[port])) {
+		tx->bad_port += n;
+		rte_pktmbuf_free_bulk(pkts, n);
+		return;
+	}
+	sent = rte_eth_tx_burst(port, tx->queue, pkts, n);
+	while (unlikely(sent < n) && tries-- > 0)
+		sent += rte_eth_tx_burst(port, tx->queue, pkts + sent, n - sent);
+	tx->port[port].packets += sent;
+	if (unlikely(sent < n)) {
+		tx->port[port].dropped += n - sent;
+		rte_pktmbuf_free_bulk(pkts + sent, n - sent);
+	}
+}
+
+static uint16_t
+tx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
+{
+	struct sl_tx_ctx *tx = NODE_CTX(node, struct sl_tx_ctx);
+	struct rte_mbuf **pkts = (struct rte_mbuf **)objs;
+	uint16_t start = 0;
+
+	RTE_SET_USED(graph);
+	/* Runs of packets for one port keep per-port order and, in the usual
+	 * case of a single output port, cost one tx_burst per vector. */
+	while (start < nb_objs) {
+		uint16_t port = pkts[start]->port;
+		uint16_t end = start + 1;
+
+		while (end < nb_objs && pkts[end]->port == port)
+			end++;
+		tx_to_port(tx, port, pkts + start, end - start);
+		start = end;
+	}
+	return nb_objs;
+}
+
+static int
+tx_node_init(const struct rte_graph *graph, struct rte_node *node)
+{
+	struct sl_worker *w = sl_building_worker;
+	struct sl_app *app = sl_building_app;
+	struct sl_tx_ctx *tx;
+
+	RTE_SET_USED(graph);
+	if (w == NULL)
+		return -EINVAL;
+	tx = rte_zmalloc_socket("sl_tx", sizeof(*tx), RTE_CACHE_LINE_SIZE, w->info.socket);
+	if (tx == NULL)
+		return -ENOMEM;
+	tx->queue = w->info.index;
+	tx->retries = app->cfg.tx_retry;
+	for (unsigned int i = 0; i < app->nb_ports; i++)
+		tx->port_ok[app->ports[i].port_id] = 1;
+	w->tx = tx;
+	NODE_CTX(node, struct sl_tx_ctx) = tx;
+	return 0;
+}
+
+static struct rte_node_register tx_node = {
+	.name = "sl_tx",
+	.process = tx_node_process,
+	.init = tx_node_init,
+	.fini = ctx_free_fini,
+	.nb_edges = 0,
+};
+
+/* ---- drop ---- */
+
+static uint16_t
+drop_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
+{
+	struct sl_drop_ctx *drop = NODE_CTX(node, struct sl_drop_ctx);
+
+	RTE_SET_USED(graph);
+	rte_pktmbuf_free_bulk((struct rte_mbuf **)objs, nb_objs);
+	drop->packets += nb_objs;
+	return nb_objs;
+}
+
+static int
+drop_node_init(const struct rte_graph *graph, struct rte_node *node)
+{
+	struct sl_worker *w = sl_building_worker;
+	struct sl_drop_ctx *drop;
+
+	RTE_SET_USED(graph);
+	if (w == NULL)
+		return -EINVAL;
+	drop = rte_zmalloc_socket("sl_drop", sizeof(*drop), RTE_CACHE_LINE_SIZE, w->info.socket);
+	if (drop == NULL)
+		return -ENOMEM;
+	w->drop = drop;
+	NODE_CTX(node, struct sl_drop_ctx) = drop;
+	return 0;
+}
+
+static struct rte_node_register drop_node = {
+	.name = "sl_drop",
+	.process = drop_node_process,
+	.init = drop_node_init,
+	.fini = ctx_free_fini,
+	.nb_edges = 0,
+};
+
+int
+sl_rx_tx_nodes_register(void)
+{
+	if (rx_node_id != RTE_NODE_ID_INVALID)
+		return 0;
+	/* Not clones of anything (a zero parent_id would say "clone of node 0"). */
+	drop_node.parent_id = RTE_NODE_ID_INVALID;
+	tx_node.parent_id = RTE_NODE_ID_INVALID;
+	rx_node.parent_id = RTE_NODE_ID_INVALID;
+	if (__rte_node_register(&drop_node) == RTE_NODE_ID_INVALID ||
+	    __rte_node_register(&tx_node) == RTE_NODE_ID_INVALID)
+		return -1;
+	rx_node_id = __rte_node_register(&rx_node);
+	return rx_node_id == RTE_NODE_ID_INVALID ? -1 : 0;
+}
