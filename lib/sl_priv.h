@@ -117,6 +117,7 @@ struct sl_rxq_state {
 struct sl_rx_ctx {
 	uint16_t nb_rxq;
 	uint16_t burst;
+	uint16_t vector; /**< most packets one walk takes in */
 	uint64_t packets; /**< all queues */
 	struct sl_rxq_state q[SL_MAX_RXQ_PER_WORKER];
 } __rte_cache_aligned;

@@ -271,6 +271,8 @@ sl_app_init(struct sl_app **out, int argc, char **argv)
 	const char *slash = strrchr(argv[0], '/');
 
 	*out = NULL;
+	/* Stats lines must reach a pipe or a log file as they happen. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	usage_prog = slash ? slash + 1 : argv[0];
 	opts.prog = usage_prog;
 	for (int i = 1; i < argc; i++)

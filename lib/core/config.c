@@ -168,6 +168,10 @@ parse_app(struct parse *p, const char *section, struct rte_cfgfile_entry *e, int
 			if (parse_uint(p, section, k, val, 1, SL_STAGE_VEC_MAX, &v))
 				return -1;
 			cfg->burst = v;
+		} else if (!strcmp(k, "vector")) {
+			if (parse_uint(p, section, k, val, 1, SL_STAGE_VEC_MAX, &v))
+				return -1;
+			cfg->vector = v;
 		} else if (!strcmp(k, "stats_interval")) {
 			if (parse_uint(p, section, k, val, 0, 3600, &v))
 				return -1;
@@ -182,7 +186,7 @@ parse_app(struct parse *p, const char *section, struct rte_cfgfile_entry *e, int
 				return -1;
 		} else {
 			return fail(p, section, k,
-				    "unknown key. Fix: use one of burst, stats_interval, tx_retry, "
+				    "unknown key. Fix: use one of burst, vector, stats_interval, tx_retry, "
 				    "profiles");
 		}
 	}
@@ -631,6 +635,7 @@ sl_config_load(struct sl_config *cfg, const char *path, bool (*lcore_ok)(unsigne
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->burst = 32;
+	cfg->vector = SL_STAGE_VEC_MAX;
 	cfg->stats_interval = 1;
 	strlcpy(cfg->path, path, sizeof(cfg->path));
 

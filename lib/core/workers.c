@@ -45,14 +45,13 @@ poll_stage(struct rte_graph *graph, struct sl_stage_inst *inst)
 	return n;
 }
 
-static uint64_t
-rx_total(const struct sl_worker *w)
+static inline uint64_t
+rx_total(struct sl_rx_ctx *const *rx, unsigned int nb_rx)
 {
 	uint64_t total = 0;
 
-	for (unsigned int p = 0; p < SL_MAX_PIPELINES; p++)
-		if (w->rx[p] != NULL)
-			total += w->rx[p]->packets;
+	for (unsigned int i = 0; i < nb_rx; i++)
+		total += rx[i]->packets;
 	return total;
 }
 
@@ -62,10 +61,13 @@ static void
 drain(struct sl_worker *w)
 {
 	uint64_t deadline = rte_rdtsc() + rte_get_tsc_hz() / 5;
+	uint16_t nb_rxq[SL_MAX_PIPELINES] = {0};
 
 	for (unsigned int p = 0; p < SL_MAX_PIPELINES; p++)
-		if (w->rx[p] != NULL)
+		if (w->rx[p] != NULL) {
+			nb_rxq[p] = w->rx[p]->nb_rxq;
 			w->rx[p]->nb_rxq = 0;
+		}
 	while (rte_rdtsc() < deadline) {
 		uint16_t released = 0;
 
@@ -75,6 +77,10 @@ drain(struct sl_worker *w)
 		if (released == 0 && w->nb_pollers == 0)
 			break;
 	}
+	/* The graph is never walked again; the final stats list the queues. */
+	for (unsigned int p = 0; p < SL_MAX_PIPELINES; p++)
+		if (w->rx[p] != NULL)
+			w->rx[p]->nb_rxq = nb_rxq[p];
 }
 
 static int
@@ -83,7 +89,12 @@ worker_main(void *arg)
 	struct sl_worker *w = arg;
 	struct rte_graph *graph = w->graph;
 	uint64_t prev = rte_rdtsc(), last_rx = 0;
+	struct sl_rx_ctx *rx_list[SL_MAX_PIPELINES];
+	unsigned int nb_rx = 0;
 
+	for (unsigned int p = 0; p < SL_MAX_PIPELINES; p++)
+		if (w->rx[p] != NULL)
+			rx_list[nb_rx++] = w->rx[p];
 	w->running = true;
 	while (likely(!stop_requested)) {
 		uint64_t now, rx;
@@ -93,7 +104,7 @@ worker_main(void *arg)
 			poll_stage(graph, w->pollers[i]);
 
 		now = rte_rdtsc();
-		rx = rx_total(w);
+		rx = rx_total(rx_list, nb_rx);
 		if (rx != last_rx) {
 			w->busy_cycles += now - prev;
 			w->busy_loops++;

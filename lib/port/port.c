@@ -59,9 +59,12 @@ resolve_device(struct sl_port *port, const char *path, struct sl_error *err)
 	rc = rte_dev_probe(comma ? conf->dev : name);
 	if (rc < 0 || rte_eth_dev_get_port_by_name(name, &port->port_id) != 0) {
 		snprintf(err->msg, sizeof(err->msg),
-			 "%s:%u: [port %s] dev: cannot attach '%s': %s. Fix: check the driver "
-			 "name and its arguments (see the PMD's documentation)",
-			 path, conf->line, conf->name, conf->dev, rc < 0 ? strerror(-rc) : "no ethdev created");
+			 "%s:%u: [port %s] dev: cannot attach '%s' (no such driver, bad "
+			 "arguments, or the device is missing; rte_dev_probe: %s). Fix: check the "
+			 "driver name and its arguments in the PMD's guide, or pass the device to "
+			 "the EAL with -a/--vdev",
+			 path, conf->line, conf->name, conf->dev,
+			 rc < 0 ? strerror(-rc) : "no ethdev created");
 		return -1;
 	}
 	port->hotplugged = true;

@@ -75,6 +75,7 @@ struct sl_worker_conf {
 struct sl_config {
 	char path[PATH_MAX];
 	unsigned int burst;
+	unsigned int vector;
 	unsigned int stats_interval;
 	unsigned int tx_retry;
 	char profiles_dir[PATH_MAX];

@@ -1,0 +1,517 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* sluice-gen's options. Every error is one line: what is wrong, then "Fix:". */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen_priv.h"
+
+void sl_gen_usage(FILE *f, const char *prog)
+{
+	fprintf(f,
+		"Usage: %s [EAL options] -- --ports DEV[,DEV] [options]\n"
+		"\n"
+		"Ports (ethdev names as given to --vdev/-a; set up with 1..Q queues each):\n"
+		"  --ports A[,B...]        all ports; by default tx on the first, rx on all\n"
+		"  --tx-port A[,B]         send on these (flows alternate between them)\n"
+		"  --rx-port A[,B]         poll these\n"
+		"Traffic:\n"
+		"  --count N               packets to send (0: until --duration or Ctrl-C)\n"
+		"  --rate PPS              total packets/s, TSC-paced (0: as fast as possible)\n"
+		"  --duration S            stop sending after S seconds (decimals allowed)\n"
+		"  --size BYTES            frame size INCLUDING the 4-byte FCS, 64..1518\n"
+		"                          (64 = 60 bytes handed to the PMD)\n"
+		"  --flows N               1..%u; flow f has src IP + f and UDP src port + f\n"
+		"  --queues Q              tx/rx queues per port; flow f goes on tx queue f %% Q\n"
+		"  --burst N               packets per tx burst (default 32)\n"
+		"  --src-mac MAC           default: the tx port's MAC\n"
+		"  --dst-mac MAC           default 02:00:00:00:00:01\n"
+		"  --src-ip IP             first source address (default 10.0.0.1)\n"
+		"  --dst-ip IP[:TTL][,...] destinations, flow f to the (f %% n)th (default\n"
+		"                          192.168.1.1, TTL 64)\n"
+		"  --ttl T                 default TTL for --dst-ip entries without one\n"
+		"  --sport P / --dport P   UDP ports (default 1024 / 5000)\n"
+		"Checks:\n"
+		"  --expect MODE           none | macswap | l2fwd | ip4 (default none)\n"
+		"                          macswap: back on the tx port, dst = our src MAC,\n"
+		"                            src = the dst MAC we sent\n"
+		"                          l2fwd: back on the paired port (0<->1, 2<->3), dst =\n"
+		"                            02:00:00:00:00:<that port's index>, src = --dut-mac\n"
+		"                          ip4: port and next-hop MAC from --routes, TTL-1,\n"
+		"                            valid checksum; TTL<=1 and unroutable flows must\n"
+		"                            not come back\n"
+		"  --routes FILE           the DUT's routes file; its port pN is our Nth port\n"
+		"  --dut-mac MAC[,MAC]     MACs of the DUT ports wired to ours (checks src MAC)\n"
+		"  --expect-dst-mac MAC    l2fwd: the dst MAC the DUT writes\n"
+		"  --expect-ttl-dec N      TTL must have dropped by N (ip4 default 1) and the\n"
+		"                          IPv4 checksum must be valid\n"
+		"  --max-loss N|P%%         allowed loss (default 0)\n"
+		"  --wait-ms M             keep receiving M ms after the last send (default 500)\n"
+		"  --link-wait S           wait S s for links to come up (default 10)\n"
+		"Output:\n"
+		"  --stats-interval S      per-interval line every S s (0: none; default 1)\n"
+		"  --quiet                 same as --stats-interval 0\n"
+		"  --json FILE             write the final counters as JSON\n"
+		"  --help\n"
+		"\n"
+		"Exit code: 0 pass, 2 verification failed or loss > --max-loss, 1 usage error.\n"
+		"Example: %s -l 1 --no-pci --in-memory --file-prefix g --vdev "
+		"net_memif0,role=client,socket=/tmp/m.sock -- --ports net_memif0 --count 20000 "
+		"--rate 200000 --expect macswap\n",
+		prog, SL_GEN_MAX_FLOWS, prog);
+}
+
+void sl_gen_opts_default(struct sl_gen_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->prog = "sluice-gen";
+	o->size = SL_GEN_MIN_SIZE;
+	o->flows = 1;
+	o->queues = 1;
+	o->burst = 32;
+	o->wait_ms = 500;
+	o->link_wait_s = 10;
+	o->stats_interval = 1;
+	o->src_ip_be = RTE_BE32(RTE_IPV4(10, 0, 0, 1));
+	o->src_port = 1024;
+	o->dst_port = 5000;
+	o->dst_mac = (struct rte_ether_addr){{0x02, 0, 0, 0, 0, 0x01}};
+	o->ttl_dec = -2; /* -2: not given; resolved after parsing */
+	o->max_loss_pct = -1;
+}
+
+static int bad(const struct sl_gen_opts *o, const char *opt, const char *val, const char *what,
+	       const char *fix)
+{
+	fprintf(stderr, "%s: %s '%s' is %s. Fix: %s\n", o->prog, opt, val, what, fix);
+	return -1;
+}
+
+static int parse_u64(const struct sl_gen_opts *o, const char *opt, const char *val, uint64_t min,
+		     uint64_t max, const char *fix, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(val, &end, 0);
+	if (val[0] == '\0' || val[0] == '-' || *end != '\0' || errno != 0)
+		return bad(o, opt, val, "not a number", fix);
+	if (v < min || v > max) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "out of range %llu..%llu", (unsigned long long)min,
+			 (unsigned long long)max);
+		return bad(o, opt, val, what, fix);
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_uint(const struct sl_gen_opts *o, const char *opt, const char *val,
+		      unsigned int min, unsigned int max, const char *fix, unsigned int *out)
+{
+	uint64_t v;
+
+	if (parse_u64(o, opt, val, min, max, fix, &v) < 0)
+		return -1;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+static int parse_mac(const struct sl_gen_opts *o, const char *opt, const char *val,
+		     struct rte_ether_addr *mac)
+{
+	if (rte_ether_unformat_addr(val, mac) < 0)
+		return bad(o, opt, val, "not a MAC address", "write XX:XX:XX:XX:XX:XX");
+	return 0;
+}
+
+static int parse_ip(const struct sl_gen_opts *o, const char *opt, const char *val, uint32_t *ip)
+{
+	struct in_addr in;
+
+	if (inet_pton(AF_INET, val, &in) != 1)
+		return bad(o, opt, val, "not an IPv4 address", "write A.B.C.D");
+	*ip = in.s_addr;
+	return 0;
+}
+
+/* Split a comma list in place into at most `max` items. Returns the count. */
+static int split(char *s, char **items, int max)
+{
+	int n = 0;
+
+	for (char *save = NULL, *t = strtok_r(s, ",", &save); t != NULL;
+	     t = strtok_r(NULL, ",", &save)) {
+		if (n == max)
+			return -1;
+		items[n++] = t;
+	}
+	return n;
+}
+
+static int port_index(struct sl_gen_opts *o, const char *name, bool add)
+{
+	for (unsigned int i = 0; i < o->nb_ports; i++)
+		if (strcmp(o->ports[i], name) == 0)
+			return (int)i;
+	if (!add || o->nb_ports == SL_GEN_MAX_PORTS || strlen(name) >= SL_GEN_NAME_MAX)
+		return -1;
+	snprintf(o->ports[o->nb_ports], SL_GEN_NAME_MAX, "%s", name);
+	return (int)o->nb_ports++;
+}
+
+static int parse_ports(struct sl_gen_opts *o, const char *opt, const char *val, uint32_t *mask)
+{
+	char buf[512], *items[SL_GEN_MAX_PORTS];
+	int n;
+
+	snprintf(buf, sizeof(buf), "%s", val);
+	n = split(buf, items, SL_GEN_MAX_PORTS);
+	if (n <= 0)
+		return bad(o, opt, val, "not a list of 1 to 4 port names",
+			   "e.g. --ports net_memif0,net_memif1 (the --vdev names)");
+	for (int i = 0; i < n; i++) {
+		int idx = port_index(o, items[i], true);
+
+		if (idx < 0)
+			return bad(o, opt, val, "too many ports or a name too long",
+				   "give at most 4 ports in total");
+		if (mask != NULL)
+			*mask |= 1u << idx;
+	}
+	return 0;
+}
+
+static int parse_dsts(struct sl_gen_opts *o, const char *val, unsigned int def_ttl, bool ttl_given)
+{
+	char buf[1024], *items[SL_GEN_MAX_DSTS];
+	int n;
+
+	snprintf(buf, sizeof(buf), "%s", val);
+	n = split(buf, items, SL_GEN_MAX_DSTS);
+	if (n <= 0)
+		return bad(o, "--dst-ip", val, "not a list of 1 to 16 destinations",
+			   "e.g. --dst-ip 10.1.0.1,10.2.0.1:1 (':TTL' optional)");
+	for (int i = 0; i < n; i++) {
+		char *colon = strchr(items[i], ':');
+		unsigned int ttl = def_ttl;
+
+		if (colon != NULL) {
+			*colon = '\0';
+			if (parse_uint(o, "--dst-ip TTL", colon + 1, 0, 255,
+				       "write IP:TTL with TTL 0..255", &ttl) < 0)
+				return -1;
+		} else if (ttl_given) {
+			ttl = def_ttl;
+		}
+		if (parse_ip(o, "--dst-ip", items[i], &o->dsts[i].ip_be) < 0)
+			return -1;
+		o->dsts[i].ttl = (uint8_t)ttl;
+	}
+	o->nb_dsts = (unsigned int)n;
+	return 0;
+}
+
+enum {
+	OPT_PORTS = 256,
+	OPT_TX_PORT,
+	OPT_RX_PORT,
+	OPT_COUNT,
+	OPT_RATE,
+	OPT_DURATION,
+	OPT_SIZE,
+	OPT_FLOWS,
+	OPT_QUEUES,
+	OPT_BURST,
+	OPT_SRC_MAC,
+	OPT_DST_MAC,
+	OPT_SRC_IP,
+	OPT_DST_IP,
+	OPT_TTL,
+	OPT_SPORT,
+	OPT_DPORT,
+	OPT_EXPECT,
+	OPT_ROUTES,
+	OPT_DUT_MAC,
+	OPT_EXPECT_DST_MAC,
+	OPT_EXPECT_TTL_DEC,
+	OPT_MAX_LOSS,
+	OPT_WAIT_MS,
+	OPT_LINK_WAIT,
+	OPT_STATS_INTERVAL,
+	OPT_QUIET,
+	OPT_JSON,
+	OPT_HELP,
+};
+
+static const struct option gen_longopts[] = {
+    {"ports", required_argument, NULL, OPT_PORTS},
+    {"tx-port", required_argument, NULL, OPT_TX_PORT},
+    {"rx-port", required_argument, NULL, OPT_RX_PORT},
+    {"count", required_argument, NULL, OPT_COUNT},
+    {"rate", required_argument, NULL, OPT_RATE},
+    {"duration", required_argument, NULL, OPT_DURATION},
+    {"size", required_argument, NULL, OPT_SIZE},
+    {"flows", required_argument, NULL, OPT_FLOWS},
+    {"queues", required_argument, NULL, OPT_QUEUES},
+    {"burst", required_argument, NULL, OPT_BURST},
+    {"src-mac", required_argument, NULL, OPT_SRC_MAC},
+    {"dst-mac", required_argument, NULL, OPT_DST_MAC},
+    {"src-ip", required_argument, NULL, OPT_SRC_IP},
+    {"dst-ip", required_argument, NULL, OPT_DST_IP},
+    {"ttl", required_argument, NULL, OPT_TTL},
+    {"sport", required_argument, NULL, OPT_SPORT},
+    {"dport", required_argument, NULL, OPT_DPORT},
+    {"expect", required_argument, NULL, OPT_EXPECT},
+    {"routes", required_argument, NULL, OPT_ROUTES},
+    {"dut-mac", required_argument, NULL, OPT_DUT_MAC},
+    {"expect-dst-mac", required_argument, NULL, OPT_EXPECT_DST_MAC},
+    {"expect-ttl-dec", required_argument, NULL, OPT_EXPECT_TTL_DEC},
+    {"max-loss", required_argument, NULL, OPT_MAX_LOSS},
+    {"wait-ms", required_argument, NULL, OPT_WAIT_MS},
+    {"link-wait", required_argument, NULL, OPT_LINK_WAIT},
+    {"stats-interval", required_argument, NULL, OPT_STATS_INTERVAL},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"json", required_argument, NULL, OPT_JSON},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+static int parse_max_loss(struct sl_gen_opts *o, const char *val)
+{
+	size_t len = strlen(val);
+
+	if (len > 1 && val[len - 1] == '%') {
+		char buf[64], *end;
+		double p;
+
+		snprintf(buf, sizeof(buf), "%.*s", (int)(len - 1), val);
+		p = strtod(buf, &end);
+		if (*end != '\0' || !(p >= 0 && p <= 100))
+			return bad(o, "--max-loss", val, "not a percentage 0..100",
+				   "e.g. --max-loss 0.1%");
+		o->max_loss_pct = p;
+		return 0;
+	}
+	return parse_u64(o, "--max-loss", val, 0, UINT64_MAX,
+			 "give a packet count or a percentage, e.g. --max-loss 10 or 0.1%",
+			 &o->max_loss_pkts);
+}
+
+static int parse_one(struct sl_gen_opts *o, int opt, const char *arg, const char **dst_arg,
+		     unsigned int *ttl, bool *ttl_given, bool *tx_given, bool *rx_given)
+{
+	switch (opt) {
+	case OPT_PORTS:
+		return parse_ports(o, "--ports", arg, NULL);
+	case OPT_TX_PORT:
+		*tx_given = true;
+		return parse_ports(o, "--tx-port", arg, &o->tx_mask);
+	case OPT_RX_PORT:
+		*rx_given = true;
+		return parse_ports(o, "--rx-port", arg, &o->rx_mask);
+	case OPT_COUNT:
+		return parse_u64(o, "--count", arg, 0, UINT32_MAX,
+				 "give a packet count, e.g. --count 20000 (0: no limit)",
+				 &o->count);
+	case OPT_RATE:
+		return parse_u64(o, "--rate", arg, 0, 1000000000ULL,
+				 "give packets per second, e.g. --rate 200000 (0: unpaced)",
+				 &o->rate);
+	case OPT_DURATION: {
+		char *end;
+
+		o->duration = strtod(arg, &end);
+		if (arg[0] == '\0' || *end != '\0' || !(o->duration >= 0 && o->duration < 1e7))
+			return bad(o, "--duration", arg, "not a number of seconds",
+				   "e.g. --duration 2.5 (0: no limit)");
+		return 0;
+	}
+	case OPT_SIZE:
+		return parse_uint(o, "--size", arg, SL_GEN_MIN_SIZE, SL_GEN_MAX_SIZE,
+				  "give a frame size including the FCS, 64..1518", &o->size);
+	case OPT_FLOWS:
+		return parse_uint(o, "--flows", arg, 1, SL_GEN_MAX_FLOWS, "give 1..65536 flows",
+				  &o->flows);
+	case OPT_QUEUES:
+		return parse_uint(o, "--queues", arg, 1, SL_GEN_MAX_QUEUES,
+				  "give 1..16 queues per port", &o->queues);
+	case OPT_BURST:
+		return parse_uint(o, "--burst", arg, 1, 256, "give 1..256", &o->burst);
+	case OPT_SRC_MAC:
+		o->src_mac_set = true;
+		return parse_mac(o, "--src-mac", arg, &o->src_mac);
+	case OPT_DST_MAC:
+		o->dst_mac_set = true;
+		return parse_mac(o, "--dst-mac", arg, &o->dst_mac);
+	case OPT_SRC_IP:
+		return parse_ip(o, "--src-ip", arg, &o->src_ip_be);
+	case OPT_DST_IP:
+		*dst_arg = arg;
+		return 0;
+	case OPT_TTL:
+		*ttl_given = true;
+		return parse_uint(o, "--ttl", arg, 0, 255, "give a TTL 0..255", ttl);
+	case OPT_SPORT:
+	case OPT_DPORT: {
+		unsigned int v;
+
+		if (parse_uint(o, opt == OPT_SPORT ? "--sport" : "--dport", arg, 0, 65535,
+			       "give a UDP port 0..65535", &v) < 0)
+			return -1;
+		*(opt == OPT_SPORT ? &o->src_port : &o->dst_port) = (uint16_t)v;
+		return 0;
+	}
+	case OPT_EXPECT:
+		if (!strcmp(arg, "none"))
+			o->expect = SL_GEN_EXPECT_NONE;
+		else if (!strcmp(arg, "macswap"))
+			o->expect = SL_GEN_EXPECT_MACSWAP;
+		else if (!strcmp(arg, "l2fwd"))
+			o->expect = SL_GEN_EXPECT_L2FWD;
+		else if (!strcmp(arg, "ip4"))
+			o->expect = SL_GEN_EXPECT_IP4;
+		else
+			return bad(o, "--expect", arg, "not a known mode",
+				   "use none, macswap, l2fwd or ip4");
+		return 0;
+	case OPT_ROUTES:
+		o->routes = arg;
+		return 0;
+	case OPT_DUT_MAC: {
+		char buf[256], *items[SL_GEN_MAX_PORTS];
+		int n;
+
+		snprintf(buf, sizeof(buf), "%s", arg);
+		n = split(buf, items, SL_GEN_MAX_PORTS);
+		if (n <= 0)
+			return bad(o, "--dut-mac", arg, "not a list of 1 to 4 MACs",
+				   "e.g. --dut-mac 02:00:00:00:aa:00,02:00:00:00:aa:01");
+		for (int i = 0; i < n; i++)
+			if (parse_mac(o, "--dut-mac", items[i], &o->dut_macs[i]) < 0)
+				return -1;
+		o->nb_dut_macs = (unsigned int)n;
+		return 0;
+	}
+	case OPT_EXPECT_DST_MAC:
+		o->expect_dst_mac_set = true;
+		return parse_mac(o, "--expect-dst-mac", arg, &o->expect_dst_mac);
+	case OPT_EXPECT_TTL_DEC: {
+		unsigned int v;
+
+		if (parse_uint(o, "--expect-ttl-dec", arg, 0, 255, "give 0..255", &v) < 0)
+			return -1;
+		o->ttl_dec = (int)v;
+		return 0;
+	}
+	case OPT_MAX_LOSS:
+		return parse_max_loss(o, arg);
+	case OPT_WAIT_MS:
+		return parse_uint(o, "--wait-ms", arg, 0, 3600000, "give milliseconds, e.g. 500",
+				  &o->wait_ms);
+	case OPT_LINK_WAIT:
+		return parse_uint(o, "--link-wait", arg, 0, 3600, "give seconds, e.g. 10",
+				  &o->link_wait_s);
+	case OPT_STATS_INTERVAL:
+		return parse_uint(o, "--stats-interval", arg, 0, 3600, "give seconds, e.g. 1",
+				  &o->stats_interval);
+	case OPT_QUIET:
+		o->quiet = true;
+		return 0;
+	case OPT_JSON:
+		o->json = arg;
+		return 0;
+	}
+	return -1;
+}
+
+/* Cross-option checks once everything is known. */
+static int gen_check(struct sl_gen_opts *o, bool tx_given, bool rx_given)
+{
+	if (o->nb_ports == 0) {
+		fprintf(stderr,
+			"%s: no port. Fix: add --ports net_memif0 (the name given to "
+			"--vdev)\n",
+			o->prog);
+		return -1;
+	}
+	if (!tx_given)
+		o->tx_mask = 1u;
+	if (!rx_given)
+		o->rx_mask = (1u << o->nb_ports) - 1;
+	if (o->count == 0 && o->duration == 0)
+		fprintf(stderr, "%s: no --count or --duration: sending until Ctrl-C\n", o->prog);
+	if (o->expect == SL_GEN_EXPECT_IP4 && o->routes == NULL) {
+		fprintf(stderr,
+			"%s: --expect ip4 needs the routes. Fix: add --routes FILE (the "
+			"DUT's routes file)\n",
+			o->prog);
+		return -1;
+	}
+	if (o->expect == SL_GEN_EXPECT_L2FWD && o->nb_ports < 2) {
+		fprintf(stderr,
+			"%s: --expect l2fwd needs two ports. Fix: --ports A,B wired to "
+			"the DUT's paired ports\n",
+			o->prog);
+		return -1;
+	}
+	if (o->ttl_dec == -2)
+		o->ttl_dec = o->expect == SL_GEN_EXPECT_IP4 ? 1 : -1;
+	for (unsigned int i = 0; i < o->nb_dsts; i++)
+		if (o->ttl_dec > 0 && o->dsts[i].ttl > 1 && o->dsts[i].ttl < o->ttl_dec) {
+			fprintf(stderr,
+				"%s: --dst-ip TTL %u is below --expect-ttl-dec %d. Fix: "
+				"raise the TTL\n",
+				o->prog, o->dsts[i].ttl, o->ttl_dec);
+			return -1;
+		}
+	return 0;
+}
+
+int sl_gen_parse_args(struct sl_gen_opts *o, int argc, char **argv)
+{
+	const char *dst_arg = NULL;
+	unsigned int ttl = 64;
+	bool ttl_given = false, tx_given = false, rx_given = false;
+	int opt;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":h", gen_longopts, NULL)) != -1) {
+		if (opt == 'h' || opt == OPT_HELP) {
+			sl_gen_usage(stdout, o->prog);
+			return 1;
+		}
+		if (opt == ':') {
+			fprintf(stderr, "%s: option %s needs a value. Fix: see %s -- --help\n",
+				o->prog, argv[optind - 1], o->prog);
+			return -1;
+		}
+		if (opt == '?') {
+			fprintf(stderr, "%s: unknown option '%s'. Fix: see %s -- --help\n", o->prog,
+				argv[optind - 1], o->prog);
+			return -1;
+		}
+		if (parse_one(o, opt, optarg, &dst_arg, &ttl, &ttl_given, &tx_given, &rx_given) < 0)
+			return -1;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument '%s'. Fix: see %s -- --help\n", o->prog,
+			argv[optind], o->prog);
+		return -1;
+	}
+	if (dst_arg != NULL) {
+		if (parse_dsts(o, dst_arg, ttl, ttl_given) < 0)
+			return -1;
+	} else {
+		o->nb_dsts = 1;
+		o->dsts[0].ip_be = RTE_BE32(RTE_IPV4(192, 168, 1, 1));
+		o->dsts[0].ttl = (uint8_t)ttl;
+	}
+	return gen_check(o, tx_given, rx_given);
+}

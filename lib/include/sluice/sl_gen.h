@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * sluice-gen: a UDP/IPv4 packet generator and checker on the EAL's ports.
+ *
+ * One lcore sends paced bursts and polls every rx queue in the same loop, so
+ * on a 2-core machine the generator takes one core and the device under test
+ * the other. Every packet carries a magic, a sequence number, a flow id and
+ * the TSC at send time; the receiver counts loss, duplicates, reordering,
+ * bad packets and latency, and checks what the device under test should have
+ * done to each packet (--expect macswap|l2fwd|ip4).
+ *
+ *   struct sl_gen_opts o;
+ *   sl_gen_opts_default(&o);
+ *   rte_eal_init(...);                       // the caller owns the EAL
+ *   if (sl_gen_parse_args(&o, argc, argv))   // the args after "--"
+ *   ...
+ *   sl_gen_create(&g, &o); rc = sl_gen_run(g); sl_gen_destroy(g);
+ */
+#ifndef SLUICE_SL_GEN_H
+#define SLUICE_SL_GEN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_ether.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SL_GEN_MAX_PORTS 4
+#define SL_GEN_MAX_DSTS 16
+#define SL_GEN_MAX_FLOWS 65536
+#define SL_GEN_MAX_QUEUES 16
+#define SL_GEN_NAME_MAX 64
+
+/** Exit codes of sluice-gen (and return values of sl_gen_run). */
+enum sl_gen_exit {
+	SL_GEN_EXIT_OK = 0,
+	SL_GEN_EXIT_USAGE = 1,
+	SL_GEN_EXIT_FAILED = 2, /**< verification failed or loss > --max-loss */
+};
+
+/** What the device under test does to our packets. */
+enum sl_gen_expect {
+	SL_GEN_EXPECT_NONE = 0,
+	SL_GEN_EXPECT_MACSWAP, /**< back on the tx port, MACs swapped */
+	SL_GEN_EXPECT_L2FWD,   /**< out of the paired port (0<->1, 2<->3), new MACs */
+	SL_GEN_EXPECT_IP4,     /**< routed by --routes, TTL-1, valid checksum */
+};
+
+/** One destination; flow f goes to dsts[f % nb_dsts]. */
+struct sl_gen_dst {
+	uint32_t ip_be;
+	uint8_t ttl;
+};
+
+struct sl_gen_opts {
+	const char *prog;
+	unsigned int nb_ports;
+	char ports[SL_GEN_MAX_PORTS][SL_GEN_NAME_MAX]; /**< ethdev names (net_memif0) */
+	uint32_t tx_mask;			       /**< bit i: send on ports[i] */
+	uint32_t rx_mask;			       /**< bit i: poll ports[i] */
+	uint64_t count;				       /**< packets to send; 0 = no limit */
+	uint64_t rate;				       /**< packets/s over all ports; 0 = unpaced */
+	unsigned int size;			       /**< frame size including the 4-byte FCS */
+	unsigned int flows;
+	unsigned int queues;
+	double duration;      /**< seconds of sending; 0 = no limit */
+	unsigned int wait_ms; /**< keep receiving this long after the last send */
+	unsigned int burst;
+	unsigned int link_wait_s;
+	bool src_mac_set, dst_mac_set;
+	struct rte_ether_addr src_mac, dst_mac;
+	uint32_t src_ip_be;
+	uint16_t src_port, dst_port;
+	unsigned int nb_dsts;
+	struct sl_gen_dst dsts[SL_GEN_MAX_DSTS];
+	enum sl_gen_expect expect;
+	int ttl_dec; /**< -1: TTL not checked */
+	const char *routes;
+	unsigned int nb_dut_macs; /**< MACs of the DUT's ports, in our port order */
+	struct rte_ether_addr dut_macs[SL_GEN_MAX_PORTS];
+	bool expect_dst_mac_set;
+	struct rte_ether_addr expect_dst_mac;
+	uint64_t max_loss_pkts;
+	double max_loss_pct; /**< < 0: use max_loss_pkts */
+	unsigned int stats_interval;
+	bool quiet;
+	const char *json;
+};
+
+/** Fill the defaults (1 flow, 1 queue, 64 B, unpaced, wait 500 ms ...). */
+void sl_gen_opts_default(struct sl_gen_opts *o);
+
+/**
+ * Parse the arguments after "--" (argv[0] is the program name). Prints one
+ * line naming the problem and the fix on error.
+ * @return 0, 1 when --help was printed, -1 on a usage error.
+ */
+int sl_gen_parse_args(struct sl_gen_opts *o, int argc, char **argv);
+
+/** Print the options to `f`. */
+void sl_gen_usage(FILE *f, const char *prog);
+
+struct sl_gen;
+
+/**
+ * Set up ports, pool and tables (the EAL must be initialised). Waits up to
+ * link_wait_s for every port's link. Returns 0 or -1 after printing why.
+ */
+int sl_gen_create(struct sl_gen **gen, const struct sl_gen_opts *o);
+
+/**
+ * Send and receive on the calling lcore until --count/--duration are done
+ * (or sl_gen_request_stop), drain for --wait-ms, print the summary and write
+ * --json. @return an sl_gen_exit code.
+ */
+int sl_gen_run(struct sl_gen *gen);
+
+/** Stop sending and start draining (async-signal-safe). */
+void sl_gen_request_stop(void);
+
+/** Stop ports and free everything (not the EAL). NULL is fine. */
+void sl_gen_destroy(struct sl_gen *gen);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SLUICE_SL_GEN_H */

@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ip4_lpm: IPv4 router data path on rte_lpm. Routes come from a text file
+ * read once at start; each NUMA node gets its own LPM table and next-hop
+ * array so lookups never cross the interconnect.
+ *
+ * The header checksum is not verified in software (DPDK's l3fwd does not
+ * either): that costs a 20-byte sum per packet, and the RFC 1624 update
+ * below keeps a bad checksum bad, so the next hop still sees the damage.
+ * NICs that verify it can drop such frames in hardware.
+ *
+ * A valid packet has its TTL and checksum updated before the route lookup
+ * so that header work and lookups can be batched; a packet that then has no
+ * route is dropped anyway.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_lpm.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "net/sl_net.h"
+#include "sluice/sl_port.h"
+#include "sluice/sl_stage.h"
+
+/* The order matters: the first counters double as verdicts of ip4_check(). */
+#define IP4_COUNTERS(X)                                                                            \
+	X(IP4_FORWARDED, "forwarded")                                                              \
+	X(IP4_RUNT, "runt")                                                                        \
+	X(IP4_NOT_IPV4, "not_ipv4")                                                                \
+	X(IP4_BAD_HEADER, "bad_header")                                                            \
+	X(IP4_BAD_LENGTH, "bad_length")                                                            \
+	X(IP4_TTL_EXCEEDED, "ttl_exceeded")                                                        \
+	X(IP4_NO_ROUTE, "no_route")
+
+enum { IP4_COUNTERS(SL_CNT_ENUM) IP4_NB_COUNTERS };
+static const char *const ip4_counters[] = {IP4_COUNTERS(SL_CNT_NAME) NULL};
+static const char *const ip4_args[] = {"routes", NULL};
+
+#define IP4_PREFETCH 8
+/* rte_lpm keeps 24 bits of next hop; a far smaller cap keeps the table in cache. */
+#define IP4_MAX_HOPS 4096
+#define IP4_LINE_MAX 512
+
+/* What the data path writes for a route: the Ethernet MACs, then the port. */
+struct ip4_hop {
+	struct rte_ether_addr dst;
+	struct rte_ether_addr src;
+	uint16_t port;
+	uint16_t pad;
+};
+
+struct ip4_route {
+	uint32_t prefix; /* host order */
+	uint8_t len;
+	uint32_t hop;
+	unsigned int line;
+};
+
+struct ip4_global {
+	char file[256];
+	uint32_t default_hop; /* RTE_LPM_LOOKUP_SUCCESS | hop, or 0 */
+	struct ip4_route *routes;
+	unsigned int nb_routes;
+	unsigned int nb_long; /* routes longer than /24: each may need a tbl8 group */
+	struct ip4_hop hops[IP4_MAX_HOPS];
+	unsigned int nb_hops;
+};
+
+struct ip4_node {
+	struct rte_lpm *lpm;
+	/* rte_lpm takes depths 1..32, so a /0 route is the miss value instead. */
+	uint32_t default_hop;
+	struct ip4_hop hops[];
+};
+
+static unsigned int ip4_lpm_seq;
+
+static int ip4_parse_prefix(const char *tok, uint32_t *prefix, uint8_t *len)
+{
+	char addr[INET_ADDRSTRLEN];
+	const char *slash = strchr(tok, '/');
+	struct in_addr in;
+	unsigned long l;
+	char *end;
+
+	if (slash == NULL || (size_t)(slash - tok) >= sizeof(addr))
+		return -1;
+	memcpy(addr, tok, slash - tok);
+	addr[slash - tok] = '\0';
+	if (inet_pton(AF_INET, addr, &in) != 1)
+		return -1;
+	l = strtoul(slash + 1, &end, 10);
+	if (slash[1] == '\0' || *end != '\0' || l > 32)
+		return -1;
+	*prefix = ntohl(in.s_addr);
+	*len = (uint8_t)l;
+	return 0;
+}
+
+static int ip4_hop_index(struct sl_stage_init *init, struct ip4_global *g, uint16_t port,
+			 const struct rte_ether_addr *dst, unsigned int line, uint32_t *index)
+{
+	struct ip4_hop *h;
+	int rc;
+
+	for (unsigned int i = 0; i < g->nb_hops; i++)
+		if (g->hops[i].port == port && rte_is_same_ether_addr(&g->hops[i].dst, dst)) {
+			*index = i;
+			return 0;
+		}
+	if (g->nb_hops == IP4_MAX_HOPS)
+		return sl_stage_fail(init, "%s:%u: more than %u distinct (port, MAC) next hops",
+				     g->file, line, IP4_MAX_HOPS);
+	h = &g->hops[g->nb_hops];
+	rc = rte_eth_macaddr_get(port, &h->src);
+	if (rc < 0)
+		return sl_stage_fail(init, "%s:%u: cannot read the MAC of port %u: %s", g->file,
+				     line, port, strerror(-rc));
+	h->dst = *dst;
+	h->port = port;
+	*index = g->nb_hops++;
+	return 0;
+}
+
+static int ip4_parse_line(struct sl_stage_init *init, struct ip4_global *g, char *text,
+			  unsigned int line)
+{
+	char *save = NULL, *tok[4];
+	struct ip4_route *r = &g->routes[g->nb_routes];
+	struct rte_ether_addr mac;
+	unsigned int nb = 0;
+	int port;
+
+	text[strcspn(text, "#")] = '\0';
+	for (char *t = strtok_r(text, " \t\r\n", &save); t != NULL && nb < 4;
+	     t = strtok_r(NULL, " \t\r\n", &save))
+		tok[nb++] = t;
+	if (nb == 0)
+		return 0;
+	if (nb != 3)
+		return sl_stage_fail(init,
+				     "%s:%u: expected 'PREFIX/LEN PORT NEXTHOP_MAC', e.g. "
+				     "'10.1.0.0/16 p1 02:00:00:00:01:01'",
+				     g->file, line);
+	if (ip4_parse_prefix(tok[0], &r->prefix, &r->len) < 0)
+		return sl_stage_fail(init, "%s:%u: bad prefix '%s': write A.B.C.D/LEN, LEN 0..32",
+				     g->file, line, tok[0]);
+	if (r->len < 32 && (r->prefix & (UINT32_MAX >> r->len)) != 0) {
+		uint32_t net = htonl(r->prefix & ~(UINT32_MAX >> r->len));
+		char buf[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &net, buf, sizeof(buf));
+		return sl_stage_fail(init, "%s:%u: '%s' has host bits set: write %s/%u", g->file,
+				     line, tok[0], buf, r->len);
+	}
+	port = sl_port_lookup(tok[1]);
+	if (port < 0)
+		return sl_stage_fail(
+		    init,
+		    "%s:%u: unknown port '%s': use a [port NAME] name or an ethdev "
+		    "port id",
+		    g->file, line, tok[1]);
+	if (rte_ether_unformat_addr(tok[2], &mac) < 0)
+		return sl_stage_fail(init, "%s:%u: bad MAC '%s': write XX:XX:XX:XX:XX:XX", g->file,
+				     line, tok[2]);
+	r->line = line;
+	if (ip4_hop_index(init, g, (uint16_t)port, &mac, line, &r->hop) < 0)
+		return -EINVAL;
+	g->nb_long += r->len > 24;
+	if (r->len == 0)
+		g->default_hop = RTE_LPM_LOOKUP_SUCCESS | r->hop;
+	g->nb_routes++;
+	return 0;
+}
+
+static int ip4_route_cmp(const void *a, const void *b)
+{
+	const struct ip4_route *x = a, *y = b;
+
+	if (x->prefix != y->prefix)
+		return x->prefix < y->prefix ? -1 : 1;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->line < y->line ? -1 : (x->line > y->line);
+}
+
+/* rte_lpm_add would silently let the later line win; say so instead. */
+static int ip4_check_duplicates(struct sl_stage_init *init, struct ip4_global *g)
+{
+	qsort(g->routes, g->nb_routes, sizeof(g->routes[0]), ip4_route_cmp);
+	for (unsigned int i = 1; i < g->nb_routes; i++)
+		if (g->routes[i].prefix == g->routes[i - 1].prefix &&
+		    g->routes[i].len == g->routes[i - 1].len)
+			return sl_stage_fail(init,
+					     "%s:%u: duplicate route, already given at line %u: "
+					     "remove one",
+					     g->file, g->routes[i].line, g->routes[i - 1].line);
+	return 0;
+}
+
+static int ip4_read_routes(struct sl_stage_init *init, struct ip4_global *g, FILE *f)
+{
+	char text[IP4_LINE_MAX];
+	unsigned int line = 0, cap = 0;
+
+	while (fgets(text, sizeof(text), f) != NULL) {
+		line++;
+		if (strchr(text, '\n') == NULL && !feof(f))
+			return sl_stage_fail(init, "%s:%u: line longer than %d characters", g->file,
+					     line, IP4_LINE_MAX - 2);
+		if (g->nb_routes == cap) {
+			struct ip4_route *r;
+
+			cap = cap != 0 ? 2 * cap : 64;
+			r = realloc(g->routes, cap * sizeof(*r));
+			if (r == NULL)
+				return sl_stage_fail(init, "%s:%u: out of memory", g->file, line);
+			g->routes = r;
+		}
+		if (ip4_parse_line(init, g, text, line) < 0)
+			return -EINVAL;
+	}
+	if (ferror(f))
+		return sl_stage_fail(init, "%s:%u: read error", g->file, line);
+	if (g->nb_routes == 0)
+		return sl_stage_fail(
+		    init,
+		    "%s:%u: no routes: add at least one line 'PREFIX/LEN PORT MAC' "
+		    "(0.0.0.0/0 for a default route)",
+		    g->file, line);
+	return ip4_check_duplicates(init, g);
+}
+
+static void ip4_global_fini(void *global_state)
+{
+	struct ip4_global *g = global_state;
+
+	if (g != NULL)
+		free(g->routes);
+	free(g);
+}
+
+static int ip4_global_init(struct sl_stage_init *init)
+{
+	const char *file = sl_stage_arg(init, "routes", NULL);
+	struct ip4_global *g;
+	FILE *f;
+	int rc;
+
+	if (file == NULL || file[0] == '\0')
+		return sl_stage_fail(init,
+				     "%s: missing routes=FILE (one 'PREFIX/LEN PORT MAC' per line)",
+				     init->instance);
+	g = calloc(1, sizeof(*g));
+	if (g == NULL)
+		return sl_stage_fail(init, "%s: out of memory", init->instance);
+	snprintf(g->file, sizeof(g->file), "%s", file);
+	f = fopen(file, "r");
+	if (f == NULL) {
+		rc = sl_stage_fail(init, "%s:0: cannot open routes file: %s: fix routes=%s",
+				   g->file, strerror(errno), file);
+		ip4_global_fini(g);
+		return rc;
+	}
+	rc = ip4_read_routes(init, g, f);
+	fclose(f);
+	if (rc < 0) {
+		ip4_global_fini(g);
+		return rc;
+	}
+	init->global_state = g;
+	return 0;
+}
+
+static void ip4_node_fini(void *node_state)
+{
+	struct ip4_node *nd = node_state;
+
+	if (nd != NULL)
+		rte_lpm_free(nd->lpm);
+	rte_free(nd);
+}
+
+static int ip4_node_init(struct sl_stage_init *init)
+{
+	const struct ip4_global *g = init->global_state;
+	struct rte_lpm_config cfg = {
+	    .max_rules = g->nb_routes,
+	    .number_tbl8s = RTE_MAX(g->nb_long, 1u),
+	};
+	size_t sz = sizeof(struct ip4_node) + g->nb_hops * sizeof(struct ip4_hop);
+	char name[RTE_LPM_NAMESIZE];
+	struct ip4_node *nd;
+
+	nd = rte_zmalloc_socket("sl_ip4_lpm", sz, RTE_CACHE_LINE_SIZE, init->socket);
+	if (nd == NULL)
+		return sl_stage_fail(init, "%s: cannot allocate %zu bytes on NUMA node %d",
+				     init->instance, sz, init->socket);
+	memcpy(nd->hops, g->hops, g->nb_hops * sizeof(struct ip4_hop));
+	/* LPM names are global to the process: one per instance and node. */
+	snprintf(name, sizeof(name), "sl_lpm%u_%d",
+		 __atomic_fetch_add(&ip4_lpm_seq, 1, __ATOMIC_RELAXED), init->socket);
+	nd->lpm = rte_lpm_create(name, init->socket, &cfg);
+	if (nd->lpm == NULL) {
+		rte_free(nd);
+		return sl_stage_fail(init, "%s: rte_lpm_create(%u rules) on NUMA node %d: %s",
+				     init->instance, g->nb_routes, init->socket,
+				     rte_strerror(rte_errno));
+	}
+	nd->default_hop = g->default_hop;
+	for (unsigned int i = 0; i < g->nb_routes; i++) {
+		const struct ip4_route *r = &g->routes[i];
+		int rc;
+
+		if (r->len == 0)
+			continue;
+		rc = rte_lpm_add(nd->lpm, r->prefix, r->len, r->hop);
+		if (rc < 0) {
+			ip4_node_fini(nd);
+			return sl_stage_fail(init, "%s:%u: rte_lpm_add: %s", g->file, r->line,
+					     strerror(-rc));
+		}
+	}
+	init->node_state = nd;
+	return 0;
+}
+
+/*
+ * Validate one frame; on success decrement TTL, store the destination
+ * (host order) and return IP4_FORWARDED, else return the drop counter.
+ */
+static inline unsigned int ip4_check(struct rte_mbuf *m, uint32_t *dst)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	uint32_t ihl_bytes, total;
+
+	*dst = 0;
+	if (unlikely(rte_pktmbuf_data_len(m) < SL_ETH_IP4_MIN_LEN))
+		return IP4_RUNT;
+	if (unlikely(eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4)))
+		return IP4_NOT_IPV4;
+	if (unlikely((ip->version_ihl >> 4) != 4 || (ip->version_ihl & 0xf) < 5))
+		return IP4_BAD_HEADER;
+	ihl_bytes = (uint32_t)(ip->version_ihl & 0xf) * 4;
+	total = rte_be_to_cpu_16(ip->total_length);
+	if (unlikely(total < ihl_bytes || total > rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN))
+		return IP4_BAD_LENGTH;
+	if (unlikely(ip->time_to_live <= 1))
+		return IP4_TTL_EXCEEDED;
+	sl_ipv4_dec_ttl(ip);
+	*dst = rte_be_to_cpu_32(ip->dst_addr);
+	return IP4_FORWARDED;
+}
+
+static inline void ip4_finish(struct sl_stage_ctx *ctx, const struct ip4_node *nd,
+			      struct rte_mbuf *m, unsigned int verdict, uint32_t hop,
+			      uint16_t *next)
+{
+	const struct ip4_hop *h;
+
+	if (unlikely(verdict != IP4_FORWARDED)) {
+		ctx->counters[verdict]++;
+		*next = SL_EDGE_DROP;
+		return;
+	}
+	if (unlikely((hop & RTE_LPM_LOOKUP_SUCCESS) == 0))
+		hop = nd->default_hop;
+	if (unlikely((hop & RTE_LPM_LOOKUP_SUCCESS) == 0)) {
+		ctx->counters[IP4_NO_ROUTE]++;
+		*next = SL_EDGE_DROP;
+		return;
+	}
+	h = &nd->hops[hop & 0x00ffffff];
+	sl_ether_write_macs(rte_pktmbuf_mtod(m, void *), h);
+	m->port = h->port;
+	ctx->counters[IP4_FORWARDED]++;
+	*next = SL_EDGE_NEXT;
+}
+
+static inline void ip4_prefetch(struct rte_mbuf **pkts, uint16_t from, uint16_t to)
+{
+	for (uint16_t k = from; k < to; k++)
+		rte_prefetch0(rte_pktmbuf_mtod_offset(pkts[k], void *, RTE_ETHER_HDR_LEN));
+}
+
+static void ip4_process(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
+			uint16_t *nexts)
+{
+	const struct ip4_node *nd = ctx->node_state;
+	uint32_t ips[4], hops[4];
+	unsigned int v[4];
+	uint16_t i;
+
+	ip4_prefetch(pkts, 0, RTE_MIN(n, IP4_PREFETCH));
+	/*
+	 * Fours: four header checks, one 4-wide LPM lookup (a constant count
+	 * lets the compiler unroll rte_lpm_lookup_bulk and overlap the four
+	 * tbl24 loads), four rewrites.
+	 */
+	for (i = 0; i + 4 <= n; i += 4) {
+		ip4_prefetch(pkts, RTE_MIN(n, i + IP4_PREFETCH), RTE_MIN(n, i + IP4_PREFETCH + 4));
+		v[0] = ip4_check(pkts[i], &ips[0]);
+		v[1] = ip4_check(pkts[i + 1], &ips[1]);
+		v[2] = ip4_check(pkts[i + 2], &ips[2]);
+		v[3] = ip4_check(pkts[i + 3], &ips[3]);
+		rte_lpm_lookup_bulk(nd->lpm, ips, hops, 4);
+		ip4_finish(ctx, nd, pkts[i], v[0], hops[0], &nexts[i]);
+		ip4_finish(ctx, nd, pkts[i + 1], v[1], hops[1], &nexts[i + 1]);
+		ip4_finish(ctx, nd, pkts[i + 2], v[2], hops[2], &nexts[i + 2]);
+		ip4_finish(ctx, nd, pkts[i + 3], v[3], hops[3], &nexts[i + 3]);
+	}
+	for (; i < n; i++) {
+		uint32_t hop = 0;
+
+		v[0] = ip4_check(pkts[i], &ips[0]);
+		if (v[0] == IP4_FORWARDED && rte_lpm_lookup(nd->lpm, ips[0], &hop) == 0)
+			hop |= RTE_LPM_LOOKUP_SUCCESS;
+		ip4_finish(ctx, nd, pkts[i], v[0], hop, &nexts[i]);
+	}
+}
+
+static const struct sl_stage_ops ip4_lpm_ops = {
+    .name = "ip4_lpm",
+    .help = "IPv4 forwarding by longest prefix match; routes=FILE with lines "
+	    "'PREFIX/LEN PORT NEXTHOP_MAC' (see docs/stages.md)",
+    .process = ip4_process,
+    .counters = ip4_counters,
+    .arg_keys = ip4_args,
+    .global_init = ip4_global_init,
+    .node_init = ip4_node_init,
+    .node_fini = ip4_node_fini,
+    .global_fini = ip4_global_fini,
+};
+
+SL_STAGE_REGISTER(ip4_lpm_ops);

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Config parsing: good files parse into the right structs; every kind of
+ * bad file fails with a message naming the file, the line and a fix. No EAL
+ * is needed: the parser runs before rte_eal_init's resources matter. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include "sl_priv.h"
+#include "sluice/sl_config.h"
+
+static char *
+write_tmp(const char *text)
+{
+	static char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/sl-unit-cfg-%d.ini", getpid());
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+Test(config, good_full_file)
+{
+	struct sl_config cfg;
+	struct sl_error err = {.msg = ""};
+	const char *path = write_tmp("; comment\n"
+				     "[app]\n"
+				     "burst = 64\n"
+				     "stats_interval = 2\n"
+				     "\n"
+				     "[port p0]\n"
+				     "dev = net_memif0,role=server\n"
+				     "rx_queues = 2\n"
+				     "rx_desc = 512\n"
+				     "rss = symmetric\n"
+				     "pipeline = echo\n"
+				     "[port p1]\n"
+				     "dev = net_ring0\n"
+				     "pipeline = fwd\n"
+				     "promiscuous = off\n"
+				     "[pipeline echo]\n"
+				     "stages = macswap count:c1\n"
+				     "c1 = flows=16\n"
+				     "[pipeline fwd]\n"
+				     "stages = l2fwd\n"
+				     "[workers]\n"
+				     "lcore1 = p0:0 p1:0\n"
+				     "lcore2 = p0:1\n");
+
+	cr_assert_eq(sl_config_load(&cfg, path, NULL, &err), 0, "%s", err.msg);
+	cr_expect_eq(cfg.burst, 64);
+	cr_expect_eq(cfg.stats_interval, 2);
+	cr_assert_eq(cfg.nb_ports, 2);
+	cr_expect_str_eq(cfg.ports[0].dev, "net_memif0,role=server");
+	cr_expect_eq(cfg.ports[0].rx_queues, 2);
+	cr_expect_eq(cfg.ports[0].rx_desc, 512);
+	cr_expect_eq(cfg.ports[0].rss, SL_RSS_SYMMETRIC);
+	cr_expect(cfg.ports[0].promiscuous);
+	cr_expect_not(cfg.ports[1].promiscuous);
+	cr_expect_eq(cfg.ports[1].pipeline_idx, 1);
+	cr_assert_eq(cfg.nb_pipelines, 2);
+	cr_assert_eq(cfg.pipelines[0].nb_stages, 2);
+	cr_expect_str_eq(cfg.pipelines[0].stages[1].type, "count");
+	cr_expect_str_eq(cfg.pipelines[0].stages[1].label, "c1");
+	cr_expect_str_eq(cfg.pipelines[0].stages[1].args, "flows=16");
+	cr_expect_not(cfg.auto_map);
+	cr_assert_eq(cfg.nb_workers, 2);
+	cr_expect_eq(cfg.workers[0].lcore, 1);
+	cr_expect_eq(cfg.workers[0].nb_rxq, 2);
+	cr_expect_eq(cfg.workers[1].rxq[0].queue, 1);
+	unlink(path);
+}
+
+Test(config, defaults_and_auto_map)
+{
+	struct sl_config cfg;
+	struct sl_error err = {.msg = ""};
+	const char *path = write_tmp("[port p0]\ndev = net_null0\npipeline = x\n"
+				     "[pipeline x]\nstages = macswap\n");
+
+	cr_assert_eq(sl_config_load(&cfg, path, NULL, &err), 0, "%s", err.msg);
+	cr_expect_eq(cfg.burst, 32);
+	cr_expect_eq(cfg.stats_interval, 1);
+	cr_expect(cfg.auto_map);
+	cr_expect_eq(cfg.ports[0].rx_queues, 1);
+	unlink(path);
+}
+
+static int
+socket_of_lcore(unsigned int lcore)
+{
+	return lcore >= 4 ? 1 : 0; /* lcores 4+ on node 1 */
+}
+
+Test(config, auto_map_spreads_nic_local_first)
+{
+	struct sl_config cfg;
+	struct sl_error err = {.msg = ""};
+	const char *path = write_tmp("[port a]\ndev = net_null0\nrx_queues = 2\npipeline = x\n"
+				     "[port b]\ndev = net_null1\nrx_queues = 2\npipeline = x\n"
+				     "[pipeline x]\nstages = macswap\n"
+				     "[workers]\nlcores = 1,2,4,5\nmap = auto\n");
+	int port_socket[] = {0, 1};
+
+	cr_assert_eq(sl_config_load(&cfg, path, NULL, &err), 0, "%s", err.msg);
+	cr_assert_eq(sl_config_map_workers(&cfg, port_socket, socket_of_lcore, &err), 0, "%s",
+		     err.msg);
+	/* Every queue exactly once, each on a worker of its port's node. */
+	for (unsigned int w = 0; w < cfg.nb_workers; w++) {
+		cr_expect_eq(cfg.workers[w].nb_rxq, 1, "lcore %u has %u queues",
+			     cfg.workers[w].lcore, cfg.workers[w].nb_rxq);
+		for (unsigned int r = 0; r < cfg.workers[w].nb_rxq; r++)
+			cr_expect_eq(port_socket[cfg.workers[w].rxq[r].port_idx],
+				     socket_of_lcore(cfg.workers[w].lcore));
+	}
+	unlink(path);
+}
+
+/* Arrays, not pointers: Criterion runs each case in a fresh process, where a
+ * position-independent binary's static strings may sit at other addresses. */
+struct bad_case {
+	char text[256];
+	char must_contain[64]; /* part of the fix or of the what */
+	unsigned int line;     /* the line the message must name */
+};
+
+ParameterizedTestParameters(config, bad_files)
+{
+	static struct bad_case cases[] = {
+		{"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[bogus]\n",
+		 "unknown section", 6},
+		{"[port p0]\ndev = x\npipeline = e\ncolour = red\n[pipeline e]\nstages = macswap\n",
+		 "unknown key", 4},
+		{"[port p0]\ndev = x\npipeline = e\nrx_queues = lots\n[pipeline e]\nstages = macswap\n",
+		 "not a number", 4},
+		{"[port p0]\ndev = x\npipeline = e\nrx_queues = 0\n[pipeline e]\nstages = macswap\n",
+		 "not a number in 1..", 4},
+		{"[port p0]\ndev = x\npipeline = e\nrx_desc = 1000\n[pipeline e]\nstages = macswap\n",
+		 "power of two", 4},
+		{"[port p0]\ndev = x\npipeline = e\nmtu = 20\n[pipeline e]\nstages = macswap\n",
+		 "below IPv4", 4},
+		{"[port p0]\ndev = x\npipeline = e\nrss = maybe\n[pipeline e]\nstages = macswap\n",
+		 "rss = auto, on, off or symmetric", 4},
+		{"[port p0]\ndev = x\npipeline = e\npromiscuous = perhaps\n[pipeline e]\nstages = "
+		 "macswap\n",
+		 "on/off", 4},
+		{"[port p0]\npipeline = e\n[pipeline e]\nstages = macswap\n", "no dev", 1},
+		{"[port p0]\ndev = x\n[pipeline e]\nstages = macswap\n", "no pipeline", 1},
+		{"[port p0]\ndev = x\npipeline = nope\n[pipeline e]\nstages = macswap\n",
+		 "no [pipeline nope] section", 3},
+		{"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap teleport\n",
+		 "no stage type 'teleport'", 5},
+		{"[port p0]\ndev = x\npipeline = e\n[pipeline e]\n", "no stages", 4},
+		{"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = count count\n",
+		 "used twice", 5},
+		{"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\nfoo = a=b\n",
+		 "no stage labelled 'foo'", 6},
+		{"[port p0]\ndev = x\npipeline = e\n[port p0]\ndev = y\npipeline = e\n[pipeline "
+		 "e]\nstages = macswap\n",
+		 "", 0}, /* rte_cfgfile merges or rejects duplicates: must not crash */
+		{"[port bad name!]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n",
+		 "not valid", 1},
+		{"[pipeline e]\nstages = macswap\n", "no [port NAME] section", 0},
+		{"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[workers]\n"
+		 "lcore1 = p0:3\n",
+		 "not a number in 0..0", 7},
+		{"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[workers]\n"
+		 "lcore1 = p9:0\n",
+		 "no port named 'p9'", 7},
+		{"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[workers]\n"
+		 "lcore1 = p0\n",
+		 "not port:queue", 7},
+		{"[port p0]\ndev = x\nrx_queues = 2\npipeline = e\n[pipeline e]\nstages = "
+		 "macswap\n[workers]\nlcore1 = p0:0\n",
+		 "polled by 0 workers", 7},
+		{"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[workers]\n"
+		 "map = sideways\n",
+		 "map = auto", 7},
+		{"[app]\nburst = 100000\n[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = "
+		 "macswap\n",
+		 "not a number in 1..256", 2},
+		{"[port p0\ndev = x\n", "not a valid INI file", 0},
+	};
+
+	return cr_make_param_array(struct bad_case, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct bad_case *c, config, bad_files)
+{
+	struct sl_config cfg;
+	struct sl_error err = {.msg = ""};
+	const char *path = write_tmp(c->text);
+	char where[128];
+	int rc = sl_config_load(&cfg, path, NULL, &err);
+
+	if (c->must_contain[0] == '\0') {
+		/* Only "no crash, and an error or a sane result". */
+		cr_expect(rc == 0 || err.msg[0] != '\0');
+		unlink(path);
+		return;
+	}
+	cr_assert_eq(rc, -1, "accepted a bad file:\n%s", c->text);
+	cr_expect(strstr(err.msg, c->must_contain) != NULL, "message '%s' lacks '%s'", err.msg,
+		  c->must_contain);
+	cr_expect(strstr(err.msg, path) != NULL, "message '%s' does not name the file", err.msg);
+	if (c->line > 0) {
+		snprintf(where, sizeof(where), "%s:%u:", path, c->line);
+		cr_expect(strstr(err.msg, where) != NULL, "message '%s' does not name line %u",
+			  err.msg, c->line);
+	}
+	cr_expect(strstr(err.msg, "Fix") != NULL || strstr(err.msg, "fix") != NULL,
+		  "message '%s' names no fix", err.msg);
+	unlink(path);
+}
+
+Test(config, missing_file)
+{
+	struct sl_config cfg;
+	struct sl_error err = {.msg = ""};
+
+	cr_assert_eq(sl_config_load(&cfg, "/nonexistent/sluice.ini", NULL, &err), -1);
+	cr_expect(strstr(err.msg, "/nonexistent/sluice.ini") != NULL);
+	cr_expect(strstr(err.msg, "Fix") != NULL);
+}
+
+static bool
+only_lcore_1(unsigned int lcore)
+{
+	return lcore == 1;
+}
+
+Test(config, lcore_not_in_eal)
+{
+	struct sl_config cfg;
+	struct sl_error err = {.msg = ""};
+	const char *path = write_tmp("[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = "
+				     "macswap\n[workers]\nlcores = 1,3\n");
+
+	cr_assert_eq(sl_config_load(&cfg, path, only_lcore_1, &err), -1);
+	cr_expect(strstr(err.msg, "lcore 3 is not an EAL worker lcore") != NULL, "%s", err.msg);
+	unlink(path);
+}
+
+/* The pool-size formula of docs/architecture.md, with its numbers. */
+Test(pool, formula)
+{
+	struct sl_pool_plan p = {
+		.rx_tx_desc = 2 * 1024 + 2 * 1024,
+		.lcores = 3,
+		.cache = 256,
+		.burst = 32,
+		.workers = 2,
+		.in_flight = 4608,
+		.headroom = 1024,
+	};
+	unsigned int raw = 4096 + 3 * (256 + 32) + 2 * 4608 + 1024;
+
+	sl_pool_plan_compute(&p);
+	cr_expect_geq(p.nb_mbufs, raw);
+	cr_expect_eq((p.nb_mbufs + 1) & p.nb_mbufs, 0, "%u is not 2^k-1", p.nb_mbufs);
+	cr_expect_lt(p.nb_mbufs, 2 * raw, "rounded up too far: %u for %u", p.nb_mbufs, raw);
+}
+
+Test(pool, formula_exact_power)
+{
+	struct sl_pool_plan p = {.rx_tx_desc = 1023};
+
+	sl_pool_plan_compute(&p);
+	cr_expect_eq(p.nb_mbufs, 1023);
+	p.rx_tx_desc = 1024;
+	sl_pool_plan_compute(&p);
+	cr_expect_eq(p.nb_mbufs, 2047);
+}
