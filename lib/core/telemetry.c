@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* /sluice/ports, /sluice/workers, /sluice/stages for dpdk-telemetry.py.
  * Callbacks run on DPDK's telemetry thread and only read counters. */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,22 @@
 
 static struct sl_app *tel_app;
 
+/* DPDK 22.11 rejects (with -EINVAL, easy to miss) dictionary names with
+ * anything but [A-Za-z0-9_/]; graph node names ("macswap-echo") and config
+ * port names may contain '-' or '.', so map those to '_'. */
+static void
+tel_key(char *dst, size_t size, const char *src)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < size && src[i] != '\0'; i++) {
+		char c = src[i];
+
+		dst[i] = (isalnum((unsigned char)c) || c == '_' || c == '/') ? c : '_';
+	}
+	dst[i] = '\0';
+}
+
 static int
 tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -22,6 +39,7 @@ tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
 	for (unsigned int i = 0; tel_app && i < tel_app->nb_ports; i++) {
 		struct rte_tel_data *p = rte_tel_data_alloc();
 		struct rte_eth_stats es;
+		char key[RTE_TEL_MAX_STRING_LEN];
 
 		if (p == NULL)
 			return -ENOMEM;
@@ -35,7 +53,8 @@ tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(p, "rx_missed", es.imissed);
 		rte_tel_data_add_dict_u64(p, "rx_errors", es.ierrors);
 		rte_tel_data_add_dict_u64(p, "tx_errors", es.oerrors);
-		rte_tel_data_add_dict_container(d, tel_app->ports[i].conf->name, p, 0);
+		tel_key(key, sizeof(key), tel_app->ports[i].conf->name);
+		rte_tel_data_add_dict_container(d, key, p, 0);
 	}
 	return 0;
 }
@@ -93,7 +112,7 @@ tel_stages(const char *cmd, const char *params, struct rte_tel_data *d)
 				struct sl_stage_stats st;
 				struct rte_tel_data *c;
 				const char *const *names;
-				char key[RTE_TEL_MAX_STRING_LEN];
+				char key[RTE_TEL_MAX_STRING_LEN], raw[RTE_TEL_MAX_STRING_LEN];
 
 				if (sl_stage_stats_get(w, p, s, &st) < 0)
 					continue;
@@ -108,8 +127,9 @@ tel_stages(const char *cmd, const char *params, struct rte_tel_data *d)
 				names = st.slot->ops->counters;
 				for (unsigned int k = 0; names && names[k]; k++)
 					rte_tel_data_add_dict_u64(c, names[k], st.inst->counters[k]);
-				snprintf(key, sizeof(key), "lcore%u/%s", w->info.lcore,
+				snprintf(raw, sizeof(raw), "lcore%u/%s", w->info.lcore,
 					 st.slot->node_name);
+				tel_key(key, sizeof(key), raw);
 				rte_tel_data_add_dict_container(d, key, c, 0);
 			}
 		}

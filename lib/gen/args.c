@@ -51,6 +51,8 @@ void sl_gen_usage(FILE *f, const char *prog)
 		"  --max-loss N|P%%         allowed loss (default 0)\n"
 		"  --wait-ms M             keep receiving M ms after the last send (default 500)\n"
 		"  --link-wait S           wait S s for links to come up (default 10)\n"
+		"  --start-delay-ms M      then wait M ms before sending (a peer such as\n"
+		"                          testpmd flushes its rx queues when it starts)\n"
 		"Output:\n"
 		"  --stats-interval S      per-interval line every S s (0: none; default 1)\n"
 		"  --quiet                 same as --stats-interval 0\n"
@@ -243,6 +245,7 @@ enum {
 	OPT_MAX_LOSS,
 	OPT_WAIT_MS,
 	OPT_LINK_WAIT,
+	OPT_START_DELAY,
 	OPT_STATS_INTERVAL,
 	OPT_QUIET,
 	OPT_JSON,
@@ -275,6 +278,7 @@ static const struct option gen_longopts[] = {
     {"max-loss", required_argument, NULL, OPT_MAX_LOSS},
     {"wait-ms", required_argument, NULL, OPT_WAIT_MS},
     {"link-wait", required_argument, NULL, OPT_LINK_WAIT},
+    {"start-delay-ms", required_argument, NULL, OPT_START_DELAY},
     {"stats-interval", required_argument, NULL, OPT_STATS_INTERVAL},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"json", required_argument, NULL, OPT_JSON},
@@ -417,6 +421,9 @@ static int parse_one(struct sl_gen_opts *o, int opt, const char *arg, const char
 	case OPT_LINK_WAIT:
 		return parse_uint(o, "--link-wait", arg, 0, 3600, "give seconds, e.g. 10",
 				  &o->link_wait_s);
+	case OPT_START_DELAY:
+		return parse_uint(o, "--start-delay-ms", arg, 0, 600000,
+				  "give milliseconds, e.g. 1000", &o->start_delay_ms);
 	case OPT_STATS_INTERVAL:
 		return parse_uint(o, "--stats-interval", arg, 0, 3600, "give seconds, e.g. 1",
 				  &o->stats_interval);

@@ -167,6 +167,9 @@ static int gen_links_wait(struct sl_gen *g)
 {
 	uint64_t deadline = rte_get_timer_cycles() + (uint64_t)g->o.link_wait_s * g->hz;
 
+	/* Scripts wait for this line before starting a memif peer. */
+	printf("ports ready, waiting up to %u s for link up\n", g->o.link_wait_s);
+	fflush(stdout);
 	for (;;) {
 		unsigned int up = 0;
 
@@ -176,8 +179,11 @@ static int gen_links_wait(struct sl_gen *g)
 			if (rte_eth_link_get_nowait(g->port_id[i], &link) == 0 && link.link_status)
 				up++;
 		}
-		if (up == g->o.nb_ports)
+		if (up == g->o.nb_ports) {
+			if (g->o.start_delay_ms)
+				rte_delay_us_sleep(g->o.start_delay_ms * 1000u);
 			return 0;
+		}
 		if (gen_stop || rte_get_timer_cycles() > deadline)
 			break;
 		rte_delay_us_sleep(10000);

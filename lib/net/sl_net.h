@@ -14,9 +14,14 @@
 #include <string.h>
 
 #include <rte_byteorder.h>
+#include <rte_config.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
+
+#if defined(RTE_ARCH_X86) && defined(__SSSE3__)
+#include <tmmintrin.h>
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -51,6 +56,24 @@ static inline void sl_ether_swap_macs(void *eth_hdr)
 	memcpy(tmp, p, RTE_ETHER_ADDR_LEN);
 	memmove(p, p + RTE_ETHER_ADDR_LEN, RTE_ETHER_ADDR_LEN);
 	memcpy(p + RTE_ETHER_ADDR_LEN, tmp, RTE_ETHER_ADDR_LEN);
+#endif
+}
+
+/**
+ * Same as sl_ether_swap_macs, but one 16-byte load, shuffle and store: the
+ * caller guarantees 16 bytes are readable and writable (bytes 12-15 are
+ * written back unchanged, so the frame must be at least 16 bytes long or
+ * have tailroom).
+ */
+static inline void sl_ether_swap_macs16(void *eth_hdr)
+{
+#if defined(RTE_ARCH_X86) && defined(__SSSE3__)
+	const __m128i swap = _mm_setr_epi8(6, 7, 8, 9, 10, 11, 0, 1, 2, 3, 4, 5, 12, 13, 14, 15);
+	__m128i v = _mm_loadu_si128((const __m128i *)eth_hdr);
+
+	_mm_storeu_si128((__m128i *)eth_hdr, _mm_shuffle_epi8(v, swap));
+#else
+	sl_ether_swap_macs(eth_hdr);
 #endif
 }
 
@@ -101,9 +124,13 @@ static inline void sl_ipv4_dec_ttl(struct rte_ipv4_hdr *ip)
 {
 	uint16_t old_word, new_word;
 
+	/*
+	 * One 16-bit load and store: decrementing the TTL byte and then
+	 * loading the word over it would stall on store-to-load forwarding.
+	 */
 	memcpy(&old_word, &ip->time_to_live, sizeof(old_word));
-	ip->time_to_live--;
-	memcpy(&new_word, &ip->time_to_live, sizeof(new_word));
+	new_word = rte_cpu_to_be_16((uint16_t)(rte_be_to_cpu_16(old_word) - 0x0100));
+	memcpy(&ip->time_to_live, &new_word, sizeof(new_word));
 	ip->hdr_checksum = sl_cksum_adjust16(ip->hdr_checksum, old_word, new_word);
 }
 

@@ -116,7 +116,7 @@ static int impair_pct(struct sl_stage_init *init, const char *key, uint64_t *thr
 	errno = 0;
 	v = strtod(arg, &end);
 	if (arg[0] == '\0' || *end != '\0' || errno != 0 || !(v >= 0.0 && v <= 100.0))
-		return sl_stage_fail(init, "%s: %s=%s: give a percentage 0..100 (e.g. 3 or 0.5)",
+		return sl_stage_fail(init, "%s: %s=%s. Fix: give a percentage 0..100 (e.g. 3 or 0.5)",
 				     init->instance, key, arg);
 	*threshold = (uint64_t)llround(v / 100.0 * (double)IMPAIR_P_ONE);
 	return 0;
@@ -132,7 +132,7 @@ static int impair_uint(struct sl_stage_init *init, const char *key, const char *
 	errno = 0;
 	v = strtoull(arg, &end, 0);
 	if (arg[0] == '\0' || arg[0] == '-' || *end != '\0' || errno != 0 || v > max)
-		return sl_stage_fail(init, "%s: %s=%s: give an integer 0..%llu", init->instance,
+		return sl_stage_fail(init, "%s: %s=%s. Fix: give an integer 0..%llu", init->instance,
 				     key, arg, (unsigned long long)max);
 	*out = v;
 	return 0;
@@ -158,13 +158,13 @@ static int impair_global_init(struct sl_stage_init *init)
 	if (c.delay_us == 0)
 		c.delay = 0;
 	if (slots == 0)
-		return sl_stage_fail(init, "%s: delay_slots=0: give at least 1", init->instance);
+		return sl_stage_fail(init, "%s: delay_slots=0. Fix: give at least 1", init->instance);
 	c.delay_slots = rte_align32pow2((uint32_t)slots);
 	c.any = c.loss || c.dup || c.reorder || c.delay || c.corrupt;
 
 	init->global_state = malloc(sizeof(c));
 	if (init->global_state == NULL)
-		return sl_stage_fail(init, "%s: out of memory", init->instance);
+		return sl_stage_fail(init, "%s: out of memory. Fix: give the EAL more memory", init->instance);
 	memcpy(init->global_state, &c, sizeof(c));
 	return 0;
 }
@@ -191,7 +191,7 @@ static int impair_worker_init(struct sl_stage_init *init)
 				     RTE_CACHE_LINE_SIZE, w->socket);
 	if (p->fifo == NULL)
 		return sl_stage_fail(init,
-				     "%s: cannot allocate %u delay slots on NUMA node %d: lower "
+				     "%s: cannot allocate %u delay slots on NUMA node %d. Fix: lower "
 				     "delay_slots",
 				     init->instance, p->cfg.delay_slots, w->socket);
 	p->mask = p->cfg.delay_slots - 1;
@@ -231,10 +231,16 @@ static inline void impair_send(struct impair_priv *p, struct impair_out *o, stru
 	}
 }
 
-/* Release delayed packets that are due, keeping one slot spare for a held one. */
-static void impair_release_due(struct impair_priv *p, struct impair_out *o, uint64_t now)
+/*
+ * Release delayed packets that are due, filling at most `limit` output
+ * slots (one may go to a packet held for reordering).
+ */
+static void impair_release_due(struct impair_priv *p, struct impair_out *o, uint64_t now,
+			       uint16_t limit)
 {
-	while (p->head != p->tail && o->n + 1 < o->cap) {
+	uint16_t end = (uint16_t)RTE_MIN((uint32_t)o->cap, (uint32_t)o->n + limit);
+
+	while (p->head != p->tail && o->n + 1 < end) {
 		struct impair_slot *s = &p->fifo[p->head & p->mask];
 
 		if ((int64_t)(now - s->due) < 0)
@@ -313,8 +319,9 @@ static void impair_one(struct sl_stage_ctx *ctx, struct impair_priv *p, struct i
 		ctx->counters[IMPAIR_PASSED] += !touched;
 		impair_send(p, o, m);
 	}
+	/* Pushed, not sent: a duplicate must not release the held packet early. */
 	if (dup != NULL)
-		impair_send(p, o, dup);
+		impair_push(o, dup, SL_EDGE_NEXT);
 }
 
 static uint16_t impair_process(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
@@ -331,9 +338,13 @@ static uint16_t impair_process(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts,
 		return o.n;
 	}
 	now = rte_rdtsc();
-	/* Packets that waited their time go before the ones arriving now. */
-	if (p->fifo != NULL)
-		impair_release_due(p, &o, now);
+	/*
+	 * Packets that waited their time go before the ones arriving now, but
+	 * only into room the new ones cannot need (each input makes at most
+	 * two outputs, plus one held packet); poll releases the rest.
+	 */
+	if (p->fifo != NULL && cap > 2 * n + 1)
+		impair_release_due(p, &o, now, (uint16_t)(cap - 2 * n - 1));
 	for (uint16_t i = 0; i < n; i++)
 		impair_one(ctx, p, &o, pkts[i], now);
 	return o.n;
@@ -350,7 +361,7 @@ static uint16_t impair_poll(struct sl_stage_ctx *ctx, struct rte_mbuf **out, uin
 		return 0;
 	now = rte_rdtsc();
 	if (p->fifo != NULL)
-		impair_release_due(p, &o, now);
+		impair_release_due(p, &o, now, cap);
 	if (p->held != NULL && now - p->held_since >= p->reorder_tsc && o.n < o.cap) {
 		impair_push(&o, p->held, SL_EDGE_NEXT);
 		p->held = NULL;

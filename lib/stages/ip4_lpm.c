@@ -120,12 +120,12 @@ static int ip4_hop_index(struct sl_stage_init *init, struct ip4_global *g, uint1
 			return 0;
 		}
 	if (g->nb_hops == IP4_MAX_HOPS)
-		return sl_stage_fail(init, "%s:%u: more than %u distinct (port, MAC) next hops",
+		return sl_stage_fail(init, "%s:%u: more than %u distinct (port, MAC) next hops. Fix: use fewer distinct next hops",
 				     g->file, line, IP4_MAX_HOPS);
 	h = &g->hops[g->nb_hops];
 	rc = rte_eth_macaddr_get(port, &h->src);
 	if (rc < 0)
-		return sl_stage_fail(init, "%s:%u: cannot read the MAC of port %u: %s", g->file,
+		return sl_stage_fail(init, "%s:%u: cannot read the MAC of port %u: %s. Fix: check the port is started", g->file,
 				     line, port, strerror(-rc));
 	h->dst = *dst;
 	h->port = port;
@@ -150,29 +150,29 @@ static int ip4_parse_line(struct sl_stage_init *init, struct ip4_global *g, char
 		return 0;
 	if (nb != 3)
 		return sl_stage_fail(init,
-				     "%s:%u: expected 'PREFIX/LEN PORT NEXTHOP_MAC', e.g. "
+				     "%s:%u: not 'PREFIX/LEN PORT NEXTHOP_MAC'. Fix: write e.g. "
 				     "'10.1.0.0/16 p1 02:00:00:00:01:01'",
 				     g->file, line);
 	if (ip4_parse_prefix(tok[0], &r->prefix, &r->len) < 0)
-		return sl_stage_fail(init, "%s:%u: bad prefix '%s': write A.B.C.D/LEN, LEN 0..32",
+		return sl_stage_fail(init, "%s:%u: bad prefix '%s'. Fix: write A.B.C.D/LEN, LEN 0..32",
 				     g->file, line, tok[0]);
 	if (r->len < 32 && (r->prefix & (UINT32_MAX >> r->len)) != 0) {
 		uint32_t net = htonl(r->prefix & ~(UINT32_MAX >> r->len));
 		char buf[INET_ADDRSTRLEN];
 
 		inet_ntop(AF_INET, &net, buf, sizeof(buf));
-		return sl_stage_fail(init, "%s:%u: '%s' has host bits set: write %s/%u", g->file,
+		return sl_stage_fail(init, "%s:%u: '%s' has host bits set. Fix: write %s/%u", g->file,
 				     line, tok[0], buf, r->len);
 	}
 	port = sl_port_lookup(tok[1]);
 	if (port < 0)
 		return sl_stage_fail(
 		    init,
-		    "%s:%u: unknown port '%s': use a [port NAME] name or an ethdev "
+		    "%s:%u: unknown port '%s'. Fix: use a [port NAME] name or an ethdev "
 		    "port id",
 		    g->file, line, tok[1]);
 	if (rte_ether_unformat_addr(tok[2], &mac) < 0)
-		return sl_stage_fail(init, "%s:%u: bad MAC '%s': write XX:XX:XX:XX:XX:XX", g->file,
+		return sl_stage_fail(init, "%s:%u: bad MAC '%s'. Fix: write XX:XX:XX:XX:XX:XX", g->file,
 				     line, tok[2]);
 	r->line = line;
 	if (ip4_hop_index(init, g, (uint16_t)port, &mac, line, &r->hop) < 0)
@@ -203,8 +203,8 @@ static int ip4_check_duplicates(struct sl_stage_init *init, struct ip4_global *g
 		if (g->routes[i].prefix == g->routes[i - 1].prefix &&
 		    g->routes[i].len == g->routes[i - 1].len)
 			return sl_stage_fail(init,
-					     "%s:%u: duplicate route, already given at line %u: "
-					     "remove one",
+					     "%s:%u: duplicate route, already given at line %u. "
+					     "Fix: remove one",
 					     g->file, g->routes[i].line, g->routes[i - 1].line);
 	return 0;
 }
@@ -217,7 +217,7 @@ static int ip4_read_routes(struct sl_stage_init *init, struct ip4_global *g, FIL
 	while (fgets(text, sizeof(text), f) != NULL) {
 		line++;
 		if (strchr(text, '\n') == NULL && !feof(f))
-			return sl_stage_fail(init, "%s:%u: line longer than %d characters", g->file,
+			return sl_stage_fail(init, "%s:%u: line longer than %d characters. Fix: shorten it", g->file,
 					     line, IP4_LINE_MAX - 2);
 		if (g->nb_routes == cap) {
 			struct ip4_route *r;
@@ -225,18 +225,18 @@ static int ip4_read_routes(struct sl_stage_init *init, struct ip4_global *g, FIL
 			cap = cap != 0 ? 2 * cap : 64;
 			r = realloc(g->routes, cap * sizeof(*r));
 			if (r == NULL)
-				return sl_stage_fail(init, "%s:%u: out of memory", g->file, line);
+				return sl_stage_fail(init, "%s:%u: out of memory. Fix: give the EAL more memory", g->file, line);
 			g->routes = r;
 		}
 		if (ip4_parse_line(init, g, text, line) < 0)
 			return -EINVAL;
 	}
 	if (ferror(f))
-		return sl_stage_fail(init, "%s:%u: read error", g->file, line);
+		return sl_stage_fail(init, "%s:%u: read error. Fix: check the file", g->file, line);
 	if (g->nb_routes == 0)
 		return sl_stage_fail(
 		    init,
-		    "%s:%u: no routes: add at least one line 'PREFIX/LEN PORT MAC' "
+		    "%s:%u: no routes. Fix: add at least one line 'PREFIX/LEN PORT MAC' "
 		    "(0.0.0.0/0 for a default route)",
 		    g->file, line);
 	return ip4_check_duplicates(init, g);
@@ -260,15 +260,15 @@ static int ip4_global_init(struct sl_stage_init *init)
 
 	if (file == NULL || file[0] == '\0')
 		return sl_stage_fail(init,
-				     "%s: missing routes=FILE (one 'PREFIX/LEN PORT MAC' per line)",
+				     "%s: missing routes=FILE. Fix: add routes=FILE (one 'PREFIX/LEN PORT MAC' per line)",
 				     init->instance);
 	g = calloc(1, sizeof(*g));
 	if (g == NULL)
-		return sl_stage_fail(init, "%s: out of memory", init->instance);
+		return sl_stage_fail(init, "%s: out of memory. Fix: give the EAL more memory", init->instance);
 	snprintf(g->file, sizeof(g->file), "%s", file);
 	f = fopen(file, "r");
 	if (f == NULL) {
-		rc = sl_stage_fail(init, "%s:0: cannot open routes file: %s: fix routes=%s",
+		rc = sl_stage_fail(init, "%s:0: cannot open routes file: %s. Fix: check the path in routes=%s",
 				   g->file, strerror(errno), file);
 		ip4_global_fini(g);
 		return rc;
@@ -305,7 +305,7 @@ static int ip4_node_init(struct sl_stage_init *init)
 
 	nd = rte_zmalloc_socket("sl_ip4_lpm", sz, RTE_CACHE_LINE_SIZE, init->socket);
 	if (nd == NULL)
-		return sl_stage_fail(init, "%s: cannot allocate %zu bytes on NUMA node %d",
+		return sl_stage_fail(init, "%s: cannot allocate %zu bytes on NUMA node %d. Fix: reserve more hugepages",
 				     init->instance, sz, init->socket);
 	memcpy(nd->hops, g->hops, g->nb_hops * sizeof(struct ip4_hop));
 	/* LPM names are global to the process: one per instance and node. */
@@ -314,7 +314,7 @@ static int ip4_node_init(struct sl_stage_init *init)
 	nd->lpm = rte_lpm_create(name, init->socket, &cfg);
 	if (nd->lpm == NULL) {
 		rte_free(nd);
-		return sl_stage_fail(init, "%s: rte_lpm_create(%u rules) on NUMA node %d: %s",
+		return sl_stage_fail(init, "%s: rte_lpm_create(%u rules) on NUMA node %d: %s. Fix: reserve more hugepages (-m)",
 				     init->instance, g->nb_routes, init->socket,
 				     rte_strerror(rte_errno));
 	}
@@ -328,7 +328,7 @@ static int ip4_node_init(struct sl_stage_init *init)
 		rc = rte_lpm_add(nd->lpm, r->prefix, r->len, r->hop);
 		if (rc < 0) {
 			ip4_node_fini(nd);
-			return sl_stage_fail(init, "%s:%u: rte_lpm_add: %s", g->file, r->line,
+			return sl_stage_fail(init, "%s:%u: rte_lpm_add: %s. Fix: check this route", g->file, r->line,
 					     strerror(-rc));
 		}
 	}
@@ -364,29 +364,34 @@ static inline unsigned int ip4_check(struct rte_mbuf *m, uint32_t *dst)
 	return IP4_FORWARDED;
 }
 
-static inline void ip4_finish(struct sl_stage_ctx *ctx, const struct ip4_node *nd,
-			      struct rte_mbuf *m, unsigned int verdict, uint32_t hop,
-			      uint16_t *next)
+static inline unsigned int ip4_finish(struct sl_stage_ctx *ctx, const struct ip4_node *nd,
+				      struct rte_mbuf *m, unsigned int verdict, uint32_t hop,
+				      uint16_t *next)
 {
 	const struct ip4_hop *h;
 
+	/*
+	 * Drops are rare and counted in place; forwarded packets are counted
+	 * once per vector, since a per-packet increment through ctx->counters
+	 * would chain every packet on a store-to-load round trip.
+	 */
 	if (unlikely(verdict != IP4_FORWARDED)) {
 		ctx->counters[verdict]++;
 		*next = SL_EDGE_DROP;
-		return;
+		return 0;
 	}
 	if (unlikely((hop & RTE_LPM_LOOKUP_SUCCESS) == 0))
 		hop = nd->default_hop;
 	if (unlikely((hop & RTE_LPM_LOOKUP_SUCCESS) == 0)) {
 		ctx->counters[IP4_NO_ROUTE]++;
 		*next = SL_EDGE_DROP;
-		return;
+		return 0;
 	}
 	h = &nd->hops[hop & 0x00ffffff];
 	sl_ether_write_macs(rte_pktmbuf_mtod(m, void *), h);
 	m->port = h->port;
-	ctx->counters[IP4_FORWARDED]++;
 	*next = SL_EDGE_NEXT;
+	return 1;
 }
 
 static inline void ip4_prefetch(struct rte_mbuf **pkts, uint16_t from, uint16_t to)
@@ -400,7 +405,7 @@ static void ip4_process(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts, uint16
 {
 	const struct ip4_node *nd = ctx->node_state;
 	uint32_t ips[4], hops[4];
-	unsigned int v[4];
+	unsigned int v[4], fwd = 0;
 	uint16_t i;
 
 	ip4_prefetch(pkts, 0, RTE_MIN(n, IP4_PREFETCH));
@@ -416,10 +421,10 @@ static void ip4_process(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts, uint16
 		v[2] = ip4_check(pkts[i + 2], &ips[2]);
 		v[3] = ip4_check(pkts[i + 3], &ips[3]);
 		rte_lpm_lookup_bulk(nd->lpm, ips, hops, 4);
-		ip4_finish(ctx, nd, pkts[i], v[0], hops[0], &nexts[i]);
-		ip4_finish(ctx, nd, pkts[i + 1], v[1], hops[1], &nexts[i + 1]);
-		ip4_finish(ctx, nd, pkts[i + 2], v[2], hops[2], &nexts[i + 2]);
-		ip4_finish(ctx, nd, pkts[i + 3], v[3], hops[3], &nexts[i + 3]);
+		fwd += ip4_finish(ctx, nd, pkts[i], v[0], hops[0], &nexts[i]);
+		fwd += ip4_finish(ctx, nd, pkts[i + 1], v[1], hops[1], &nexts[i + 1]);
+		fwd += ip4_finish(ctx, nd, pkts[i + 2], v[2], hops[2], &nexts[i + 2]);
+		fwd += ip4_finish(ctx, nd, pkts[i + 3], v[3], hops[3], &nexts[i + 3]);
 	}
 	for (; i < n; i++) {
 		uint32_t hop = 0;
@@ -427,8 +432,9 @@ static void ip4_process(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts, uint16
 		v[0] = ip4_check(pkts[i], &ips[0]);
 		if (v[0] == IP4_FORWARDED && rte_lpm_lookup(nd->lpm, ips[0], &hop) == 0)
 			hop |= RTE_LPM_LOOKUP_SUCCESS;
-		ip4_finish(ctx, nd, pkts[i], v[0], hop, &nexts[i]);
+		fwd += ip4_finish(ctx, nd, pkts[i], v[0], hop, &nexts[i]);
 	}
+	ctx->counters[IP4_FORWARDED] += fwd;
 }
 
 static const struct sl_stage_ops ip4_lpm_ops = {

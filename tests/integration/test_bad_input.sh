@@ -29,8 +29,8 @@ expect_error() {
 		echo "FAIL $name: exit code $rc (want 1..123)"
 		echo "$out" | tail -5 | sed 's/^/    /'
 		fail=$((fail + 1))
-	elif [ -z "$line" ] || ! grep -qi "fix" <<<"$line" || ! grep -qF -- "$want" <<<"$line"; then
-		echo "FAIL $name: want one 'sluice-fwd: ... $want ... fix ...' line, got:"
+	elif [ -z "$line" ] || ! grep -q "Fix:" <<<"$line" || ! grep -qF -- "$want" <<<"$line"; then
+		echo "FAIL $name: want one 'sluice-fwd: ... $want ... Fix: ...' line, got:"
 		echo "$out" | grep -v '^EAL' | tail -5 | sed 's/^/    /'
 		fail=$((fail + 1))
 	else

@@ -72,6 +72,7 @@ struct sl_gen_opts {
 	unsigned int wait_ms; /**< keep receiving this long after the last send */
 	unsigned int burst;
 	unsigned int link_wait_s;
+	unsigned int start_delay_ms; /**< after link up, before the first packet */
 	bool src_mac_set, dst_mac_set;
 	struct rte_ether_addr src_mac, dst_mac;
 	uint32_t src_ip_be;

@@ -40,8 +40,8 @@ extern "C" {
 
 /** Largest vector a process callback is given at once. */
 #define SL_STAGE_VEC_MAX 256
-/** Most counters one stage may declare. */
-#define SL_STAGE_COUNTERS_MAX 16
+/** Most counters one stage may declare (tcpip: its own plus the TCP stack's). */
+#define SL_STAGE_COUNTERS_MAX 128
 /** Most edges one stage may declare (next, drop and up to 6 of its own). */
 #define SL_STAGE_EDGES_MAX 8
 

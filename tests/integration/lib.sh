@@ -1,0 +1,166 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Shared helpers for the integration tests: sourced, not run.
+#
+# Every test runs real processes (sluice-fwd, sluice-gen, dpdk-testpmd) on
+# virtual wires. They share a 2-core machine with benchmarks, so each test
+# holds /tmp/sluice-run.lock while its DPDK processes run, gives every
+# process a unique --file-prefix and --in-memory (or --no-huge when
+# hugepages are short), never probes PCI, and pins busy pollers to
+# different cores. Everything started is stopped on exit.
+# shellcheck shell=bash
+
+set -euo pipefail
+
+IT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+IT_REPO=$(cd "$IT_DIR/../.." && pwd)
+IT_NAME=$(basename "$0" .sh)
+IT_SKIP=77
+IT_PIDS=()
+IT_PREFIXES=()
+IT_CLEANUPS=()
+IT_LOCK_FD=""
+
+it_say() { echo "$IT_NAME: $*" >&2; }
+it_fail() {
+	echo "$IT_NAME: FAIL: $*" >&2
+	exit 1
+}
+it_skip() {
+	echo "$IT_NAME: SKIP: $*" >&2
+	exit "$IT_SKIP"
+}
+
+# Paths of the apps: arguments from meson, or the environment.
+SLUICE_FWD=${SLUICE_FWD:-$IT_REPO/build/apps/sluice-fwd}
+SLUICE_GEN=${SLUICE_GEN:-$IT_REPO/build/apps/sluice-gen}
+TESTPMD=${TESTPMD:-dpdk-testpmd}
+
+it_cleanup() {
+	local pid p
+	for pid in "${IT_PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+	for pid in "${IT_PIDS[@]}"; do it_reap "$pid" 2>/dev/null || true; done
+	for p in "${IT_CLEANUPS[@]}"; do eval "$p" >/dev/null 2>&1 || true; done
+	for p in "${IT_PREFIXES[@]}"; do rm -rf "/var/run/dpdk/${p:?}"; done
+	if [[ -n ${IT_TMP:-} && -d $IT_TMP ]]; then
+		if [[ ${IT_KEEP:-0} == 1 ]]; then it_say "kept $IT_TMP"; else rm -rf "$IT_TMP"; fi
+	fi
+}
+
+# it_init: scratch dir, cleanup trap, EAL memory args, lock.
+it_init() {
+	[[ -x $SLUICE_FWD ]] || it_fail "no sluice-fwd at $SLUICE_FWD (build first)"
+	[[ -x $SLUICE_GEN ]] || it_fail "no sluice-gen at $SLUICE_GEN (build first)"
+	[[ $(id -u) -eq 0 ]] || it_skip "DPDK processes need root here (hugepages, memif sockets)"
+	IT_TMP=$(mktemp -d "/tmp/sl-it-$IT_NAME.XXXXXX")
+	trap it_cleanup EXIT
+	trap 'exit 130' INT TERM
+	# shellcheck source=/dev/null
+	source "$IT_REPO/tools/eal-mem.sh"
+	# sluice-fwd, gen and maybe testpmd at once: ask for enough free pages.
+	EAL_MEM=("${SL_EAL_MEM[@]}")
+	exec {IT_LOCK_FD}>/tmp/sluice-run.lock
+	flock -w "${IT_LOCK_WAIT:-60}" "$IT_LOCK_FD" ||
+		it_fail "waited ${IT_LOCK_WAIT:-60} s for /tmp/sluice-run.lock (a benchmark running? fuser /tmp/sluice-run.lock)"
+}
+
+# it_prefix NAME: a unique --file-prefix, removed at exit.
+it_prefix() {
+	local p="slit$$-$1"
+	IT_PREFIXES+=("$p")
+	echo "$p"
+}
+
+# it_eal NAME: common EAL args (prefix, memory, no PCI) for one process.
+it_eal() {
+	echo "--no-pci --file-prefix $(it_prefix "$1") ${EAL_MEM[*]} --log-level=*:notice"
+}
+
+# it_start LOG LIMIT CMD...: run CMD in the background under a hard limit
+# (SIGINT at LIMIT s, SIGKILL 10 s later). Sets IT_PID.
+it_start() {
+	local log=$1 limit=$2
+	shift 2
+	echo "+ $*" >"$log"
+	timeout -k 10 -s INT "$limit" "$@" >>"$log" 2>&1 </dev/null &
+	IT_PID=$!
+	IT_PIDS+=("$IT_PID")
+}
+
+# it_reap PID: wait at most 20 s; sets IT_RC to its exit status. (Not in
+# $(...): a subshell cannot wait for its parent's children.)
+it_reap() {
+	local pid=$1 i rc=0 keep=() p
+	for ((i = 0; i < 200; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		it_say "process $pid did not stop in 20 s: killing it"
+		pkill -KILL -P "$pid" 2>/dev/null || true
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
+	wait "$pid" 2>/dev/null || rc=$?
+	for p in "${IT_PIDS[@]}"; do [[ $p == "$pid" ]] || keep+=("$p"); done
+	IT_PIDS=("${keep[@]}")
+	IT_RC=$rc
+}
+
+# it_stop PID: SIGINT (timeout passes it on), then reap; sets IT_RC.
+it_stop() {
+	kill -INT "$1" 2>/dev/null || true
+	it_reap "$1"
+}
+
+# it_wait_for FILE PATTERN SECONDS: wait until FILE contains PATTERN.
+it_wait_for() {
+	local file=$1 pattern=$2 secs=$3 i
+	for ((i = 0; i < secs * 10; i++)); do
+		grep -q -- "$pattern" "$file" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# it_show LOG...: print logs (on failure, to explain it).
+it_show() {
+	local f
+	for f in "$@"; do
+		echo "----- $f" >&2
+		tail -n 40 "$f" >&2 || true
+	done
+}
+
+# it_py: run an inline python3 check with the scratch dir as cwd.
+it_py() {
+	(cd "$IT_TMP" && /usr/bin/python3 - "$@")
+}
+
+# it_fwd_config FILE: write a sluice-fwd config from stdin.
+it_write() { cat >"$1"; }
+
+# it_two_port RUN_NAME CONFIG GEN_ARGS...: sluice-fwd on two memif ports
+# (servers, MACs 02:00:00:00:aa:0N, ethdev ids 0 and 1 as p0 and p1) wired to
+# sluice-gen's two ports in the same order. Leaves $IT_TMP/RUN_NAME-fwd.json
+# and -gen.json; sets GEN_RC and FWD_RC.
+it_two_port() {
+	local name=$1 cfg=$2 fwd
+	shift 2
+	# shellcheck disable=SC2046
+	it_start "$IT_TMP/$name-fwd.log" 60 "$SLUICE_FWD" --lcores 0@0,1@0 $(it_eal "$name-fwd") \
+		--vdev "net_memif0,role=server,socket=$IT_TMP/$name-a.sock,mac=02:00:00:00:aa:00" \
+		--vdev "net_memif1,role=server,socket=$IT_TMP/$name-b.sock,mac=02:00:00:00:aa:01" -- \
+		--config "$cfg" --stats-json "$IT_TMP/$name-fwd.json" --quiet
+	fwd=$IT_PID
+	it_wait_for "$IT_TMP/$name-fwd.log" "running:" 20 || { it_show "$IT_TMP/$name-fwd.log"; it_fail "sluice-fwd did not start"; }
+	GEN_RC=0
+	# shellcheck disable=SC2046
+	timeout -k 5 -s INT 60 "$SLUICE_GEN" -l 1 $(it_eal "$name-gen") \
+		--vdev "net_memif0,role=client,socket=$IT_TMP/$name-a.sock" \
+		--vdev "net_memif1,role=client,socket=$IT_TMP/$name-b.sock" -- \
+		--ports net_memif0,net_memif1 --dut-mac 02:00:00:00:aa:00,02:00:00:00:aa:01 \
+		--json "$IT_TMP/$name-gen.json" "$@" >"$IT_TMP/$name-gen.log" 2>&1 || GEN_RC=$?
+	it_stop "$fwd"
+	FWD_RC=$IT_RC
+	cat "$IT_TMP/$name-gen.log"
+	[[ $FWD_RC -eq 0 ]] || { it_show "$IT_TMP/$name-fwd.log"; it_fail "sluice-fwd exited $FWD_RC on SIGINT"; }
+}

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Device-bound benchmark (docs/PERFORMANCE.md, design notes section 7): one
+# process, one forwarding core, no generator. Each contender runs in turn on
+# the same virtual devices and the same core, R rounds, side by side:
+#
+#   macswap group (net_null and net_pcap): dpdk-testpmd macswap (baseline),
+#     DPDK's l2fwd example, sluice-fwd macswap
+#   routing group (net_pcap only, net_null frames are not IPv4):
+#     DPDK's l3fwd example in LPM mode (baseline), sluice-fwd ip4_lpm
+#
+# Rate = growth of the sum of the ports' tx packets over T seconds, read from
+# each process's DPDK telemetry socket: the same meter for every contender.
+#
+# Usage: sudo tools/bench/device-bound.sh [-t SECONDS] [-r RUNS] [--kinds null,pcap]
+#            [--flows N] [--md FILE] [--keep]
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+usage() { awk 'NR > 2 && !/^#/ {exit} NR > 2 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
+
+duration=10 runs=3 kinds=null,pcap flows=256 md=""
+cmdline="tools/bench/device-bound.sh $*"
+while (($#)); do
+	case $1 in
+	-t | --time) duration=${2:?}; shift ;;
+	-r | --runs) runs=${2:?}; shift ;;
+	--kinds) kinds=${2:?}; shift ;;
+	--flows) flows=${2:?}; shift ;;
+	--md) md=${2:?}; shift ;;
+	--keep) BENCH_KEEP=1 ;;
+	-h | --help) usage; exit 0 ;;
+	*) usage >&2; bench_die "unknown option '$1'" ;;
+	esac
+	shift
+done
+[[ $duration =~ ^[0-9]+$ && $duration -ge 1 ]] || bench_die "-t wants whole seconds >= 1"
+[[ $runs =~ ^[0-9]+$ && $runs -ge 1 ]] || bench_die "-r wants a count >= 1"
+
+bench_init device-bound
+cd "$REPO"
+
+bin=$("$BENCH_DIR/build-dpdk-examples.sh" "$EXAMPLES_DIR" | tail -n 1)
+L2FWD=$bin/l2fwd L3FWD=$bin/l3fwd
+have_sluice=1
+if [[ ! -x $SLUICE_FWD ]]; then
+	have_sluice=0
+	bench_say "note: $SLUICE_FWD not built yet: skipping the sluice rows (ninja -C build)"
+fi
+
+pcap=$BENCH_SCRATCH/udp64.pcap
+routes=$BENCH_DIR/configs/routes.txt
+"$BENCH_DIR/make-pcap.py" -o "$pcap" -n "$flows" --dst-prefix 10.1.0.0/16 2>/dev/null ||
+	bench_die "make-pcap.py failed (apt-get install python3-scapy)"
+
+# l3fwd gets the same routes as sluice, in its own rule format.
+rule4=$BENCH_SCRATCH/l3fwd-rules.v4 rule6=$BENCH_SCRATCH/l3fwd-rules.v6
+eth_dest=()
+while read -r prefix port mac; do
+	[[ -z $prefix || $prefix == \#* ]] && continue
+	echo "R$prefix ${port#p}" >>"$rule4"
+	[[ " ${eth_dest[*]} " == *" --eth-dest=${port#p},"* ]] || eth_dest+=("--eth-dest=${port#p},$mac")
+done <"$routes"
+echo "R2001:db8::/32 0" >"$rule6" # l3fwd loads rule files only as a v4+v6 pair
+
+vdevs() { # KIND -> EAL args for two ports
+	case $1 in
+	null) echo "--vdev net_null0 --vdev net_null1" ;;
+	# No tx_pcap/tx_iface: net_pcap then drops (and counts) what it is given
+	# to send, the cheapest tx and the same for every contender.
+	pcap) echo "--vdev net_pcap0,rx_pcap=$pcap,infinite_rx=1 --vdev net_pcap1,rx_pcap=$pcap,infinite_rx=1" ;;
+	esac
+}
+
+BENCH_TEL_CPU=0          # the rate sampler stays off the forwarding core
+limit=$((duration + 45)) # hard stop per run: EAL start + warm-up + T + margin
+tsc_mhz=""
+
+# run_one GROUP LABEL KIND RUN: one contender, one run; records its rate.
+run_one() {
+	local group=$1 label=$2 kind=$3 run=$4 prefix log pps cyc=""
+	local -a dev
+	read -ra dev <<<"$(vdevs "$kind")"
+	prefix=$(bench_prefix "$label-$kind-$run")
+	log=$BENCH_SCRATCH/$label-$kind-$run.log
+	local -a eal=("${EAL_MEM[@]}" --file-prefix "$prefix" --no-pci "${dev[@]}")
+	bench_lock
+	case $label in
+	testpmd) # main lcore on core 0, forwarding lcore on core 1
+		bench_start "$log" "$limit" "$TESTPMD" -l 0-1 "${eal[@]}" -- --forward-mode=macswap \
+			--record-core-cycles --no-mlockall --stats-period 3600 ;;
+	l2fwd) # l2fwd forwards on every lcore including main: one lcore, core 1
+		bench_start "$log" "$limit" "$L2FWD" -l 1 "${eal[@]}" -- -p 0x3 -q 2 -T 0 ;;
+	l3fwd-lpm) # one lcore (net_pcap has one tx queue, l3fwd wants one per lcore)
+		bench_start "$log" "$limit" "$L3FWD" -l 1 "${eal[@]}" -- -p 0x3 -L --parse-ptype \
+			--config '(0,0,1),(1,0,1)' --rule_ipv4 "$rule4" --rule_ipv6 "$rule6" "${eth_dest[@]}" ;;
+	sluice-macswap)
+		bench_start "$log" "$limit" "$SLUICE_FWD" -l 0-1 "${eal[@]}" -- \
+			--config "tools/bench/configs/macswap-$kind.ini" --stats-interval 0 ;;
+	sluice-ip4_lpm)
+		bench_start "$log" "$limit" "$SLUICE_FWD" -l 0-1 "${eal[@]}" -- \
+			--config "tools/bench/configs/ip4-lpm-$kind.ini" --stats-interval 0 ;;
+	esac
+	local pid=$BENCH_LAST_PID
+	pps=$(bench_rate "$prefix" 1 "$duration")
+	bench_stop "$pid" "$label" "$log"
+	bench_unlock
+	rm -rf "/var/run/dpdk/${prefix:?}"
+	case $label in
+	testpmd)
+		cyc=$(parse_testpmd_cycles "$log")
+		[[ -n $tsc_mhz ]] || tsc_mhz=$(parse_testpmd_tsc_mhz "$log") ;;
+	sluice-*) cyc=$(parse_sluice_cycles "$log") ;;
+	esac
+	if [[ -z $pps ]]; then
+		bench_say "$label on net_$kind run $run: no rate; last lines of $log:"
+		tail -n 5 "$log" >&2
+		BENCH_KEEP=1
+	fi
+	printf '%s: run %d  %-16s net_%-5s %8s Mpps  %s\n' "$BENCH_NAME" "$run" "$label" "$kind" \
+		"$(awk -v p="${pps:-0}" 'BEGIN {printf "%.2f", p / 1e6}')" "${cyc:+$cyc cycles/pkt}" >&2
+	bench_record "$group" "$label" "$pps" "$cyc"
+	return 0
+}
+
+IFS=, read -ra kind_list <<<"$kinds"
+for k in "${kind_list[@]}"; do
+	[[ $k == null || $k == pcap ]] || bench_die "--kinds takes null and/or pcap, not '$k'"
+done
+
+bench_say "T=${duration}s x ${runs} runs, 64 B frames, $flows flows; forwarding core 1; EAL ${EAL_MEM[*]}"
+for ((r = 1; r <= runs; r++)); do
+	for k in "${kind_list[@]}"; do
+		run_one "net_$k" testpmd "$k" "$r"
+		run_one "net_$k" l2fwd "$k" "$r"
+		((have_sluice)) && run_one "net_$k" sluice-macswap "$k" "$r"
+		if [[ $k == pcap ]]; then
+			run_one "net_$k" l3fwd-lpm "$k" "$r"
+			((have_sluice)) && run_one "net_$k" sluice-ip4_lpm "$k" "$r"
+		fi
+	done
+done
+
+base_of() { # macswap group vs testpmd, routing vs l3fwd
+	local group=${1%%|*} label=${1#*|}
+	case $label in
+	testpmd) echo "" ;;
+	sluice-ip4_lpm) echo "$group|l3fwd-lpm" ;;
+	*) echo "$group|testpmd" ;;
+	esac
+}
+
+echo
+echo "Device-bound, 64 B, one forwarding core (core 1), median of $runs x ${duration}s"
+echo "ratio: vs testpmd macswap (l3fwd-lpm: vs testpmd; sluice-ip4_lpm: vs l3fwd-lpm)"
+echo "cyc/pkt: the app's own figure (testpmd --record-core-cycles, sluice summary);"
+echo "core c/p: TSC ${tsc_mhz:-?} MHz / rate (the core polls 100% of the time)"
+bench_md_header "$md" "Device-bound forwarding (tools/bench/device-bound.sh)" "$cmdline"
+bench_table base_of "$tsc_mhz" "$md"
+((have_sluice)) || echo "(sluice rows skipped: $SLUICE_FWD not built)"
+[[ -z $md ]] || { echo >>"$md"; bench_say "markdown appended to $md"; }

@@ -1,0 +1,231 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Shared helpers for tools/bench/*.sh: process lifetime, locking, rate
+# measurement, output parsing, medians and the result table. Sourced, not run.
+# shellcheck shell=bash
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$BENCH_DIR/../.." && pwd)
+SLUICE_FWD=${SLUICE_FWD:-$REPO/build/apps/sluice-fwd/sluice-fwd}
+TESTPMD=${TESTPMD:-dpdk-testpmd}
+LOCK=${SLUICE_RUN_LOCK:-/tmp/sluice-run.lock}
+# shellcheck disable=SC2034  # used by the scripts that source this file
+EXAMPLES_DIR=${SLUICE_BENCH_EXAMPLES:-/tmp/sluice-bench-examples}
+
+bench_die() { echo "${BENCH_NAME:-bench}: error: $*" >&2; exit 1; }
+bench_say() { echo "${BENCH_NAME:-bench}: $*" >&2; }
+
+BENCH_PIDS=()       # background `timeout` wrappers still to reap
+BENCH_PREFIXES=()   # EAL --file-prefix values, for runtime dir cleanup
+BENCH_SCRATCH=""
+BENCH_LOCK_FD=""
+
+bench_cleanup() {
+	local pid
+	for pid in "${BENCH_PIDS[@]}"; do
+		kill -INT "$pid" 2>/dev/null || true
+	done
+	for pid in "${BENCH_PIDS[@]}"; do
+		bench_reap "$pid"
+	done
+	BENCH_PIDS=()
+	local p
+	for p in "${BENCH_PREFIXES[@]}"; do
+		rm -rf "/var/run/dpdk/${p:?}"
+	done
+	[[ -n $BENCH_SCRATCH && -z ${BENCH_KEEP:-} ]] && rm -rf "$BENCH_SCRATCH"
+	bench_unlock
+}
+
+# bench_init NAME: root check, scratch dir, EAL memory args, cleanup trap.
+bench_init() {
+	BENCH_NAME=$1
+	[[ $(id -u) -eq 0 ]] || bench_die "DPDK needs root here: run with sudo"
+	command -v "$TESTPMD" >/dev/null || bench_die "$TESTPMD not found: run 'sudo tools/setup.sh --deps-only'"
+	[[ -x /usr/bin/python3 ]] || bench_die "/usr/bin/python3 not found: apt-get install python3"
+	BENCH_SCRATCH=$(mktemp -d "/tmp/sluice-bench.XXXXXX")
+	trap bench_cleanup EXIT
+	trap 'exit 130' INT TERM
+	# shellcheck source=/dev/null
+	source "$REPO/tools/eal-mem.sh"
+	EAL_MEM=("${SL_EAL_MEM[@]}")
+	[[ ${EAL_MEM[0]} == --in-memory ]] ||
+		bench_say "warning: not enough free hugepages, running with ${EAL_MEM[*]}: rates will be lower (sudo tools/hugepages.sh)"
+}
+
+# One DPDK run (or generator+DUT pair) at a time on this 2-core machine,
+# shared with the tests and other people's runs.
+bench_lock() {
+	exec {BENCH_LOCK_FD}>"$LOCK"
+	flock -w 900 "$BENCH_LOCK_FD" || bench_die "waited 15 min for $LOCK; who holds it? (fuser $LOCK)"
+}
+bench_unlock() {
+	if [[ -n $BENCH_LOCK_FD ]]; then
+		flock -u "$BENCH_LOCK_FD" 2>/dev/null || true
+		exec {BENCH_LOCK_FD}>&-
+		BENCH_LOCK_FD=""
+	fi
+}
+
+# bench_prefix NAME: a unique EAL --file-prefix, remembered for cleanup.
+bench_prefix() {
+	local p="sb$$-$1"
+	BENCH_PREFIXES+=("$p")
+	echo "$p"
+}
+
+# bench_start LOG LIMIT_S CMD...: start CMD in the background under a hard
+# time limit (SIGINT first, SIGKILL 10 s later); sets BENCH_LAST_PID.
+bench_start() {
+	local log=$1 limit=$2
+	shift 2
+	echo "+ $*" >"$log"
+	timeout -k 10 -s INT "$limit" "$@" >>"$log" 2>&1 </dev/null &
+	BENCH_LAST_PID=$!
+	BENCH_PIDS+=("$BENCH_LAST_PID")
+}
+
+# bench_reap PID: wait for PID (a `timeout` wrapper) at most 20 s, then kill.
+# Sets BENCH_LAST_STATUS (timeout's: 124 = hit its limit, 128+N = signal N).
+bench_reap() {
+	local pid=$1 i
+	BENCH_LAST_STATUS=0
+	# bash reports a job that died of a signal on stderr ("Segmentation
+	# fault ..."); keep that out of the output and say it clearly instead.
+	{
+		for ((i = 0; i < 200; i++)); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		if kill -0 "$pid" 2>/dev/null; then
+			echo "${BENCH_NAME:-bench}: warning: process $pid ignored SIGINT for 20 s, killing it" >&3
+			pkill -KILL -P "$pid" || true
+			kill -KILL "$pid" || true
+		fi
+		wait "$pid" || BENCH_LAST_STATUS=$?
+	} 3>&2 2>/dev/null
+	local keep=() p
+	for p in "${BENCH_PIDS[@]}"; do [[ $p == "$pid" ]] || keep+=("$p"); done
+	BENCH_PIDS=("${keep[@]}")
+}
+
+# bench_stop PID WHAT LOG: SIGINT to the app (timeout forwards it), reap, and
+# say so when it did not exit cleanly. SIGINT-driven exits count as clean.
+bench_stop() {
+	kill -INT "$1" 2>/dev/null || true
+	bench_reap "$1"
+	case $BENCH_LAST_STATUS in
+	0 | 130) ;;
+	124) BENCH_KEEP=1; bench_say "note: $2 ran into its time limit (log kept: $3)" ;;
+	139) bench_say "note: $2 crashed on exit (SIGSEGV) after the measurement; rate unaffected" ;;
+	*) BENCH_KEEP=1; bench_say "note: $2 exited with status $BENCH_LAST_STATUS (log kept: $3)" ;;
+	esac
+}
+
+# bench_rate PREFIX WARMUP DURATION [COUNTER]: packets/s summed over the
+# process's ports, from its telemetry socket. Prints pps, or nothing on error.
+# BENCH_TEL_CPU pins the sampler off the forwarding core.
+bench_rate() {
+	local out
+	local -a pin=()
+	[[ -n ${BENCH_TEL_CPU:-} ]] && pin=(taskset -c "$BENCH_TEL_CPU")
+	out=$("${pin[@]}" "$BENCH_DIR/dpdk-tel.py" rate "$1" --warmup "$2" --duration "$3" \
+		--counter "${4:-opackets}" --timeout 30 2>&1) || { bench_say "$1: $out"; return 0; }
+	sed -n 's/^pps=\([0-9.]*\) .*/\1/p' <<<"$out"
+}
+
+# ---- output parsers: one per app, the only place that knows their formats --
+
+# testpmd --record-core-cycles: "CPU cycles/packet=26.84 (... ) at 2600 MHz Clock"
+parse_testpmd_cycles() {
+	sed -n 's/.*CPU cycles\/packet=\([0-9.]*\).*/\1/p' "$1" | tail -n 1
+}
+parse_testpmd_tsc_mhz() {
+	sed -n 's/.*CPU cycles\/packet=.* at \([0-9]*\) MHz Clock.*/\1/p' "$1" | tail -n 1
+}
+
+# sluice-fwd's exit summary. ITS FORMAT IS NOT SETTLED: this is the one place
+# that reads it. Today a worker line says "... busy cycles/pkt 93.2" and stage
+# lines say "... cycles/pkt 6.5"; prefer the worker's busy figure (the whole
+# pipeline, rx and tx included), else a "total" line, else the last figure.
+# The per-stage lines are copied to LOG.stages for the reader.
+parse_sluice_cycles() {
+	local log=$1 line num='([0-9]+(\.[0-9]+)?)'
+	grep -Ei 'cycles/(pkt|packet)' "$log" >"$log.stages" 2>/dev/null || true
+	line=$(grep -Ei 'busy cycles/(pkt|packet)' "$log.stages" | tail -n 1)
+	[[ -n $line ]] || line=$(grep -Ei 'total' "$log.stages" | tail -n 1)
+	[[ -n $line ]] || line=$(tail -n 1 "$log.stages")
+	[[ $line =~ cycles/(pkt|packet)[[:space:]]*[=:]?[[:space:]]*$num ]] && echo "${BASH_REMATCH[2]}"
+	return 0
+}
+
+# ---- results -------------------------------------------------------------
+
+declare -A RES_PPS=() RES_CYC=()
+RES_ROWS=()   # "group|label" in first-seen order
+
+# bench_record GROUP LABEL PPS [CYCLES]
+bench_record() {
+	local key="$1|$2"
+	[[ -v RES_PPS[$key] ]] || RES_ROWS+=("$key")
+	RES_PPS[$key]+="${3:-} "
+	RES_CYC[$key]+="${4:-} "
+}
+
+median() { # numbers as arguments; prints nothing when there are none
+	printf '%s\n' "$@" | { grep -E '^[0-9.]+$' || true; } | sort -g |
+		awk '{v[NR] = $1} END {if (NR) printf "%.6g\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+
+# bench_table BASE_OF_GROUP_FN TSC_MHZ MD_FILE: print the table; the function
+# named by $1 maps a "group|label" key to the key of its baseline ("" = none).
+bench_table() {
+	local base_of=$1 tsc_mhz=$2 md=$3 key base ratio mpps bmpps cyc core runs
+	local fmt='%-8s %-22s %9s %7s %10s %10s  %s\n'
+	local hdr
+	# shellcheck disable=SC2059
+	hdr=$(printf "$fmt" device contender "Mpps" "ratio" "cyc/pkt" "core c/p" "runs (Mpps)")
+	echo "$hdr"
+	if [[ -n $md ]]; then
+		{
+			echo "| device | contender | median Mpps | ratio | cycles/pkt (app) | core cycles/pkt | runs (Mpps) |"
+			echo "|---|---|---:|---:|---:|---:|---|"
+		} >>"$md"
+	fi
+	for key in "${RES_ROWS[@]}"; do
+		# shellcheck disable=SC2086
+		mpps=$(median ${RES_PPS[$key]})
+		[[ -n $mpps ]] && mpps=$(awk -v p="$mpps" 'BEGIN {printf "%.2f", p / 1e6}')
+		# shellcheck disable=SC2086
+		runs=$(for v in ${RES_PPS[$key]}; do awk -v p="$v" 'BEGIN {printf "%.2f ", p / 1e6}'; done)
+		runs=${runs% }
+		# shellcheck disable=SC2086
+		cyc=$(median ${RES_CYC[$key]})
+		[[ -n $cyc ]] && cyc=$(awk -v c="$cyc" 'BEGIN {printf "%.1f", c}')
+		base=$("$base_of" "$key")
+		ratio=""
+		if [[ -n $base && -n $mpps ]]; then
+			# shellcheck disable=SC2086
+			bmpps=$(median ${RES_PPS[$base]:-})
+			[[ -n $bmpps ]] && ratio=$(awk -v a="$mpps" -v b="$bmpps" 'BEGIN {printf "%.2f", a * 1e6 / b}')
+		fi
+		core=""
+		[[ -n $mpps && -n $tsc_mhz ]] && core=$(awk -v m="$mpps" -v t="$tsc_mhz" 'BEGIN {if (m > 0) printf "%.1f", t / m}')
+		# shellcheck disable=SC2059
+		printf "$fmt" "${key%%|*}" "${key#*|}" "${mpps:--}" "${ratio:--}" "${cyc:--}" "${core:--}" "${runs:-none}"
+		[[ -z $md ]] || echo "| ${key%%|*} | ${key#*|} | ${mpps:--} | ${ratio:--} | ${cyc:--} | ${core:--} | ${runs:-none} |" >>"$md"
+	done
+}
+
+# bench_md_header MD_FILE TITLE COMMAND: date, machine and command for the fragment.
+bench_md_header() {
+	local md=$1
+	[[ -n $md ]] || return 0
+	{
+		echo "### $2 — $(date -u +%Y-%m-%d)"
+		echo
+		echo "- CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1) ($(nproc) cores), kernel $(uname -r)"
+		echo "- DPDK $(pkg-config --modversion libdpdk 2>/dev/null || echo '?'), EAL memory: ${EAL_MEM[*]}"
+		echo "- command: \`$3\`"
+		echo
+	} >>"$md"
+}

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# On-a-wire benchmark (design notes section 7): a generator and the device
+# under test (DUT) joined by net_memif, each with a core of its own:
+#   generator: dpdk-testpmd, memif server, forwarding lcore on core 1
+#   DUT:       memif client, forwarding lcore on core 0 (--lcores 0@1,1@0)
+# Contenders as DUT, side by side, R rounds: dpdk-testpmd macswap (baseline),
+# sluice-fwd macswap. On 2 cores the generator is usually the limit, so beside
+# the DUT's rate this reports its busy cycles per packet (cycles of polls that
+# got packets / packets), which testpmd (--record-core-cycles) and sluice
+# measure themselves.
+#
+# Generator mode: flowgen (default) sends and also receives and frees what
+# comes back, like a real tester. txonly never reads its rx ring, so once it
+# fills every DUT transmit fails and the DUT is measured on its drop path;
+# with --gen-mode txonly the rate shown is the DUT's rx rate.
+#
+# Usage: sudo tools/bench/memif.sh [-t SECONDS] [-r RUNS] [--gen-mode flowgen|txonly]
+#            [--md FILE] [--keep]
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+usage() { awk 'NR > 2 && !/^#/ {exit} NR > 2 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
+
+duration=10 runs=3 gen_mode=flowgen md=""
+cmdline="tools/bench/memif.sh $*"
+while (($#)); do
+	case $1 in
+	-t | --time) duration=${2:?}; shift ;;
+	-r | --runs) runs=${2:?}; shift ;;
+	--gen-mode) gen_mode=${2:?}; shift ;;
+	--md) md=${2:?}; shift ;;
+	--keep) BENCH_KEEP=1 ;;
+	-h | --help) usage; exit 0 ;;
+	*) usage >&2; bench_die "unknown option '$1'" ;;
+	esac
+	shift
+done
+[[ $duration =~ ^[0-9]+$ && $duration -ge 1 ]] || bench_die "-t wants whole seconds >= 1"
+[[ $runs =~ ^[0-9]+$ && $runs -ge 1 ]] || bench_die "-r wants a count >= 1"
+[[ $gen_mode == flowgen || $gen_mode == txonly ]] || bench_die "--gen-mode is flowgen or txonly"
+counter=opackets
+[[ $gen_mode == txonly ]] && counter=ipackets
+
+bench_init memif
+cd "$REPO"
+have_sluice=1
+if [[ ! -x $SLUICE_FWD ]]; then
+	have_sluice=0
+	bench_say "note: $SLUICE_FWD not built yet: skipping the sluice row (ninja -C build)"
+fi
+
+limit=$((duration + 45))
+tsc_mhz=""
+
+# run_pair LABEL RUN: generator + one DUT; records the DUT's rate.
+run_pair() {
+	local label=$1 run=$2 sock gprefix dprefix glog dlog pps cyc="" gpid dpid f
+	sock=$BENCH_SCRATCH/memif-$label-$run.sock
+	gprefix=$(bench_prefix "gen-$label-$run")
+	dprefix=$(bench_prefix "dut-$label-$run")
+	glog=$BENCH_SCRATCH/gen-$label-$run.log
+	dlog=$BENCH_SCRATCH/$label-$run.log
+	bench_lock
+	bench_start "$glog" $((limit + 10)) "$TESTPMD" -l 0-1 "${EAL_MEM[@]}" --file-prefix "$gprefix" --no-pci \
+		--vdev "net_memif0,role=server,socket=$sock,socket-abstract=no" -- \
+		--forward-mode="$gen_mode" --txpkts=60 --no-mlockall --stats-period 3600
+	gpid=$BENCH_LAST_PID
+	# DPDK's memif client does not retry: start it once the server listens.
+	local i
+	for ((i = 0; i < 300; i++)); do
+		[[ -S $sock ]] && break
+		kill -0 "$gpid" 2>/dev/null || break
+		sleep 0.1
+	done
+	[[ -S $sock ]] || bench_say "warning: generator made no socket $sock (see $glog)"
+	local -a eal=(--lcores '0@1,1@0' "${EAL_MEM[@]}" --file-prefix "$dprefix" --no-pci
+		--vdev "net_memif0,role=client,socket=$sock,socket-abstract=no")
+	case $label in
+	testpmd)
+		bench_start "$dlog" "$limit" "$TESTPMD" "${eal[@]}" -- --forward-mode=macswap \
+			--record-core-cycles --no-mlockall --stats-period 3600 ;;
+	sluice-macswap)
+		bench_start "$dlog" "$limit" "$SLUICE_FWD" "${eal[@]}" -- \
+			--config tools/bench/configs/macswap-memif.ini --stats-interval 0 ;;
+	esac
+	dpid=$BENCH_LAST_PID
+	pps=$(bench_rate "$dprefix" 2 "$duration" "$counter")
+	bench_stop "$dpid" "$label (DUT)" "$dlog"
+	# testpmd as memif server sometimes crashes at exit once its client has
+	# gone (DPDK 22.11); bench_stop says so, the rate was taken before.
+	bench_stop "$gpid" "generator" "$glog"
+	bench_unlock
+	rm -rf "/var/run/dpdk/${dprefix:?}" "/var/run/dpdk/${gprefix:?}" "$sock"
+	case $label in
+	testpmd)
+		cyc=$(parse_testpmd_cycles "$dlog")
+		[[ -n $tsc_mhz ]] || tsc_mhz=$(parse_testpmd_tsc_mhz "$dlog") ;;
+	sluice-*) cyc=$(parse_sluice_cycles "$dlog") ;;
+	esac
+	if [[ -z $pps ]]; then
+		bench_say "$label run $run: no rate; last lines of $dlog and $glog:"
+		for f in "$dlog" "$glog"; do echo "--- $f" >&2; tail -n 5 "$f" >&2; done
+		BENCH_KEEP=1
+	fi
+	printf '%s: run %d  %-16s %8s Mpps  %s\n' "$BENCH_NAME" "$run" "$label" \
+		"$(awk -v p="${pps:-0}" 'BEGIN {printf "%.2f", p / 1e6}')" "${cyc:+$cyc busy cycles/pkt}" >&2
+	bench_record net_memif "$label" "$pps" "$cyc"
+	return 0
+}
+
+bench_say "T=${duration}s x ${runs} runs, 64 B, generator testpmd $gen_mode on core 1, DUT on core 0; EAL ${EAL_MEM[*]}"
+for ((r = 1; r <= runs; r++)); do
+	run_pair testpmd "$r"
+	((have_sluice)) && run_pair sluice-macswap "$r"
+done
+
+base_of() { [[ ${1#*|} == testpmd ]] && echo "" || echo "${1%%|*}|testpmd"; }
+
+echo
+echo "net_memif, 64 B: DUT on core 0, generator (testpmd $gen_mode) on core 1, median of $runs x ${duration}s"
+if [[ $counter == opackets ]]; then
+	echo "Mpps: packets the DUT transmitted per second; ratio vs testpmd as DUT"
+else
+	echo "Mpps: packets the DUT received per second (a txonly generator never drains its rx ring); ratio vs testpmd as DUT"
+fi
+echo "cyc/pkt: DUT busy cycles per packet (the generator is usually the limit, so compare these)"
+echo "core c/p: TSC ${tsc_mhz:-?} MHz / rate, idle polls included"
+bench_md_header "$md" "net_memif, generator vs device under test (tools/bench/memif.sh)" "$cmdline"
+bench_table base_of "$tsc_mhz" "$md"
+((have_sluice)) || echo "(sluice row skipped: $SLUICE_FWD not built)"
+[[ -z $md ]] || { echo >>"$md"; bench_say "markdown appended to $md"; }
