@@ -31,7 +31,7 @@ done
 [[ $(id -u) -eq 0 ]] || die "DPDK needs root here: run 'sudo tools/quickstart.sh'"
 
 ((setup)) && tools/setup.sh
-fwd=${SLUICE_FWD:-build/apps/sluice-fwd/sluice-fwd}
+fwd=${SLUICE_FWD:-build/apps/sluice-fwd}
 [[ -x $fwd ]] || die "$fwd is missing: build it with 'ninja -C build' (or run tools/setup.sh)"
 command -v dpdk-testpmd >/dev/null || die "dpdk-testpmd not found: apt-get install dpdk"
 

@@ -5,7 +5,7 @@
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH_DIR/../.." && pwd)
-SLUICE_FWD=${SLUICE_FWD:-$REPO/build/apps/sluice-fwd/sluice-fwd}
+SLUICE_FWD=${SLUICE_FWD:-$REPO/build/apps/sluice-fwd}
 TESTPMD=${TESTPMD:-dpdk-testpmd}
 LOCK=${SLUICE_RUN_LOCK:-/tmp/sluice-run.lock}
 # shellcheck disable=SC2034  # used by the scripts that source this file
