@@ -10,7 +10,7 @@
 
 #include "sl_priv.h"
 
-#define POOL_CACHE 256
+#define POOL_CACHE 512
 #define POOL_HEADROOM 1024
 /* Per worker: two graph vectors in flight plus what stages may hold
  * (impair's delay queue). */

@@ -61,14 +61,12 @@ stage_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, 
 	}
 
 	if (likely(nb_objs <= SL_STAGE_VEC_MAX)) {
-		uint16_t i = 1;
+		uint16_t edge = inst->ops->process(&inst->ctx, (struct rte_mbuf **)objs, nb_objs,
+						   nexts);
 
-		inst->ops->process(&inst->ctx, (struct rte_mbuf **)objs, nb_objs, nexts);
-		while (i < nb_objs && nexts[i] == nexts[0])
-			i++;
-		if (likely(i == nb_objs)) {
+		if (likely(edge != SL_NEXTS_PER_PACKET)) {
 			/* Whole vector one way: hand the array over, no copy. */
-			rte_node_next_stream_move(graph, node, nexts[0]);
+			rte_node_next_stream_move(graph, node, edge);
 			return nb_objs;
 		}
 		enqueue_runs(graph, node, objs, nexts, nb_objs);
@@ -76,9 +74,13 @@ stage_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, 
 	}
 	while (done < nb_objs) {
 		uint16_t n = RTE_MIN(nb_objs - done, SL_STAGE_VEC_MAX);
+		uint16_t edge = inst->ops->process(&inst->ctx, (struct rte_mbuf **)objs + done, n,
+						   nexts);
 
-		inst->ops->process(&inst->ctx, (struct rte_mbuf **)objs + done, n, nexts);
-		enqueue_runs(graph, node, objs + done, nexts, n);
+		if (edge != SL_NEXTS_PER_PACKET)
+			rte_node_enqueue(graph, node, edge, objs + done, n);
+		else
+			enqueue_runs(graph, node, objs + done, nexts, n);
 		done += n;
 	}
 	return nb_objs;

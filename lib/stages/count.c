@@ -170,22 +170,22 @@ static void count_flows_chunk(struct sl_stage_ctx *ctx, struct count_priv *p,
 	}
 }
 
-static void count_process(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
-			  uint16_t *nexts)
+static uint16_t count_process(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
+			      uint16_t *nexts)
 {
 	struct count_priv *p = ctx->priv;
 	uint64_t bytes = 0;
 
-	for (uint16_t i = 0; i < n; i++) {
+	RTE_SET_USED(nexts);
+	for (uint16_t i = 0; i < n; i++)
 		bytes += rte_pktmbuf_pkt_len(pkts[i]);
-		nexts[i] = SL_EDGE_NEXT;
-	}
 	ctx->counters[COUNT_PACKETS] += n;
 	ctx->counters[COUNT_BYTES] += bytes;
-	if (p->flows == NULL)
-		return;
-	for (uint16_t i = 0; i < n; i += RTE_HASH_LOOKUP_BULK_MAX)
-		count_flows_chunk(ctx, p, pkts + i, RTE_MIN(n - i, RTE_HASH_LOOKUP_BULK_MAX));
+	if (p->flows != NULL)
+		for (uint16_t i = 0; i < n; i += RTE_HASH_LOOKUP_BULK_MAX)
+			count_flows_chunk(ctx, p, pkts + i,
+					  RTE_MIN(n - i, RTE_HASH_LOOKUP_BULK_MAX));
+	return SL_EDGE_NEXT;
 }
 
 int sl_count_flows(const struct sl_stage_ctx *ctx, uint32_t *hashes, unsigned int max)

@@ -400,8 +400,8 @@ static inline void ip4_prefetch(struct rte_mbuf **pkts, uint16_t from, uint16_t 
 		rte_prefetch0(rte_pktmbuf_mtod_offset(pkts[k], void *, RTE_ETHER_HDR_LEN));
 }
 
-static void ip4_process(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
-			uint16_t *nexts)
+static uint16_t ip4_process(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
+			    uint16_t *nexts)
 {
 	const struct ip4_node *nd = ctx->node_state;
 	uint32_t ips[4], hops[4];
@@ -435,6 +435,7 @@ static void ip4_process(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts, uint16
 		fwd += ip4_finish(ctx, nd, pkts[i], v[0], hop, &nexts[i]);
 	}
 	ctx->counters[IP4_FORWARDED] += fwd;
+	return fwd == n ? SL_EDGE_NEXT : SL_NEXTS_PER_PACKET;
 }
 
 static const struct sl_stage_ops ip4_lpm_ops = {

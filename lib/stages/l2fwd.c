@@ -255,8 +255,8 @@ static inline void l2fwd_one(const struct l2fwd_table *t, struct rte_mbuf *m, ui
 	*next = SL_EDGE_NEXT;
 }
 
-static void l2fwd_process(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
-			  uint16_t *nexts)
+static uint16_t l2fwd_process(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
+			      uint16_t *nexts)
 {
 	const struct l2fwd_table *t = ctx->node_state;
 	uint64_t drops[2] = {0, 0};
@@ -278,6 +278,7 @@ static void l2fwd_process(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts, uint
 	ctx->counters[L2FWD_FORWARDED] += n - drops[0] - drops[1];
 	ctx->counters[L2FWD_NO_PAIR] += drops[0];
 	ctx->counters[L2FWD_RUNT] += drops[1];
+	return drops[0] + drops[1] == 0 ? SL_EDGE_NEXT : SL_NEXTS_PER_PACKET;
 }
 
 static const struct sl_stage_ops l2fwd_ops = {

@@ -198,9 +198,15 @@ uint64_t sl_test_counter(const struct sl_test_stage *st, const char *name)
 void sl_test_process(struct sl_test_stage *st, struct rte_mbuf **pkts, uint16_t n, uint16_t *nexts)
 {
 	cr_assert_not_null(st->ops->process);
+	uint16_t edge;
+
 	for (uint16_t i = 0; i < n; i++)
-		nexts[i] = 0xffff; /* the stage must set every one */
-	st->ops->process(&st->ctx, pkts, n, nexts);
+		nexts[i] = 0xfffe; /* per-packet mode must set every one */
+	edge = st->ops->process(&st->ctx, pkts, n, nexts);
+	/* One edge for the vector: expand it, as the framework's stream move does. */
+	if (edge != SL_NEXTS_PER_PACKET)
+		for (uint16_t i = 0; i < n; i++)
+			nexts[i] = edge;
 	for (uint16_t i = 0; i < n; i++) {
 		cr_assert(nexts[i] == SL_EDGE_NEXT || nexts[i] == SL_EDGE_DROP,
 			  "%s: packet %u got edge %u", st->ops->name, i, nexts[i]);

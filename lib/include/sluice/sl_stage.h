@@ -4,9 +4,9 @@
  * Stage API: how a packet-processing stage plugs into a sluice pipeline.
  *
  * A stage is an rte_graph node. Its author writes one `process` callback
- * that looks at a vector of packets and fills one next-edge index per
- * packet; the framework does the enqueue (moving the whole vector at once
- * when every packet goes the same way). Every stage has at least two edges:
+ * that looks at a vector of packets and says where each goes: one edge for
+ * the whole vector, or one next-edge index per packet; the framework does
+ * the enqueue (moving the whole vector at once when all go the same way). Every stage has at least two edges:
  *
  *   SL_EDGE_NEXT (0)  the next stage of the pipeline, or transmit
  *   SL_EDGE_DROP (1)  free the packet (count the reason yourself first)
@@ -67,11 +67,18 @@ struct sl_stage_ctx {
 	const struct sl_worker_info *worker;
 };
 
+/** Returned by a process callback that set one edge per packet in nexts[]. */
+#define SL_NEXTS_PER_PACKET UINT16_MAX
+
 /**
- * Classify a vector: set nexts[i] for each pkts[i]. Packets stay in place.
+ * Classify a vector; packets stay in place. When every packet takes the
+ * same edge, return that edge and leave nexts[] alone: the framework then
+ * hands the whole vector on without looking at it (the common case, and
+ * the cheap one). Otherwise set nexts[i] for each pkts[i] and return
+ * SL_NEXTS_PER_PACKET.
  */
-typedef void (*sl_stage_process_fn)(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts,
-				    uint16_t n, uint16_t *nexts);
+typedef uint16_t (*sl_stage_process_fn)(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts,
+					uint16_t n, uint16_t *nexts);
 
 /**
  * For stages that add, hold or reorder packets (impair): read `n` input
