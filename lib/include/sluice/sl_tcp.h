@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * sluice's userspace TCP: one independent stack per worker, no locks.
+ *
+ * The protocol code takes its clock and its output path as parameters: it
+ * never reads the TSC and never calls tx_burst. The IP layer (lib/net) hands
+ * it segments with sl_tcp_input() and drives its timers with
+ * sl_tcp_timers(); it hands back segments through the output callback. So
+ * the same code runs on a worker and, with a virtual clock, in unit tests.
+ *
+ * Zero copy: payload reaches the app as the received mbufs (headers
+ * trimmed); sl_tcp_send() takes mbufs whose data is payload and prepends
+ * headers in their headroom. The retransmission queue holds references
+ * to those mbufs, never copies.
+ *
+ * All addresses and ports in this API are in network byte order.
+ */
+#ifndef SLUICE_SL_TCP_H
+#define SLUICE_SL_TCP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct sl_tcp_stack;
+struct sl_tcp_conn;
+
+/** A connection's addresses as seen from this host (network byte order). */
+struct sl_tcp_tuple {
+	uint32_t local_ip;
+	uint32_t remote_ip;
+	uint16_t local_port;
+	uint16_t remote_port;
+};
+
+/**
+ * Output: `m` holds one TCP segment, data starting at the TCP header, with
+ * the TCP checksum already filled (over the pseudo header). The IP layer
+ * prepends IPv4 and Ethernet headers in the headroom and transmits or
+ * frees it; it owns `m` from here on.
+ */
+typedef void (*sl_tcp_output_fn)(void *ctx, struct rte_mbuf *m, const struct sl_tcp_tuple *t);
+
+struct sl_tcp_config {
+	uint32_t max_conns;	 /**< connection table size (all states) */
+	uint32_t syn_backlog;	 /**< half-open connections before SYN cookies */
+	uint16_t mss;		 /**< our MSS (MTU - 40) */
+	uint8_t wscale;		 /**< our window scale shift (0..14) */
+	bool timestamps;	 /**< offer/accept RFC 7323 timestamps */
+	uint32_t rcv_buf;	 /**< per connection receive buffer, bytes (window) */
+	uint32_t snd_buf;	 /**< per connection send buffer, bytes (unacked+unsent) */
+	uint32_t init_cwnd_segs; /**< initial window in MSS (RFC 6928: 10) */
+	uint32_t rto_init_us;	 /**< RFC 6298 initial RTO (1 s) */
+	uint32_t rto_min_us;	 /**< lower bound (RFC 6298: 1 s; Linux: 200 ms) */
+	uint32_t rto_max_us;	 /**< upper bound (>= 60 s) */
+	uint32_t delack_us;	 /**< delayed ACK timeout (<= 500 ms; typically 40 ms) */
+	uint32_t msl_us;	 /**< TIME_WAIT lasts 2 * msl_us */
+	uint8_t max_retries;	 /**< data retransmissions before abort */
+	uint8_t max_syn_retries; /**< SYN / SYN-ACK retransmissions before giving up */
+	uint8_t isn_secret[16];	 /**< RFC 6528 key; random at start */
+	int socket;		 /**< NUMA node for the stack's memory */
+	struct rte_mempool *pool; /**< mbufs for ACKs, RSTs, SYNs, copies */
+	sl_tcp_output_fn output;
+	void *output_ctx;
+};
+
+/** Fill `cfg` with sane defaults (the values in the field comments). */
+void sl_tcp_config_defaults(struct sl_tcp_config *cfg);
+
+/** Why a connection ended (on_closed). */
+enum sl_tcp_close_reason {
+	SL_TCP_CLOSED_NORMAL = 0, /**< both FINs exchanged and acknowledged */
+	SL_TCP_CLOSED_RESET,	  /**< peer sent an acceptable RST */
+	SL_TCP_CLOSED_TIMEOUT,	  /**< retransmissions exhausted */
+	SL_TCP_CLOSED_ABORTED,	  /**< we aborted (sl_tcp_abort or close with unread data) */
+	SL_TCP_CLOSED_REFUSED,	  /**< active open answered by RST */
+};
+
+/**
+ * App callbacks, all called on the worker that owns the connection, from
+ * inside sl_tcp_input() / sl_tcp_timers(). They may call sl_tcp_send(),
+ * sl_tcp_shutdown(), sl_tcp_close(), sl_tcp_abort() on their connection.
+ */
+struct sl_tcp_callbacks {
+	/** A passive open completed. Return 0 to keep it; set *conn_arg. */
+	int (*on_accept)(struct sl_tcp_conn *c, void *listen_arg, void **conn_arg);
+	/** An active open completed. */
+	void (*on_connected)(struct sl_tcp_conn *c, void *arg);
+	/**
+	 * In-order payload, as mbufs whose data is payload only. Return how
+	 * many of the n mbufs the app took (it then owns and frees or sends
+	 * them); the rest stay queued in the connection, count against the
+	 * receive window, and are offered again after sl_tcp_recv_resume().
+	 */
+	uint16_t (*on_data)(struct sl_tcp_conn *c, void *arg, struct rte_mbuf **m, uint16_t n);
+	/** The peer acknowledged `bytes` more; send space grew. */
+	void (*on_sent)(struct sl_tcp_conn *c, void *arg, uint32_t bytes);
+	/** The peer sent FIN: no more data will come (half-close). */
+	void (*on_peer_fin)(struct sl_tcp_conn *c, void *arg);
+	/** The connection is gone; `c` is invalid after this returns. */
+	void (*on_closed)(struct sl_tcp_conn *c, void *arg, enum sl_tcp_close_reason why);
+};
+
+/** Counters of one stack. Names in sl_tcp_stats_names (same order). */
+#define SL_TCP_STATS(X)                                                                            \
+	X(segs_in) X(segs_out) X(bytes_in) X(bytes_out) X(active_opens) X(passive_opens)          \
+	X(conns_established) X(conns_closed) X(conns_reset) X(conns_timeout)                      \
+	X(conn_table_full) X(retransmits) X(rto_expired) X(fast_retransmits) X(dup_acks_in)       \
+	X(partial_acks) X(ooo_segs) X(ooo_dropped) X(dup_segs) X(rst_sent) X(rst_received)        \
+	X(rst_ignored) X(challenge_acks) X(syn_cookies_sent) X(syn_cookies_ok)                     \
+	X(syn_cookies_bad) X(syn_backlog_full) X(bad_checksum) X(bad_header) X(bad_options)       \
+	X(out_of_window) X(ack_unsent_data) X(paws_dropped) X(zero_window_probes)                 \
+	X(persist_timeouts) X(delayed_acks) X(no_mbuf) X(snd_buf_full) X(time_wait_reused)        \
+	X(closed_port_rst)
+
+struct sl_tcp_stats {
+#define SL_TCP_STAT_FIELD(name) uint64_t name;
+	SL_TCP_STATS(SL_TCP_STAT_FIELD)
+#undef SL_TCP_STAT_FIELD
+};
+extern const char *const sl_tcp_stats_names[];
+
+/* ---- stack (driven by the IP layer) ---- */
+
+/** Create a stack on cfg->socket. NULL with rte_errno set on failure. */
+struct sl_tcp_stack *sl_tcp_stack_create(const struct sl_tcp_config *cfg, uint64_t now_us);
+/** Abort every connection (no callbacks) and free the stack. */
+void sl_tcp_stack_free(struct sl_tcp_stack *s);
+
+/**
+ * One received segment: `m` data starts at the TCP header and its pkt_len
+ * is the TCP length (IP padding already trimmed). The stack owns `m`.
+ * The TCP checksum is verified here unless m->ol_flags says the NIC did.
+ */
+void sl_tcp_input(struct sl_tcp_stack *s, struct rte_mbuf *m, const struct sl_tcp_tuple *t,
+		  uint64_t now_us);
+
+/** Run due timers (retransmit, delayed ACK, persist, TIME_WAIT; no keepalive yet). */
+void sl_tcp_timers(struct sl_tcp_stack *s, uint64_t now_us);
+
+/**
+ * No timer is due before this time (UINT64_MAX: none runs). A lower bound,
+ * at most one 1 ms tick early, in O(1): cheap enough to check every poll.
+ */
+uint64_t sl_tcp_next_timer(const struct sl_tcp_stack *s);
+
+const struct sl_tcp_stats *sl_tcp_stack_stats(const struct sl_tcp_stack *s);
+/** Connections in the table, all states (TIME_WAIT included). */
+uint32_t sl_tcp_conn_count(const struct sl_tcp_stack *s);
+
+/* ---- app API ---- */
+
+/** Accept connections on local port `port` (any local address). */
+int sl_tcp_listen(struct sl_tcp_stack *s, uint16_t port, const struct sl_tcp_callbacks *cb,
+		  void *listen_arg);
+
+/**
+ * Active open. local_port 0 picks one (the caller may pick one whose RSS
+ * hash lands on this worker). NULL with rte_errno on failure.
+ */
+struct sl_tcp_conn *sl_tcp_connect(struct sl_tcp_stack *s, const struct sl_tcp_tuple *t,
+				   const struct sl_tcp_callbacks *cb, void *arg, uint64_t now_us);
+
+/**
+ * Queue payload mbufs (each may be a chain) for sending. Returns how many
+ * were taken; the rest do not fit the send buffer (the app keeps them and
+ * retries after on_sent). Segments larger than the peer's MSS are split.
+ */
+uint16_t sl_tcp_send(struct sl_tcp_conn *c, struct rte_mbuf **m, uint16_t n);
+
+/** Bytes sl_tcp_send would take now. */
+uint32_t sl_tcp_send_space(const struct sl_tcp_conn *c);
+
+/** Offer queued received data to on_data again (after the app could not take it). */
+void sl_tcp_recv_resume(struct sl_tcp_conn *c);
+
+/** Send FIN after the queued data (half-close); receiving goes on. */
+int sl_tcp_shutdown(struct sl_tcp_conn *c);
+
+/** Close: FIN after queued data; RST instead if received data is unread. */
+int sl_tcp_close(struct sl_tcp_conn *c);
+
+/** Send RST and free at once; on_closed(ABORTED) is called. */
+void sl_tcp_abort(struct sl_tcp_conn *c);
+
+const struct sl_tcp_tuple *sl_tcp_conn_tuple(const struct sl_tcp_conn *c);
+/** RFC 9293 state name ("ESTABLISHED", ...). */
+const char *sl_tcp_conn_state(const struct sl_tcp_conn *c);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SLUICE_SL_TCP_H */

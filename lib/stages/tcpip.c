@@ -1,0 +1,440 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tcpip: an IPv4 host on the pipeline's port. Ethernet in, ARP (replies,
+ * cache, resolution), IPv4 validation and local delivery, ICMP echo, UDP
+ * echo, and the worker's TCP stack with the TCP echo service on top.
+ *
+ * Every input packet is consumed: turned around (ARP, ICMP, UDP replies),
+ * handed to TCP, or counted and freed. What the stage emits goes out of the
+ * NEXT edge with mbuf->port set, so a second `impair` after this stage
+ * impairs our outgoing direction. Output made outside a vector (timers,
+ * ARP resolution, the gratuitous ARP) leaves from `poll`.
+ *
+ * Args and counters: docs/net.md. Each worker runs its own instance: its
+ * own ARP cache, TCP stack and connection table, nothing shared.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_malloc.h>
+#include <rte_prefetch.h>
+#include <rte_random.h>
+
+#include "net/net_priv.h"
+#include "sl_priv.h"
+#include "sluice/sl_echo.h"
+#include "sluice/sl_stage.h"
+#include "sluice/sl_tcp.h"
+
+#define NET_CNT_NAME(id, name) name,
+#define TCP_CNT_NAME(name) "tcp_" #name,
+static const char *const tcpip_counters[] = {NET_COUNTERS(NET_CNT_NAME) SL_TCP_STATS(TCP_CNT_NAME)
+						 NULL};
+
+static_assert(NET_TCP_STATS_BASE + sizeof(struct sl_tcp_stats) / sizeof(uint64_t) <=
+		  SL_STAGE_COUNTERS_MAX,
+	      "raise SL_STAGE_COUNTERS_MAX: tcpip counters do not fit");
+
+static const char *const tcpip_args[] = {
+    "ip",	   "gw",	 "tcp_echo",	 "udp_echo",   "max_conns",
+    "syn_backlog", "rto_min_ms", "msl_ms",	 "timestamps", "mss",
+    "rcv_buf",	   "snd_buf",	 "echo_idle_ms", "icmp_rate",  "arp_timeout_ms",
+    "arp_entries", "arp_hold",	 "out_fifo",	 "tcp",	       "port",
+    NULL};
+
+#define TCPIP_PREFETCH 4
+
+/* ---- args ---- */
+
+static int arg_uint(struct sl_stage_init *init, const char *key, const char *def, uint64_t min,
+		    uint64_t max, uint32_t *out)
+{
+	const char *arg = sl_stage_arg(init, key, def);
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 0);
+	if (arg[0] == '\0' || arg[0] == '-' || *end != '\0' || errno != 0 || v < min || v > max)
+		return sl_stage_fail(init, "%s: %s=%s: give an integer %llu..%llu", init->instance,
+				     key, arg, (unsigned long long)min, (unsigned long long)max);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int arg_bool(struct sl_stage_init *init, const char *key, const char *def, bool *out)
+{
+	const char *arg = sl_stage_arg(init, key, def);
+
+	if (!strcmp(arg, "on") || !strcmp(arg, "1") || !strcmp(arg, "yes"))
+		*out = true;
+	else if (!strcmp(arg, "off") || !strcmp(arg, "0") || !strcmp(arg, "no"))
+		*out = false;
+	else
+		return sl_stage_fail(init, "%s: %s=%s: give on or off", init->instance, key, arg);
+	return 0;
+}
+
+static int arg_addr(struct sl_stage_init *init, const char *key, const char *val, uint32_t *addr)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, val, &a) != 1)
+		return sl_stage_fail(init, "%s: %s=%s: give an IPv4 address like 10.0.0.2",
+				     init->instance, key, val);
+	*addr = a.s_addr;
+	return 0;
+}
+
+static int arg_ip_prefix(struct sl_stage_init *init, struct net_config *c)
+{
+	const char *arg = sl_stage_arg(init, "ip", NULL);
+	char buf[32], *slash;
+	unsigned long len = 24;
+
+	if (arg == NULL)
+		return sl_stage_fail(init,
+				     "%s: no address. Fix: add ip=ADDR/LEN, e.g. "
+				     "ip=10.0.0.2/24",
+				     init->instance);
+	snprintf(buf, sizeof(buf), "%s", arg);
+	slash = strchr(buf, '/');
+	if (slash != NULL) {
+		char *end;
+
+		*slash = '\0';
+		errno = 0;
+		len = strtoul(slash + 1, &end, 10);
+		if (slash[1] == '\0' || *end != '\0' || errno != 0 || len < 1 || len > 32)
+			return sl_stage_fail(init, "%s: ip=%s: the prefix length must be 1..32",
+					     init->instance, arg);
+	}
+	if (arg_addr(init, "ip", buf, &c->ip) < 0)
+		return -EINVAL;
+	c->mask = rte_cpu_to_be_32(len == 32 ? UINT32_MAX : ~(UINT32_MAX >> len));
+	return 0;
+}
+
+static int tcpip_global_init(struct sl_stage_init *init)
+{
+	struct net_config c = {0};
+	uint32_t v16, mss, port;
+	const char *gw;
+
+	if (arg_ip_prefix(init, &c) < 0)
+		return -EINVAL;
+	gw = sl_stage_arg(init, "gw", NULL);
+	if (gw != NULL && arg_addr(init, "gw", gw, &c.gw) < 0)
+		return -EINVAL;
+	if (c.gw != 0 && ((c.gw ^ c.ip) & c.mask) != 0)
+		return sl_stage_fail(init, "%s: gw=%s is not in the subnet of ip=%s",
+				     init->instance, gw, sl_stage_arg(init, "ip", ""));
+	if (arg_uint(init, "tcp_echo", "7", 0, 65535, &v16) < 0)
+		return -EINVAL;
+	c.tcp_echo_port = (uint16_t)v16;
+	if (arg_uint(init, "udp_echo", "7", 0, 65535, &v16) < 0)
+		return -EINVAL;
+	c.udp_echo_port = (uint16_t)v16;
+	if (arg_uint(init, "max_conns", "65536", 1, 1u << 24, &c.max_conns) < 0 ||
+	    arg_uint(init, "syn_backlog", "0", 0, 1u << 24, &c.syn_backlog) < 0 ||
+	    arg_uint(init, "rto_min_ms", "200", 1, 60000, &c.rto_min_ms) < 0 ||
+	    arg_uint(init, "msl_ms", "30000", 1, 600000, &c.msl_ms) < 0 ||
+	    arg_uint(init, "mss", "1460", 88, 9000 - 40, &mss) < 0 ||
+	    arg_uint(init, "rcv_buf", "0", 0, 1u << 30, &c.rcv_buf) < 0 ||
+	    arg_uint(init, "snd_buf", "0", 0, 1u << 30, &c.snd_buf) < 0 ||
+	    arg_uint(init, "echo_idle_ms", "0", 0, 86400000, &c.echo_idle_ms) < 0 ||
+	    arg_uint(init, "icmp_rate", "1000", 1, 10000000, &c.icmp_rate) < 0 ||
+	    arg_uint(init, "arp_timeout_ms", "60000", 1000, 86400000, &c.arp_timeout_ms) < 0 ||
+	    arg_uint(init, "arp_entries", "256", ARP_WAYS, 1u << 20, &c.arp_entries) < 0 ||
+	    arg_uint(init, "arp_hold", "256", 1, 65536, &c.arp_hold) < 0 ||
+	    arg_uint(init, "out_fifo", "8192", 64, 1u << 20, &c.out_fifo) < 0 ||
+	    arg_bool(init, "timestamps", "on", &c.timestamps) < 0 ||
+	    arg_bool(init, "tcp", "on", &c.tcp) < 0 ||
+	    arg_uint(init, "port", "65535", 0, 65535, &port) < 0)
+		return -EINVAL;
+	c.port_arg = (uint16_t)port;
+	c.mss = (uint16_t)mss;
+	c.arp_entries = rte_align32pow2(c.arp_entries);
+	c.out_fifo = rte_align32pow2(c.out_fifo);
+
+	init->global_state = malloc(sizeof(c));
+	if (init->global_state == NULL)
+		return sl_stage_fail(init, "%s: out of memory", init->instance);
+	memcpy(init->global_state, &c, sizeof(c));
+	return 0;
+}
+
+static void tcpip_global_fini(void *global_state)
+{
+	free(global_state);
+}
+
+/* ---- per worker ---- */
+
+/*
+ * The port our own packets leave from: the first queue this worker polls
+ * for the pipeline this stage is in (found by its global state, which is
+ * unique per pipeline slot). Replies always leave from the input port.
+ */
+static int tcpip_find_port(struct sl_stage_init *init, uint16_t *port_id)
+{
+	const struct sl_app *app = sl_building_app;
+	const struct sl_worker *w = sl_building_worker;
+	int pipeline = -1;
+
+	/* Outside a sluice app (an embedding app driving the ops, unit tests): port=N. */
+	if (app == NULL || w == NULL) {
+		const struct net_config *c = init->global_state;
+
+		if (c->port_arg == UINT16_MAX || !rte_eth_dev_is_valid_port(c->port_arg))
+			return -1;
+		*port_id = c->port_arg;
+		return 0;
+	}
+	for (unsigned int p = 0; p < app->cfg.nb_pipelines && pipeline < 0; p++)
+		for (unsigned int s = 0; s < app->cfg.pipelines[p].nb_stages; s++)
+			if (app->slots[p][s].global_state == init->global_state) {
+				pipeline = (int)p;
+				break;
+			}
+	for (unsigned int r = 0; pipeline >= 0 && r < w->conf->nb_rxq; r++) {
+		const struct sl_rxq_ref *ref = &w->conf->rxq[r];
+
+		if (app->cfg.ports[ref->port_idx].pipeline_idx == (unsigned int)pipeline) {
+			*port_id = app->ports[ref->port_idx].port_id;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static inline uint64_t tcpip_now_us(const struct sl_netif *nif)
+{
+	return (uint64_t)(((unsigned __int128)rte_rdtsc() * nif->tsc_mult) >> 32);
+}
+
+static void tcpip_worker_fini(struct sl_stage_ctx *ctx);
+
+static int tcpip_worker_init(struct sl_stage_init *init)
+{
+	struct sl_netif *nif = init->ctx->priv;
+	const struct sl_worker_info *w = init->ctx->worker;
+	struct sl_tcp_config tc;
+
+	memset(nif, 0, sizeof(*nif));
+	nif->cfg = *(const struct net_config *)init->global_state;
+	nif->counters = init->ctx->counters;
+	nif->pool = w->pool;
+	nif->socket = (unsigned int)(w->socket < 0 ? 0 : w->socket);
+	nif->tsc_mult = (uint64_t)(((unsigned __int128)1000000 << 32) / rte_get_tsc_hz());
+	nif->now_us = tcpip_now_us(nif);
+	/* An eighth of the pool stays for ACKs, ARP and the rx rings' refills. */
+	nif->pool_low = nif->pool != NULL ? nif->pool->size / 8 : 0;
+	nif->icmp_tb =
+	    (struct net_token_bucket){nif->now_us, nif->cfg.icmp_rate, nif->cfg.icmp_rate};
+	if (tcpip_find_port(init, &nif->port) < 0)
+		return sl_stage_fail(
+		    init,
+		    "%s: this worker polls no port of the stage's pipeline (outside "
+		    "a sluice app: give port=ETHDEV_PORT_ID)",
+		    init->instance);
+	if (rte_eth_macaddr_get(nif->port, &nif->mac) != 0)
+		return sl_stage_fail(init, "%s: cannot read the MAC address of port %u",
+				     init->instance, nif->port);
+	nif->fifo_mask = nif->cfg.out_fifo - 1;
+	nif->fifo = rte_zmalloc_socket("sl_net_fifo", nif->cfg.out_fifo * sizeof(nif->fifo[0]),
+				       RTE_CACHE_LINE_SIZE, w->socket);
+	if (nif->fifo == NULL || arp_init(nif) < 0) {
+		tcpip_worker_fini(init->ctx);
+		return sl_stage_fail(init,
+				     "%s: out of memory on NUMA node %d for the output FIFO "
+				     "(out_fifo) or ARP (arp_entries, arp_hold)",
+				     init->instance, w->socket);
+	}
+	if (!nif->cfg.tcp)
+		return 0;
+
+	sl_tcp_config_defaults(&tc);
+	tc.max_conns = nif->cfg.max_conns;
+	if (nif->cfg.syn_backlog)
+		tc.syn_backlog = nif->cfg.syn_backlog;
+	tc.mss = nif->cfg.mss;
+	tc.timestamps = nif->cfg.timestamps;
+	if (nif->cfg.rcv_buf)
+		tc.rcv_buf = nif->cfg.rcv_buf;
+	if (nif->cfg.snd_buf)
+		tc.snd_buf = nif->cfg.snd_buf;
+	tc.rto_min_us = nif->cfg.rto_min_ms * 1000;
+	if (tc.rto_init_us < tc.rto_min_us)
+		tc.rto_init_us = tc.rto_min_us;
+	tc.msl_us = nif->cfg.msl_ms * 1000;
+	for (unsigned int i = 0; i < sizeof(tc.isn_secret); i += sizeof(uint64_t)) {
+		uint64_t r = rte_rand();
+
+		memcpy(tc.isn_secret + i, &r, sizeof(r));
+	}
+	tc.socket = w->socket;
+	tc.pool = w->pool;
+	tc.output = ip4_tcp_output;
+	tc.output_ctx = nif;
+	nif->tcp = sl_tcp_stack_create(&tc, nif->now_us);
+	if (nif->tcp == NULL) {
+		tcpip_worker_fini(init->ctx);
+		return sl_stage_fail(init, "%s: cannot create the TCP stack (%s): lower max_conns",
+				     init->instance, rte_strerror(rte_errno));
+	}
+	if (nif->cfg.tcp_echo_port != 0) {
+		struct sl_echo_config ec = {
+		    .port = nif->cfg.tcp_echo_port,
+		    .max_conns = nif->cfg.max_conns,
+		    .idle_ms = nif->cfg.echo_idle_ms,
+		    .socket = w->socket,
+		};
+
+		nif->echo = sl_echo_tcp_create(nif->tcp, &ec);
+		if (nif->echo == NULL) {
+			tcpip_worker_fini(init->ctx);
+			return sl_stage_fail(init,
+					     "%s: cannot start the TCP echo service on port "
+					     "%u (%s)",
+					     init->instance, nif->cfg.tcp_echo_port,
+					     rte_strerror(rte_errno));
+		}
+	}
+	return 0;
+}
+
+static void tcpip_worker_fini(struct sl_stage_ctx *ctx)
+{
+	struct sl_netif *nif = ctx->priv;
+
+	if (nif->tcp != NULL)
+		sl_tcp_stack_free(nif->tcp); /* no callbacks: echo state just goes */
+	nif->tcp = NULL;
+	sl_echo_free(nif->echo);
+	nif->echo = NULL;
+	arp_fini(nif);
+	while (nif->fifo != NULL && nif->fifo_head != nif->fifo_tail)
+		rte_pktmbuf_free(nif->fifo[nif->fifo_head++ & nif->fifo_mask]);
+	rte_free(nif->fifo);
+	nif->fifo = NULL;
+}
+
+/* ---- data path ---- */
+
+static inline void tcpip_out_begin(struct sl_netif *nif, struct rte_mbuf **out, uint16_t *nexts,
+				   uint16_t cap)
+{
+	nif->now_us = tcpip_now_us(nif);
+	nif->out = out;
+	nif->out_nexts = nexts;
+	nif->out_n = 0;
+	nif->out_cap = cap;
+	/* What waited goes first: one connection's segments stay in order. */
+	net_fifo_flush(nif);
+}
+
+static inline uint16_t tcpip_out_end(struct sl_netif *nif)
+{
+	nif->out = NULL;
+	return nif->out_n;
+}
+
+static inline void eth_input(struct sl_netif *nif, struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+
+	if (unlikely(rte_pktmbuf_data_len(m) < sizeof(*eth))) {
+		nif->counters[NET_ETH_RUNT]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (unlikely(!rte_is_same_ether_addr(&eth->dst_addr, &nif->mac) &&
+		     !rte_is_broadcast_ether_addr(&eth->dst_addr))) {
+		nif->counters[NET_ETH_NOT_US]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (likely(eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4)))
+		ip4_input(nif, m);
+	else if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
+		arp_input(nif, m);
+	else {
+		nif->counters[NET_ETH_UNKNOWN]++;
+		rte_pktmbuf_free(m);
+	}
+}
+
+static uint16_t tcpip_process(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
+			      struct rte_mbuf **out, uint16_t *nexts, uint16_t cap)
+{
+	struct sl_netif *nif = ctx->priv;
+
+	tcpip_out_begin(nif, out, nexts, cap);
+	/* rte_mempool_avail_count walks the lcore caches: once per vector, not per packet. */
+	nif->pool_is_low = nif->tcp != NULL && rte_mempool_avail_count(nif->pool) < nif->pool_low;
+	for (uint16_t i = 0; i < n && i < TCPIP_PREFETCH; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (uint16_t i = 0; i < n; i++) {
+		if (i + TCPIP_PREFETCH < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + TCPIP_PREFETCH], void *));
+		eth_input(nif, pkts[i]);
+	}
+	return tcpip_out_end(nif);
+}
+
+static uint16_t tcpip_poll(struct sl_stage_ctx *ctx, struct rte_mbuf **out, uint16_t *nexts,
+			   uint16_t cap)
+{
+	struct sl_netif *nif = ctx->priv;
+
+	tcpip_out_begin(nif, out, nexts, cap);
+	if (unlikely(!nif->started)) {
+		nif->started = true;
+		arp_announce(nif);
+	}
+	arp_timers(nif);
+	if (nif->tcp != NULL) {
+		if (nif->now_us >= sl_tcp_next_timer(nif->tcp))
+			sl_tcp_timers(nif->tcp, nif->now_us);
+		if (nif->echo != NULL) {
+			const struct sl_echo_stats *es = sl_echo_get_stats(nif->echo);
+
+			sl_echo_poll(nif->echo, nif->now_us);
+			nif->counters[NET_ECHO_BYTES] = es->bytes;
+			nif->counters[NET_ECHO_CONNS] = es->accepted;
+			nif->counters[NET_ECHO_IDLE_CLOSED] = es->idle_closed;
+		}
+		/* The stack's counters, as the stage's: stats and telemetry show them. */
+		memcpy(&nif->counters[NET_TCP_STATS_BASE], sl_tcp_stack_stats(nif->tcp),
+		       sizeof(struct sl_tcp_stats));
+		nif->counters[NET_TCP_CONNS] = sl_tcp_conn_count(nif->tcp);
+	}
+	return tcpip_out_end(nif);
+}
+
+static const struct sl_stage_ops tcpip_ops = {
+    .name = "tcpip",
+    .help = "IPv4 host with ARP, ICMP echo, UDP and TCP echo: ip=ADDR/LEN (required),"
+	    "gw=ADDR,tcp_echo=PORT (7; 0 off),udp_echo=PORT (7; 0 off),max_conns=N (65536),"
+	    "syn_backlog=N,rto_min_ms=N (200),msl_ms=N (30000),timestamps=on|off (on),"
+	    "mss=N (1460),rcv_buf=B,snd_buf=B,echo_idle_ms=N (0 = never),icmp_rate=N/s "
+	    "(1000),arp_timeout_ms=N (60000),arp_entries=N (256),arp_hold=N (256),"
+	    "out_fifo=N (8192),tcp=on|off,port=N (only outside sluice apps); see docs/net.md",
+    .process_vector = tcpip_process,
+    .poll = tcpip_poll,
+    .priv_size = sizeof(struct sl_netif),
+    .counters = tcpip_counters,
+    .arg_keys = tcpip_args,
+    .global_init = tcpip_global_init,
+    .global_fini = tcpip_global_fini,
+    .worker_init = tcpip_worker_init,
+    .worker_fini = tcpip_worker_fini,
+};
+
+SL_STAGE_REGISTER(tcpip_ops);

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Timers: a hashed timing wheel (1 ms slots, 4096 per turn) of connections,
+ * each linked once under the earliest of its own deadlines.
+ *
+ * Not rte_timer: rte_timer reads the TSC itself (rte_get_timer_cycles in
+ * rte_timer_manage), so it cannot run on the virtual clock the unit tests
+ * drive, and the stack's contract is that the clock is a parameter. Its
+ * per-lcore skiplists are also more than a per-worker stack needs.
+ *
+ * A slot is only a bucket: every entry keeps its exact deadline in us, and
+ * fires when now >= deadline, so virtual-clock tests see exact times.
+ * Entries more than one turn ahead stay in their slot until their turn.
+ */
+#include "tcp_priv.h"
+
+#define SLOT_MASK (TCP_WHEEL_SLOTS - 1)
+
+void tcp_wheel_init(struct tcp_wheel *w, uint64_t now_us)
+{
+	w->cur_tick = now_us / TCP_WHEEL_TICK_US;
+	w->count = 0;
+	w->hint = UINT64_MAX;
+	for (unsigned int i = 0; i < TCP_WHEEL_SLOTS; i++)
+		LIST_INIT(&w->slot[i]);
+}
+
+static void wheel_remove(struct sl_tcp_conn *c)
+{
+	if (c->deadline == 0)
+		return;
+	LIST_REMOVE(c, wheel_link);
+	c->stack->wheel.count--;
+	c->deadline = 0;
+}
+
+static void wheel_insert(struct sl_tcp_conn *c, uint64_t deadline)
+{
+	struct tcp_wheel *w = &c->stack->wheel;
+	uint64_t tick = deadline / TCP_WHEEL_TICK_US;
+
+	if (tick < w->cur_tick)
+		tick = w->cur_tick;
+	LIST_INSERT_HEAD(&w->slot[tick & SLOT_MASK], c, wheel_link);
+	c->deadline = deadline;
+	w->count++;
+	if (deadline < w->hint)
+		w->hint = deadline;
+}
+
+void tcp_timer_update(struct sl_tcp_conn *c)
+{
+	uint64_t min = 0;
+
+	for (int i = 0; i < TCP_T_N; i++)
+		if (c->tmr[i] != 0 && (min == 0 || c->tmr[i] < min))
+			min = c->tmr[i];
+	if (min == c->deadline)
+		return;
+	wheel_remove(c);
+	if (min != 0)
+		wheel_insert(c, min);
+}
+
+void tcp_timer_set(struct sl_tcp_conn *c, enum tcp_timer_id id, uint64_t at_us)
+{
+	c->tmr[id] = at_us == 0 ? 1 : at_us;
+	tcp_timer_update(c);
+}
+
+void tcp_timer_stop(struct sl_tcp_conn *c, enum tcp_timer_id id)
+{
+	c->tmr[id] = 0;
+	tcp_timer_update(c);
+}
+
+void tcp_timer_stop_all(struct sl_tcp_conn *c)
+{
+	for (int i = 0; i < TCP_T_N; i++)
+		c->tmr[i] = 0;
+	wheel_remove(c);
+}
+
+void sl_tcp_timers(struct sl_tcp_stack *s, uint64_t now_us)
+{
+	struct tcp_wheel *w = &s->wheel;
+	uint64_t now_tick = now_us / TCP_WHEEL_TICK_US;
+	uint64_t tick = w->cur_tick;
+
+	if (now_us > s->now_us)
+		s->now_us = now_us;
+	if (now_tick < tick)
+		return;
+	/* After a long pause one turn visits every slot. */
+	if (now_tick - tick >= TCP_WHEEL_SLOTS)
+		tick = now_tick - TCP_WHEEL_SLOTS + 1;
+	for (; tick <= now_tick; tick++) {
+		struct tcp_wheel_slot *slot = &w->slot[tick & SLOT_MASK];
+		struct tcp_wheel_slot run;
+		struct sl_tcp_conn *c;
+
+		if (LIST_EMPTY(slot))
+			continue;
+		/* Detach the slot: whatever the handlers re-arm lands in the live one. */
+		run.lh_first = slot->lh_first;
+		run.lh_first->wheel_link.le_prev = &run.lh_first;
+		LIST_INIT(slot);
+		while ((c = LIST_FIRST(&run)) != NULL) {
+			uint64_t deadline = c->deadline;
+
+			LIST_REMOVE(c, wheel_link);
+			w->count--;
+			c->deadline = 0;
+			if (deadline <= now_us)
+				tcp_timer_fire(c, now_us);
+			else
+				wheel_insert(c, deadline);
+		}
+	}
+	/* This slot may hold entries due later in this same ms: look again next call. */
+	w->cur_tick = now_tick;
+	w->hint = UINT64_MAX;
+	if (w->count != 0) {
+		const struct sl_tcp_conn *c;
+
+		/* Nothing left is due before the next tick, except in this slot. */
+		w->hint = (now_tick + 1) * TCP_WHEEL_TICK_US;
+		LIST_FOREACH(c, &w->slot[now_tick & SLOT_MASK], wheel_link)
+		if (c->deadline < w->hint)
+			w->hint = c->deadline;
+	}
+}
+
+uint64_t sl_tcp_next_timer(const struct sl_tcp_stack *s)
+{
+	/*
+	 * A lower bound, O(1): at most one tick (1 ms) early, so a worker that
+	 * polls this per loop calls sl_tcp_timers at most once per ms while any
+	 * timer runs, and each such call looks at one slot.
+	 */
+	return s->wheel.count == 0 ? UINT64_MAX : s->wheel.hint;
+}
+
+/* ---- what each timer does ---- */
+
+static void rtx_timeout(struct sl_tcp_conn *c)
+{
+	struct sl_tcp_stack *s = c->stack;
+	const struct sl_tcp_config *cfg = &s->cfg;
+	uint32_t mss, flight, sent;
+
+	if (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RCVD) {
+		/* SYN / SYN-ACK: 1, 2, 4 ... s (RFC 6298 5.5), then give up. */
+		if (c->retries >= cfg->max_syn_retries) {
+			tcp_conn_close(c, SL_TCP_CLOSED_TIMEOUT, true);
+			return;
+		}
+		c->retries++;
+		c->syn_rexmit = 1;
+		s->st.rto_expired++;
+		s->st.retransmits++;
+		tcp_rtt_backoff(&c->rtt);
+		tcp_send_syn(c);
+		tcp_timer_set(c, TCP_T_RTX, s->now_us + tcp_rtt_rto(&c->rtt, cfg));
+		return;
+	}
+	if (c->snd_max == c->snd_una)
+		return;
+	if (c->retries >= cfg->max_retries) {
+		tcp_conn_close(c, SL_TCP_CLOSED_TIMEOUT, true);
+		return;
+	}
+	c->retries++;
+	s->st.rto_expired++;
+	mss = tcp_eff_mss(c);
+	flight = c->snd_max - c->snd_una;
+	/* RFC 5681 (4): ssthresh only on the first timeout of a segment; cwnd = LW. */
+	if (!c->rto_seen) {
+		c->ssthresh = RTE_MAX(flight / 2, 2 * mss);
+		c->rto_seen = 1;
+	}
+	c->cwnd = mss;
+	c->bytes_acked = 0;
+	/* RFC 6582 4: leave recovery; no fast retransmit for what was sent before. */
+	c->in_recovery = 0;
+	c->recover = c->snd_max;
+	c->dupacks = 0;
+	tcp_rtt_backoff(&c->rtt); /* RFC 6298 5.5 */
+	/* Go back to SND.UNA: one segment now, the rest as ACKs open cwnd. */
+	c->snd_nxt = c->snd_una;
+	sent = tcp_retransmit_una(c);
+	c->snd_nxt = c->snd_una + sent;
+	tcp_timer_set(c, TCP_T_RTX, s->now_us + tcp_rtt_rto(&c->rtt, cfg));
+}
+
+static void persist_timeout(struct sl_tcp_conn *c)
+{
+	struct sl_tcp_stack *s = c->stack;
+	uint64_t next;
+
+	if (!c->in_persist)
+		return;
+	s->st.persist_timeouts++;
+	if (c->snd_wnd > c->snd_nxt - c->snd_una) {
+		c->in_persist = 0;
+		tcp_output_push(c);
+		return;
+	}
+	/*
+	 * Probe with an old sequence number (SND.UNA - 1, no data): the peer
+	 * must answer with an ACK carrying its window (RFC 9293 3.10.7.4), and
+	 * nothing enters the flight, so the retransmission timer never runs
+	 * and a closed window can last forever (RFC 9293 3.8.6.1, RFC 1122
+	 * 4.2.2.17).
+	 */
+	s->st.zero_window_probes++;
+	tcp_send_ack_seq(c, c->snd_una - 1);
+	if (c->persist_backoff < 16)
+		c->persist_backoff++;
+	next = (uint64_t)tcp_rtt_rto(&c->rtt, &s->cfg) << c->persist_backoff;
+	if (next > s->cfg.rto_max_us)
+		next = s->cfg.rto_max_us;
+	tcp_timer_set(c, TCP_T_PERSIST, s->now_us + next);
+}
+
+static void delack_timeout(struct sl_tcp_conn *c)
+{
+	if (c->unacked_bytes == 0 && c->last_ack_sent == c->rcv_nxt)
+		return;
+	c->stack->st.delayed_acks++;
+	tcp_send_ack(c);
+}
+
+static void msl_timeout(struct sl_tcp_conn *c)
+{
+	if (c->state == TCP_TIME_WAIT)
+		tcp_conn_close(c, SL_TCP_CLOSED_NORMAL, false);
+	else if (c->state == TCP_FIN_WAIT_2)
+		tcp_conn_close(c, SL_TCP_CLOSED_TIMEOUT, true); /* peer never sent FIN */
+}
+
+void tcp_timer_fire(struct sl_tcp_conn *c, uint64_t now_us)
+{
+	static void (*const handler[TCP_T_N])(struct sl_tcp_conn *) = {
+	    [TCP_T_RTX] = rtx_timeout,
+	    [TCP_T_PERSIST] = persist_timeout,
+	    [TCP_T_DELACK] = delack_timeout,
+	    [TCP_T_2MSL] = msl_timeout,
+	};
+
+	tcp_conn_enter(c);
+	for (int i = 0; i < TCP_T_N && c->state != TCP_CLOSED; i++) {
+		if (c->tmr[i] != 0 && c->tmr[i] <= now_us) {
+			c->tmr[i] = 0;
+			handler[i](c);
+		}
+	}
+	if (c->state != TCP_CLOSED)
+		tcp_timer_update(c);
+	tcp_conn_leave(c);
+}
