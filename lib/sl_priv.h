@@ -118,6 +118,8 @@ struct sl_rx_ctx {
 	uint16_t nb_rxq;
 	uint16_t burst;
 	uint16_t vector; /**< most packets one walk takes in */
+	uint16_t share;	 /**< most packets one queue gives per walk */
+	uint16_t next_q;	 /**< queue polled first on the next walk */
 	uint64_t packets; /**< all queues */
 	struct sl_rxq_state q[SL_MAX_RXQ_PER_WORKER];
 } __rte_cache_aligned;

@@ -44,25 +44,31 @@ rx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uin
 
 	RTE_SET_USED(objs);
 	RTE_SET_USED(nb_objs);
-	/* Keep pulling bursts while a queue returns full ones, up to one
-	 * graph vector: under load every node then runs on up to 256 packets
-	 * and its fixed cost per call (two TSC reads for rte_graph's stats,
-	 * the stream move) is spread thin; a light load still leaves after
-	 * one partial burst, so latency does not grow. */
-	for (uint16_t i = 0; i < rx->nb_rxq; i++) {
+	/*
+	 * Keep pulling bursts while a queue returns full ones, up to one graph
+	 * vector: under load every node then runs on up to 256 packets and its
+	 * fixed cost per call (two TSC reads for rte_graph's stats, the stream
+	 * move) is spread thin; a light load still leaves after one partial
+	 * burst, so latency does not grow. Each queue gets at most its share of
+	 * the vector, and the first queue polled rotates, so a saturated queue
+	 * cannot starve the others.
+	 */
+	for (uint16_t k = 0; k < rx->nb_rxq; k++) {
+		uint16_t i = rx->next_q + k < rx->nb_rxq ? rx->next_q + k : rx->next_q + k - rx->nb_rxq;
+		uint16_t limit = RTE_MIN(rx->vector, n + rx->share);
 		uint16_t got;
 
 		do {
-			uint16_t room = rx->vector - n;
-
 			got = rte_eth_rx_burst(rx->q[i].port_id, rx->q[i].queue, pkts + n,
-					       RTE_MIN(room, rx->burst));
+					       RTE_MIN(limit - n, rx->burst));
 			rx->q[i].packets += got;
 			n += got;
-		} while (got == rx->burst && rx->vector - n >= rx->burst);
+		} while (got == rx->burst && limit - n >= rx->burst);
 		if (rx->vector - n < rx->burst)
 			break;
 	}
+	if (++rx->next_q >= rx->nb_rxq)
+		rx->next_q = 0;
 	if (n == 0)
 		return 0;
 	rx->packets += n;
@@ -111,6 +117,11 @@ rx_node_init(const struct rte_graph *graph, struct rte_node *node)
 		rx->q[rx->nb_rxq].queue = ref->queue;
 		rx->nb_rxq++;
 	}
+	/* A queue's share of one vector, in whole bursts (at least one). */
+	rx->share = rx->nb_rxq ? rx->vector / rx->nb_rxq : rx->vector;
+	rx->share -= rx->share % rx->burst;
+	if (rx->share < rx->burst)
+		rx->share = rx->burst;
 	w->rx[pipeline] = rx;
 	NODE_CTX(node, struct sl_rx_ctx) = rx;
 	return 0;
