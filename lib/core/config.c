@@ -180,6 +180,9 @@ parse_app(struct parse *p, const char *section, struct rte_cfgfile_entry *e, int
 			if (parse_uint(p, section, k, val, 0, 1000, &v))
 				return -1;
 			cfg->tx_retry = v;
+		} else if (!strcmp(k, "graph_stats")) {
+			if (parse_bool(p, section, k, val, &cfg->graph_stats))
+				return -1;
 		} else if (!strcmp(k, "profiles")) {
 			if (copy_value(p, section, k, val, cfg->profiles_dir,
 				       sizeof(cfg->profiles_dir)))
@@ -187,7 +190,7 @@ parse_app(struct parse *p, const char *section, struct rte_cfgfile_entry *e, int
 		} else {
 			return fail(p, section, k,
 				    "unknown key. Fix: use one of burst, vector, stats_interval, tx_retry, "
-				    "profiles");
+				    "graph_stats, profiles");
 		}
 	}
 	return 0;
@@ -637,6 +640,7 @@ sl_config_load(struct sl_config *cfg, const char *path, bool (*lcore_ok)(unsigne
 	cfg->burst = 32;
 	cfg->vector = SL_STAGE_VEC_MAX;
 	cfg->stats_interval = 1;
+	cfg->graph_stats = true;
 	strlcpy(cfg->path, path, sizeof(cfg->path));
 
 	f = fopen(path, "r");

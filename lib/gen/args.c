@@ -20,10 +20,21 @@ void sl_gen_usage(FILE *f, const char *prog)
 		"  --rx-port A[,B]         poll these\n"
 		"Traffic:\n"
 		"  --count N               packets to send (0: until --duration or Ctrl-C)\n"
-		"  --rate PPS              total packets/s, TSC-paced (0: as fast as possible)\n"
+		"  --rate R                total rate over all tx ports, TSC-paced:\n"
+		"                          PPS with k/M/G suffix (250000, 1.5M), bits/s on the\n"
+		"                          wire (5Gbps, 800Mbps: frame + 20 B preamble/IFG),\n"
+		"                          percent of --line-rate (50%%), 0 = unpaced (default)\n"
+		"  --line-rate BPS         line rate for percentages (default 10G)\n"
 		"  --duration S            stop sending after S seconds (decimals allowed)\n"
-		"  --size BYTES            frame size INCLUDING the 4-byte FCS, 64..1518\n"
-		"                          (64 = 60 bytes handed to the PMD)\n"
+		"  --size N|A-B|imix       frame size INCLUDING the 4-byte FCS, 64..1518\n"
+		"                          (64 = 60 bytes handed to the PMD); A-B: uniform\n"
+		"                          random (--seed), or A, A+1, ..B with --size-sweep;\n"
+		"                          imix: 7:4:1 of 64/594/1518 (IP 40/576/1500)\n"
+		"  --size-sweep            step through the A-B range instead of random\n"
+		"  --seed N                seed of the random sizes (default 1)\n"
+		"  --udp-cksum             fill the UDP checksum (default 0 = none, as IPv4\n"
+		"                          allows; costs a few cycles per packet)\n"
+		"  --tx-only               send only, poll no rx queue (the peer drops)\n"
 		"  --flows N               1..%u; flow f has src IP + f and UDP src port + f\n"
 		"  --queues Q              tx/rx queues per port; flow f goes on tx queue f %% Q\n"
 		"  --burst N               packets per tx burst (default 32)\n"
@@ -53,6 +64,22 @@ void sl_gen_usage(FILE *f, const char *prog)
 		"  --link-wait S           wait S s for links to come up (default 10)\n"
 		"  --start-delay-ms M      then wait M ms before sending (a peer such as\n"
 		"                          testpmd flushes its rx queues when it starts)\n"
+		"RFC 2544 throughput search:\n"
+		"  --search                binary search for the highest rate with loss <=\n"
+		"                          --search-loss, between --search-min and --rate\n"
+		"                          (default 100%% of --line-rate)\n"
+		"  --search-loss PCT       allowed loss per trial, percent (default 0)\n"
+		"  --search-min R          lower bound, same unit as --rate (default rate/100)\n"
+		"  --search-precision PCT  stop when the bounds are this close (default 1)\n"
+		"  --trial-s S             seconds per trial (default 2)\n"
+		"TCP client mode (over the sluice TCP stack; see docs/sluice-gen.md):\n"
+		"  --tcp IP:PORT           connect to this echo server instead of sending UDP\n"
+		"  --local-ip IP           our address (default 10.0.0.1)\n"
+		"  --gateway IP            next hop when the server is not on-link\n"
+		"  --conns N               connections (default 1)\n"
+		"  --msg BYTES             request size (default 64)\n"
+		"  --depth N               requests in flight per connection (default 1)\n"
+		"  --msgs-per-conn N       reconnect after N transactions (default 0: never)\n"
 		"Output:\n"
 		"  --stats-interval S      per-interval line every S s (0: none; default 1)\n"
 		"  --quiet                 same as --stats-interval 0\n"
@@ -71,6 +98,16 @@ void sl_gen_opts_default(struct sl_gen_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->prog = "sluice-gen";
 	o->size = SL_GEN_MIN_SIZE;
+	o->size_min = o->size_max = SL_GEN_MIN_SIZE;
+	o->seed = 1;
+	o->line_rate_bps = 10e9;
+	o->search_precision = 0.01;
+	o->trial_s = 2;
+	o->search_min = -1;
+	o->tcp.conns = 1;
+	o->tcp.msg = 64;
+	o->tcp.depth = 1;
+	o->tcp.local_ip_be = RTE_BE32(RTE_IPV4(10, 0, 0, 1));
 	o->flows = 1;
 	o->queues = 1;
 	o->burst = 32;
@@ -250,6 +287,23 @@ enum {
 	OPT_QUIET,
 	OPT_JSON,
 	OPT_HELP,
+	OPT_LINE_RATE,
+	OPT_SIZE_SWEEP,
+	OPT_SEED,
+	OPT_UDP_CKSUM,
+	OPT_TX_ONLY,
+	OPT_SEARCH,
+	OPT_SEARCH_LOSS,
+	OPT_SEARCH_MIN,
+	OPT_SEARCH_PREC,
+	OPT_TRIAL_S,
+	OPT_TCP,
+	OPT_LOCAL_IP,
+	OPT_GATEWAY,
+	OPT_CONNS,
+	OPT_MSG,
+	OPT_DEPTH,
+	OPT_MSGS_PER_CONN,
 };
 
 static const struct option gen_longopts[] = {
@@ -283,6 +337,23 @@ static const struct option gen_longopts[] = {
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"json", required_argument, NULL, OPT_JSON},
     {"help", no_argument, NULL, OPT_HELP},
+    {"line-rate", required_argument, NULL, OPT_LINE_RATE},
+    {"size-sweep", no_argument, NULL, OPT_SIZE_SWEEP},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"udp-cksum", no_argument, NULL, OPT_UDP_CKSUM},
+    {"tx-only", no_argument, NULL, OPT_TX_ONLY},
+    {"search", no_argument, NULL, OPT_SEARCH},
+    {"search-loss", required_argument, NULL, OPT_SEARCH_LOSS},
+    {"search-min", required_argument, NULL, OPT_SEARCH_MIN},
+    {"search-precision", required_argument, NULL, OPT_SEARCH_PREC},
+    {"trial-s", required_argument, NULL, OPT_TRIAL_S},
+    {"tcp", required_argument, NULL, OPT_TCP},
+    {"local-ip", required_argument, NULL, OPT_LOCAL_IP},
+    {"gateway", required_argument, NULL, OPT_GATEWAY},
+    {"conns", required_argument, NULL, OPT_CONNS},
+    {"msg", required_argument, NULL, OPT_MSG},
+    {"depth", required_argument, NULL, OPT_DEPTH},
+    {"msgs-per-conn", required_argument, NULL, OPT_MSGS_PER_CONN},
     {NULL, 0, NULL, 0},
 };
 
@@ -307,8 +378,94 @@ static int parse_max_loss(struct sl_gen_opts *o, const char *val)
 			 &o->max_loss_pkts);
 }
 
+static int parse_secs(const struct sl_gen_opts *o, const char *opt, const char *arg, double min,
+		      const char *fix, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (arg[0] == '\0' || *end != '\0' || errno != 0 || !(v >= min && v < 1e7))
+		return bad(o, opt, arg, "not a number of seconds", fix);
+	*out = v;
+	return 0;
+}
+
+static int parse_pct(const struct sl_gen_opts *o, const char *opt, const char *arg, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (*end == '%')
+		end++;
+	if (arg[0] == '\0' || *end != '\0' || errno != 0 || !(v >= 0 && v <= 100))
+		return bad(o, opt, arg, "not a percentage 0..100", "e.g. 0.1");
+	*out = v;
+	return 0;
+}
+
+/* --size N | A-B | imix */
+static int parse_size(struct sl_gen_opts *o, const char *arg)
+{
+	static const char fix[] = "give a frame size including the FCS, 64..1518, a range "
+				  "A-B with 64 <= A <= B <= 1518, or imix";
+	const char *dash = strchr(arg, '-');
+
+	if (strcasecmp(arg, "imix") == 0) {
+		o->size_mode = SL_GEN_SIZE_IMIX;
+		o->size_min = SL_GEN_IMIX_SMALL;
+		o->size_max = SL_GEN_IMIX_LARGE;
+		o->size = o->size_min;
+		return 0;
+	}
+	if (dash != NULL && dash != arg) {
+		char lo[32];
+
+		if ((size_t)(dash - arg) >= sizeof(lo))
+			return bad(o, "--size", arg, "not a size range", fix);
+		snprintf(lo, sizeof(lo), "%.*s", (int)(dash - arg), arg);
+		if (parse_uint(o, "--size", lo, SL_GEN_MIN_SIZE, SL_GEN_MAX_SIZE, fix,
+			       &o->size_min) < 0 ||
+		    parse_uint(o, "--size", dash + 1, SL_GEN_MIN_SIZE, SL_GEN_MAX_SIZE, fix,
+			       &o->size_max) < 0)
+			return -1;
+		if (o->size_min > o->size_max)
+			return bad(o, "--size", arg, "a range whose start is above its end", fix);
+		o->size_mode = o->size_min == o->size_max ? SL_GEN_SIZE_FIXED : SL_GEN_SIZE_UNIFORM;
+		o->size = o->size_min;
+		return 0;
+	}
+	if (parse_uint(o, "--size", arg, SL_GEN_MIN_SIZE, SL_GEN_MAX_SIZE, fix, &o->size) < 0)
+		return -1;
+	o->size_mode = SL_GEN_SIZE_FIXED;
+	o->size_min = o->size_max = o->size;
+	return 0;
+}
+
+/* --tcp A.B.C.D:PORT */
+static int parse_tcp_target(struct sl_gen_opts *o, const char *arg)
+{
+	char host[64];
+	const char *colon = strrchr(arg, ':');
+	unsigned int port;
+
+	if (colon == NULL || (size_t)(colon - arg) >= sizeof(host))
+		return bad(o, "--tcp", arg, "not IP:PORT", "e.g. --tcp 10.0.0.2:7");
+	snprintf(host, sizeof(host), "%.*s", (int)(colon - arg), arg);
+	if (parse_ip(o, "--tcp", host, &o->tcp.dst_ip_be) < 0 ||
+	    parse_uint(o, "--tcp port", colon + 1, 1, 65535, "give a TCP port 1..65535", &port) < 0)
+		return -1;
+	o->tcp.dst_port = (uint16_t)port;
+	o->tcp.enabled = true;
+	return 0;
+}
+
 static int parse_one(struct sl_gen_opts *o, int opt, const char *arg, const char **dst_arg,
-		     unsigned int *ttl, bool *ttl_given, bool *tx_given, bool *rx_given)
+		     unsigned int *ttl, bool *ttl_given, bool *tx_given, bool *rx_given,
+		     bool *sweep, enum sl_gen_rate_kind *search_min_kind)
 {
 	switch (opt) {
 	case OPT_PORTS:
@@ -324,21 +481,81 @@ static int parse_one(struct sl_gen_opts *o, int opt, const char *arg, const char
 				 "give a packet count, e.g. --count 20000 (0: no limit)",
 				 &o->count);
 	case OPT_RATE:
-		return parse_u64(o, "--rate", arg, 0, 1000000000ULL,
-				 "give packets per second, e.g. --rate 200000 (0: unpaced)",
-				 &o->rate);
-	case OPT_DURATION: {
-		char *end;
+		if (sl_gen_rate_parse(arg, &o->rate) < 0)
+			return bad(o, "--rate", arg, "not a rate",
+				   "give pps (1..1G, e.g. 250000 or 1.5M), wire bits/s (1kbps.."
+				   "1000Gbps, e.g. 5Gbps), a percentage of --line-rate (0..100%, "
+				   "e.g. 50%) or 0 for unpaced");
+		return 0;
+	case OPT_LINE_RATE:
+		if (sl_gen_bps_parse(arg, &o->line_rate_bps) < 0)
+			return bad(o, "--line-rate", arg, "not a bit rate",
+				   "give bits/s 1M..10T with an optional k/M/G suffix, e.g. 10G "
+				   "or 25Gbps");
+		return 0;
+	case OPT_DURATION:
+		return parse_secs(o, "--duration", arg, 0, "e.g. --duration 2.5 (0: no limit)",
+				  &o->duration);
+	case OPT_TRIAL_S:
+		return parse_secs(o, "--trial-s", arg, 0.01, "e.g. --trial-s 2", &o->trial_s);
+	case OPT_SIZE:
+		return parse_size(o, arg);
+	case OPT_SIZE_SWEEP:
+		*sweep = true;
+		return 0;
+	case OPT_SEED:
+		return parse_u64(o, "--seed", arg, 0, UINT64_MAX, "give an integer", &o->seed);
+	case OPT_UDP_CKSUM:
+		o->udp_cksum = true;
+		return 0;
+	case OPT_TX_ONLY:
+		o->tx_only = true;
+		return 0;
+	case OPT_SEARCH:
+		o->search = true;
+		return 0;
+	case OPT_SEARCH_LOSS:
+		return parse_pct(o, "--search-loss", arg, &o->search_loss_pct);
+	case OPT_SEARCH_PREC: {
+		double p;
 
-		o->duration = strtod(arg, &end);
-		if (arg[0] == '\0' || *end != '\0' || !(o->duration >= 0 && o->duration < 1e7))
-			return bad(o, "--duration", arg, "not a number of seconds",
-				   "e.g. --duration 2.5 (0: no limit)");
+		if (parse_pct(o, "--search-precision", arg, &p) < 0)
+			return -1;
+		if (p <= 0)
+			return bad(o, "--search-precision", arg, "zero",
+				   "give a percentage above 0, e.g. 1");
+		o->search_precision = p / 100;
 		return 0;
 	}
-	case OPT_SIZE:
-		return parse_uint(o, "--size", arg, SL_GEN_MIN_SIZE, SL_GEN_MAX_SIZE,
-				  "give a frame size including the FCS, 64..1518", &o->size);
+	case OPT_SEARCH_MIN: {
+		struct sl_gen_rate r;
+
+		if (sl_gen_rate_parse(arg, &r) < 0 || r.kind == SL_GEN_RATE_UNPACED)
+			return bad(o, "--search-min", arg, "not a rate above 0",
+				   "give it in the same unit as --rate, e.g. 100k, 1Gbps or 5%");
+		*search_min_kind = r.kind;
+		o->search_min = r.value;
+		return 0;
+	}
+	case OPT_TCP:
+		return parse_tcp_target(o, arg);
+	case OPT_LOCAL_IP:
+		return parse_ip(o, "--local-ip", arg, &o->tcp.local_ip_be);
+	case OPT_GATEWAY:
+		return parse_ip(o, "--gateway", arg, &o->tcp.gw_ip_be);
+	case OPT_CONNS:
+		return parse_uint(o, "--conns", arg, 1, 4096, "give 1..4096 connections",
+				  &o->tcp.conns);
+	case OPT_MSG:
+		return parse_uint(o, "--msg", arg, 1, 1 << 20, "give 1..1048576 bytes",
+				  &o->tcp.msg);
+	case OPT_DEPTH:
+		return parse_uint(o, "--depth", arg, 1, 256, "give 1..256 requests in flight",
+				  &o->tcp.depth);
+	case OPT_MSGS_PER_CONN:
+		return parse_uint(o, "--msgs-per-conn", arg, 0, UINT32_MAX,
+				  "give a number of transactions (0: never reconnect)",
+				  &o->tcp.msgs_per_conn);
 	case OPT_FLOWS:
 		return parse_uint(o, "--flows", arg, 1, SL_GEN_MAX_FLOWS, "give 1..65536 flows",
 				  &o->flows);
@@ -438,7 +655,8 @@ static int parse_one(struct sl_gen_opts *o, int opt, const char *arg, const char
 }
 
 /* Cross-option checks once everything is known. */
-static int gen_check(struct sl_gen_opts *o, bool tx_given, bool rx_given)
+static int gen_check(struct sl_gen_opts *o, bool tx_given, bool rx_given,
+		     enum sl_gen_rate_kind search_min_kind)
 {
 	if (o->nb_ports == 0) {
 		fprintf(stderr,
@@ -451,7 +669,34 @@ static int gen_check(struct sl_gen_opts *o, bool tx_given, bool rx_given)
 		o->tx_mask = 1u;
 	if (!rx_given)
 		o->rx_mask = (1u << o->nb_ports) - 1;
-	if (o->count == 0 && o->duration == 0)
+	if (o->tx_only) {
+		if (rx_given || o->expect != SL_GEN_EXPECT_NONE || o->search) {
+			fprintf(stderr,
+				"%s: --tx-only polls no port, so nothing can be checked. Fix: drop "
+				"--tx-only, or drop --rx-port/--expect/--search\n",
+				o->prog);
+			return -1;
+		}
+		o->rx_mask = 0;
+	}
+	if (o->search) {
+		if (o->rate.kind == SL_GEN_RATE_UNPACED) {
+			/* Up to line rate by default. */
+			o->rate.kind = SL_GEN_RATE_PCT;
+			o->rate.value = 100;
+		}
+		if (o->search_min < 0) {
+			o->search_min = o->rate.value / 100;
+		} else if (search_min_kind != o->rate.kind || o->search_min >= o->rate.value) {
+			fprintf(stderr,
+				"%s: --search-min must be below --rate and in the same unit. Fix: "
+				"e.g. --rate 10M --search-min 100k, or --rate 100%% --search-min "
+				"1%%\n",
+				o->prog);
+			return -1;
+		}
+	}
+	if (o->count == 0 && o->duration == 0 && !o->search && !o->tcp.enabled)
 		fprintf(stderr, "%s: no --count or --duration: sending until Ctrl-C\n", o->prog);
 	if (o->expect == SL_GEN_EXPECT_IP4 && o->routes == NULL) {
 		fprintf(stderr,
@@ -484,7 +729,8 @@ int sl_gen_parse_args(struct sl_gen_opts *o, int argc, char **argv)
 {
 	const char *dst_arg = NULL;
 	unsigned int ttl = 64;
-	bool ttl_given = false, tx_given = false, rx_given = false;
+	bool ttl_given = false, tx_given = false, rx_given = false, sweep = false;
+	enum sl_gen_rate_kind search_min_kind = SL_GEN_RATE_UNPACED;
 	int opt;
 
 	optind = 1;
@@ -504,7 +750,8 @@ int sl_gen_parse_args(struct sl_gen_opts *o, int argc, char **argv)
 				argv[optind - 1], o->prog);
 			return -1;
 		}
-		if (parse_one(o, opt, optarg, &dst_arg, &ttl, &ttl_given, &tx_given, &rx_given) < 0)
+		if (parse_one(o, opt, optarg, &dst_arg, &ttl, &ttl_given, &tx_given, &rx_given,
+			      &sweep, &search_min_kind) < 0)
 			return -1;
 	}
 	if (optind < argc) {
@@ -520,5 +767,15 @@ int sl_gen_parse_args(struct sl_gen_opts *o, int argc, char **argv)
 		o->dsts[0].ip_be = RTE_BE32(RTE_IPV4(192, 168, 1, 1));
 		o->dsts[0].ttl = (uint8_t)ttl;
 	}
-	return gen_check(o, tx_given, rx_given);
+	if (sweep) {
+		if (o->size_mode != SL_GEN_SIZE_UNIFORM) {
+			fprintf(stderr,
+				"%s: --size-sweep needs a size range. Fix: e.g. --size 64-1518 "
+				"--size-sweep\n",
+				o->prog);
+			return -1;
+		}
+		o->size_mode = SL_GEN_SIZE_SWEEP;
+	}
+	return gen_check(o, tx_given, rx_given, search_min_kind);
 }

@@ -104,8 +104,9 @@ static const struct gen_route *gen_route_find(const struct gen_route *routes, un
 
 static void gen_hdr_build(const struct sl_gen_opts *o, unsigned int f,
 			  const struct rte_ether_addr *src_mac, const struct sl_gen_dst *dst,
-			  uint8_t *hdr)
+			  struct sl_gen_flow *fl)
 {
+	uint8_t *hdr = fl->hdr;
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)hdr;
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
 	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
@@ -128,7 +129,21 @@ static void gen_hdr_build(const struct sl_gen_opts *o, unsigned int f,
 	udp->src_port = rte_cpu_to_be_16((uint16_t)(o->src_port + f));
 	udp->dst_port = rte_cpu_to_be_16(o->dst_port);
 	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(l3_len - sizeof(*ip)));
-	udp->dgram_cksum = 0; /* optional in IPv4; the payload changes per packet */
+	udp->dgram_cksum = 0; /* optional in IPv4; --udp-cksum fills it per packet */
+
+	/* Sums without the length fields: sl_gen_pkt_write adds a packet's own
+	 * lengths (and payload) to them. */
+	{
+		struct rte_ipv4_hdr tmp = *ip;
+		uint32_t pseudo[2] = {ip->src_addr, ip->dst_addr};
+		uint16_t proto = rte_cpu_to_be_16(IPPROTO_UDP);
+
+		tmp.total_length = 0;
+		tmp.hdr_checksum = 0;
+		fl->ip_sum_nolen = rte_raw_cksum(&tmp, sizeof(tmp));
+		fl->udp_sum_nolen = (uint32_t)rte_raw_cksum(pseudo, sizeof(pseudo)) + proto +
+				    rte_raw_cksum(udp, 4); /* the two ports */
+	}
 }
 
 int sl_gen_flows_build(const struct sl_gen_opts *o, const struct rte_ether_addr *port_macs,
@@ -150,7 +165,7 @@ int sl_gen_flows_build(const struct sl_gen_opts *o, const struct rte_ether_addr 
 		const struct rte_ether_addr *src = o->src_mac_set ? &o->src_mac : &port_macs[tx];
 
 		memset(fl, 0, sizeof(*fl));
-		gen_hdr_build(o, f, src, dst, fl->hdr);
+		gen_hdr_build(o, f, src, dst, fl);
 		fl->tx_idx = (uint8_t)tx;
 		/* Flow f on queue f % Q, counting flows per tx port. */
 		fl->tx_queue = (uint8_t)((f / nb_tx) % o->queues);
@@ -198,7 +213,7 @@ int sl_gen_flows_build(const struct sl_gen_opts *o, const struct rte_ether_addr 
 			break;
 		}
 		}
-		if (!fl->expect_drop && !(o->rx_mask & (1u << fl->rx_idx))) {
+		if (!fl->expect_drop && o->rx_mask != 0 && !(o->rx_mask & (1u << fl->rx_idx))) {
 			fprintf(stderr,
 				"%s: flow %u should come back on %s, which is not an rx port. Fix: "
 				"add it to --rx-port (or drop --rx-port)\n",

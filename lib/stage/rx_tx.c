@@ -147,6 +147,9 @@ static struct rte_node_register rx_node = {
 
 /* ---- transmit ---- */
 
+/* Distinct output ports one vector is sorted by before falling back to runs. */
+#define TX_SORT_PORTS 8
+
 static inline void
 tx_to_port(struct sl_tx_ctx *tx, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -192,7 +195,43 @@ tx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uin
 			return nb_objs;
 		}
 	}
-	/* Mixed ports: runs of packets for one port keep per-port order. */
+	/*
+	 * Mixed ports (a router spreading a vector over its ports): a counting
+	 * sort by port keeps each port's order and costs one tx_burst per port,
+	 * where sending runs would cost one per change of port — one per packet
+	 * when destinations alternate.
+	 */
+	uint16_t nb_ports = 0, first[TX_SORT_PORTS + 1];
+	uint16_t ports[TX_SORT_PORTS], count[TX_SORT_PORTS] = {0};
+	uint8_t slot_of[RTE_GRAPH_BURST_SIZE];
+	struct rte_mbuf *sorted[RTE_GRAPH_BURST_SIZE];
+
+	for (uint16_t i = 0; i < nb_objs; i++) {
+		uint16_t port = pkts[i]->port, k = 0;
+
+		while (k < nb_ports && ports[k] != port)
+			k++;
+		if (unlikely(k == nb_ports)) {
+			if (nb_ports == TX_SORT_PORTS || nb_objs > RTE_GRAPH_BURST_SIZE)
+				goto runs;
+			ports[nb_ports++] = port;
+		}
+		slot_of[i] = (uint8_t)k;
+		count[k]++;
+	}
+	first[0] = 0;
+	for (uint16_t k = 0; k < nb_ports; k++)
+		first[k + 1] = first[k] + count[k];
+	for (uint16_t k = 0; k < nb_ports; k++)
+		count[k] = first[k];
+	for (uint16_t i = 0; i < nb_objs; i++)
+		sorted[count[slot_of[i]]++] = pkts[i];
+	for (uint16_t k = 0; k < nb_ports; k++)
+		tx_to_port(tx, ports[k], sorted + first[k], first[k + 1] - first[k]);
+	return nb_objs;
+
+runs:
+	/* Many ports in one vector: runs of packets for one port keep order. */
 	while (start < nb_objs) {
 		uint16_t port = pkts[start]->port;
 		uint16_t end = start + 1;

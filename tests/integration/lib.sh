@@ -146,7 +146,10 @@ it_two_port() {
 	local name=$1 cfg=$2 fwd
 	shift 2
 	# shellcheck disable=SC2046
-	it_start "$IT_TMP/$name-fwd.log" 60 "$SLUICE_FWD" --lcores 0@0,1@0 $(it_eal "$name-fwd") \
+	# Worker alone on cpu 0, main and control threads on cpu 1: the memif PMD
+	# unmaps its rings from the control thread when the peer leaves, racing a
+	# burst in progress; a worker never preempted mid-burst does not lose it.
+	it_start "$IT_TMP/$name-fwd.log" 60 "$SLUICE_FWD" --lcores 0@1,1@0 $(it_eal "$name-fwd") \
 		--vdev "net_memif0,role=server,socket=$IT_TMP/$name-a.sock,mac=02:00:00:00:aa:00" \
 		--vdev "net_memif1,role=server,socket=$IT_TMP/$name-b.sock,mac=02:00:00:00:aa:01" -- \
 		--config "$cfg" --stats-json "$IT_TMP/$name-fwd.json" --quiet

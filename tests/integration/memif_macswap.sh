@@ -25,7 +25,7 @@ EOT
 
 # DUT's worker (lcore 1) on cpu 0, the generator on cpu 1.
 # shellcheck disable=SC2046
-it_start "$IT_TMP/fwd.log" 60 "$SLUICE_FWD" --lcores 0@0,1@0 $(it_eal fwd) \
+it_start "$IT_TMP/fwd.log" 60 "$SLUICE_FWD" --lcores 0@1,1@0 $(it_eal fwd) \
 	--vdev "net_memif0,role=server,socket=$sock" -- \
 	--config "$IT_TMP/fwd.ini" --stats-json "$IT_TMP/fwd.json" --quiet
 fwd=$IT_PID

@@ -29,7 +29,7 @@ pipeline = echo
 stages = macswap
 EOT
 # shellcheck disable=SC2046
-it_start "$IT_TMP/fwd.log" 60 "$SLUICE_FWD" --lcores 0@0,1@0 $(it_eal fwd) \
+it_start "$IT_TMP/fwd.log" 60 "$SLUICE_FWD" --lcores 0@1,1@0 $(it_eal fwd) \
 	--vdev "net_memif0,role=server,socket=$sock" -- \
 	--config "$IT_TMP/fwd.ini" --stats-json "$IT_TMP/fwd.json"
 fwd=$IT_PID
@@ -105,7 +105,7 @@ gen=$IT_PID
 # (DPDK 22.11 memif sockets are abstract by default: no file to wait for.)
 it_wait_for "$IT_TMP/gen.log" "waiting up to" 20 || { it_show "$IT_TMP/gen.log"; it_fail "sluice-gen did not set up its port"; }
 # shellcheck disable=SC2046
-it_start "$IT_TMP/testpmd2.log" 60 "$TESTPMD" --lcores 0@0,1@0 $(it_eal tp2) \
+it_start "$IT_TMP/testpmd2.log" 60 "$TESTPMD" --lcores 0@1,1@0 $(it_eal tp2) \
 	--vdev "net_memif0,role=client,socket=$sock" -- \
 	--forward-mode=macswap --stats-period 1
 tp=$IT_PID

@@ -19,7 +19,7 @@ EOT
 run_once() { # FIRST_TO_STOP: fwd | gen
 	local sock=$IT_TMP/memif-$1.sock fwd gen fwd_rc gen_rc
 	# shellcheck disable=SC2046
-	it_start "$IT_TMP/fwd-$1.log" 60 "$SLUICE_FWD" --lcores 0@0,1@0 $(it_eal "fwd$1") \
+	it_start "$IT_TMP/fwd-$1.log" 60 "$SLUICE_FWD" --lcores 0@1,1@0 $(it_eal "fwd$1") \
 		--vdev "net_memif0,role=server,socket=$sock" -- --config "$IT_TMP/fwd.ini"
 	fwd=$IT_PID
 	it_wait_for "$IT_TMP/fwd-$1.log" "running:" 20 || { it_show "$IT_TMP/fwd-$1.log"; it_fail "sluice-fwd did not start"; }

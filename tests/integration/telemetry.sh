@@ -18,7 +18,7 @@ stages = macswap count
 EOT
 prefix=$(it_prefix fwd)
 # shellcheck disable=SC2046
-it_start "$IT_TMP/fwd.log" 60 "$SLUICE_FWD" --lcores 0@0,1@0 --no-pci --file-prefix "$prefix" \
+it_start "$IT_TMP/fwd.log" 60 "$SLUICE_FWD" --lcores 0@1,1@0 --no-pci --file-prefix "$prefix" \
 	"${EAL_MEM[@]}" --vdev "net_memif0,role=server,socket=$sock" -- \
 	--config "$IT_TMP/fwd.ini" --quiet
 fwd=$IT_PID

@@ -25,6 +25,13 @@ command -v make >/dev/null || die "make not found; install it with: apt-get inst
 command -v pkg-config >/dev/null || die "pkg-config not found; install it with: apt-get install pkg-config"
 pkg-config --exists libdpdk || die "pkg-config cannot find libdpdk; install it with: apt-get install libdpdk-dev"
 
+# Already built from the same sources (tools/bench/run.sh calls us per step)?
+stamp=$scratch/bin/.built-from
+want=$(stat -c %Y "$src/l2fwd/main.c" "$src/l3fwd/main.c" | tr '\n' ' ')
+if [[ -x $scratch/bin/l2fwd && -x $scratch/bin/l3fwd && -f $stamp && $(cat "$stamp") == "$want" ]]; then
+	echo "$scratch/bin"
+	exit 0
+fi
 mkdir -p "$scratch/bin"
 for ex in l2fwd l3fwd common; do
 	rm -rf "${scratch:?}/$ex"
@@ -47,4 +54,5 @@ for ex in l2fwd l3fwd; do
 		{ tail -n 30 "$scratch/$ex/build.log" >&2; die "building $ex failed (full log: $scratch/$ex/build.log)"; }
 	cp "$scratch/$ex/build/$ex-shared" "$scratch/bin/$ex"
 done
+echo "$want" >"$stamp"
 echo "$scratch/bin"

@@ -13,14 +13,20 @@
 # each process's DPDK telemetry socket: the same meter for every contender.
 #
 # Usage: sudo tools/bench/device-bound.sh [-t SECONDS] [-r RUNS] [--kinds null,pcap]
-#            [--flows N] [--md FILE] [--keep]
+#            [--flows N] [--size BYTES] [--groups macswap,route] [--md FILE]
+#            [--csv FILE] [--keep]
+#   --size: frame size incl. FCS for the net_pcap replay (default 64;
+#           net_null frames are always 64 B)
+#   --groups: which comparisons (default both; route runs on net_pcap only)
+#   --csv: append one line per run: section,size,group,label,run,pps,cycles,baseline
+#          (tools/bench/run.sh reads it to build docs/PERFORMANCE.md)
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() { awk 'NR > 2 && !/^#/ {exit} NR > 2 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
 
-duration=10 runs=3 kinds=null,pcap flows=256 md=""
+duration=10 runs=3 kinds=null,pcap flows=256 md="" size=64 groups=macswap,route csv=""
 cmdline="tools/bench/device-bound.sh $*"
 while (($#)); do
 	case $1 in
@@ -29,6 +35,9 @@ while (($#)); do
 	--kinds) kinds=${2:?}; shift ;;
 	--flows) flows=${2:?}; shift ;;
 	--md) md=${2:?}; shift ;;
+	--size) size=${2:?}; shift ;;
+	--groups) groups=${2:?}; shift ;;
+	--csv) csv=${2:?}; shift ;;
 	--keep) BENCH_KEEP=1 ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; bench_die "unknown option '$1'" ;;
@@ -37,6 +46,16 @@ while (($#)); do
 done
 [[ $duration =~ ^[0-9]+$ && $duration -ge 1 ]] || bench_die "-t wants whole seconds >= 1"
 [[ $runs =~ ^[0-9]+$ && $runs -ge 1 ]] || bench_die "-r wants a count >= 1"
+[[ $size =~ ^[0-9]+$ && $size -ge 64 && $size -le 1518 ]] || bench_die "--size wants 64..1518"
+want_macswap=0 want_route=0
+IFS=, read -ra group_list <<<"$groups"
+for g in "${group_list[@]}"; do
+	case $g in
+	macswap) want_macswap=1 ;;
+	route) want_route=1 ;;
+	*) bench_die "--groups takes macswap and/or route, not '$g'" ;;
+	esac
+done
 
 bench_init device-bound
 cd "$REPO"
@@ -49,9 +68,9 @@ if [[ ! -x $SLUICE_FWD ]]; then
 	bench_say "note: $SLUICE_FWD not built yet: skipping the sluice rows (ninja -C build)"
 fi
 
-pcap=$BENCH_SCRATCH/udp64.pcap
+pcap=$BENCH_SCRATCH/udp$size.pcap
 routes=$BENCH_DIR/configs/routes.txt
-"$BENCH_DIR/make-pcap.py" -o "$pcap" -n "$flows" --dst-prefix 10.1.0.0/16 2>/dev/null ||
+"$BENCH_DIR/make-pcap.py" -o "$pcap" -n "$flows" --size "$size" --dst-prefix 10.1.0.0/16 2>/dev/null ||
 	bench_die "make-pcap.py failed (apt-get install python3-scapy)"
 
 # l3fwd gets the same routes as sluice, in its own rule format.
@@ -70,6 +89,15 @@ vdevs() { # KIND -> EAL args for two ports
 	# No tx_pcap/tx_iface: net_pcap then drops (and counts) what it is given
 	# to send, the cheapest tx and the same for every contender.
 	pcap) echo "--vdev net_pcap0,rx_pcap=$pcap,infinite_rx=1 --vdev net_pcap1,rx_pcap=$pcap,infinite_rx=1" ;;
+	esac
+}
+
+base_of() { # macswap group vs testpmd, routing vs l3fwd
+	local group=${1%%|*} label=${1#*|}
+	case $label in
+	testpmd) echo "" ;;
+	sluice-ip4_lpm) echo "$group|l3fwd-lpm" ;;
+	*) echo "$group|testpmd" ;;
 	esac
 }
 
@@ -121,6 +149,11 @@ run_one() {
 	printf '%s: run %d  %-16s net_%-5s %8s Mpps  %s\n' "$BENCH_NAME" "$run" "$label" "$kind" \
 		"$(awk -v p="${pps:-0}" 'BEGIN {printf "%.2f", p / 1e6}')" "${cyc:+$cyc cycles/pkt}" >&2
 	bench_record "$group" "$label" "$pps" "$cyc"
+	if [[ -n $csv ]]; then
+		local fsize=$size
+		[[ $kind == null ]] && fsize=64
+		echo "device-bound,$fsize,$group,$label,$run,${pps:-},${cyc:-},$(base_of "$group|$label" | sed 's/.*|//')" >>"$csv"
+	fi
 	return 0
 }
 
@@ -129,30 +162,24 @@ for k in "${kind_list[@]}"; do
 	[[ $k == null || $k == pcap ]] || bench_die "--kinds takes null and/or pcap, not '$k'"
 done
 
-bench_say "T=${duration}s x ${runs} runs, 64 B frames, $flows flows; forwarding core 1; EAL ${EAL_MEM[*]}"
+bench_say "T=${duration}s x ${runs} runs, $size B frames, $flows flows; forwarding core 1; EAL ${EAL_MEM[*]}"
 for ((r = 1; r <= runs; r++)); do
 	for k in "${kind_list[@]}"; do
-		run_one "net_$k" testpmd "$k" "$r"
-		run_one "net_$k" l2fwd "$k" "$r"
-		((have_sluice)) && run_one "net_$k" sluice-macswap "$k" "$r"
-		if [[ $k == pcap ]]; then
+		if ((want_macswap)); then
+			run_one "net_$k" testpmd "$k" "$r"
+			run_one "net_$k" l2fwd "$k" "$r"
+			((have_sluice)) && run_one "net_$k" sluice-macswap "$k" "$r"
+		fi
+		if [[ $k == pcap ]] && ((want_route)); then
 			run_one "net_$k" l3fwd-lpm "$k" "$r"
 			((have_sluice)) && run_one "net_$k" sluice-ip4_lpm "$k" "$r"
 		fi
 	done
 done
 
-base_of() { # macswap group vs testpmd, routing vs l3fwd
-	local group=${1%%|*} label=${1#*|}
-	case $label in
-	testpmd) echo "" ;;
-	sluice-ip4_lpm) echo "$group|l3fwd-lpm" ;;
-	*) echo "$group|testpmd" ;;
-	esac
-}
 
 echo
-echo "Device-bound, 64 B, one forwarding core (core 1), median of $runs x ${duration}s"
+echo "Device-bound, $size B (net_pcap; net_null: 64 B), one forwarding core (core 1), median of $runs x ${duration}s"
 echo "ratio: vs testpmd macswap (l3fwd-lpm: vs testpmd; sluice-ip4_lpm: vs l3fwd-lpm)"
 echo "cyc/pkt: the app's own figure (testpmd --record-core-cycles, sluice summary);"
 echo "core c/p: TSC ${tsc_mhz:-?} MHz / rate (the core polls 100% of the time)"

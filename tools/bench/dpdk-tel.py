@@ -70,6 +70,12 @@ def rate(a):
     print(f"pps={(c1 - c0) / (t1 - t0):.1f} packets={c1 - c0} seconds={t1 - t0:.3f}")
 
 
+def query(a):
+    """One telemetry command, its JSON answer on one line (e.g. /sluice/workers)."""
+    t = connect(a.prefix, a.timeout)
+    print(json.dumps(t.query(a.command)))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -80,9 +86,15 @@ def main():
     r.add_argument("--duration", type=float, default=10.0)
     r.add_argument("--timeout", type=float, default=20.0)
     r.add_argument("--counter", default="opackets", choices=["opackets", "ipackets"])
+    q = sub.add_parser("query")
+    q.add_argument("prefix")
+    q.add_argument("command")
+    q.add_argument("--timeout", type=float, default=10.0)
     a = p.parse_args()
     if a.cmd == "rate":
         rate(a)
+    elif a.cmd == "query":
+        query(a)
 
 
 if __name__ == "__main__":

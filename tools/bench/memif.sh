@@ -16,14 +16,16 @@
 # with --gen-mode txonly the rate shown is the DUT's rx rate.
 #
 # Usage: sudo tools/bench/memif.sh [-t SECONDS] [-r RUNS] [--gen-mode flowgen|txonly]
-#            [--md FILE] [--keep]
+#            [--size BYTES] [--md FILE] [--csv FILE] [--keep]
+#   --size: frame size incl. FCS (default 64)
+#   --csv: append one line per run: section,size,group,label,run,pps,cycles,baseline
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() { awk 'NR > 2 && !/^#/ {exit} NR > 2 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
 
-duration=10 runs=3 gen_mode=flowgen md=""
+duration=10 runs=3 gen_mode=flowgen md="" size=64 csv=""
 cmdline="tools/bench/memif.sh $*"
 while (($#)); do
 	case $1 in
@@ -31,6 +33,8 @@ while (($#)); do
 	-r | --runs) runs=${2:?}; shift ;;
 	--gen-mode) gen_mode=${2:?}; shift ;;
 	--md) md=${2:?}; shift ;;
+	--size) size=${2:?}; shift ;;
+	--csv) csv=${2:?}; shift ;;
 	--keep) BENCH_KEEP=1 ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; bench_die "unknown option '$1'" ;;
@@ -39,6 +43,7 @@ while (($#)); do
 done
 [[ $duration =~ ^[0-9]+$ && $duration -ge 1 ]] || bench_die "-t wants whole seconds >= 1"
 [[ $runs =~ ^[0-9]+$ && $runs -ge 1 ]] || bench_die "-r wants a count >= 1"
+[[ $size =~ ^[0-9]+$ && $size -ge 64 && $size -le 1518 ]] || bench_die "--size wants 64..1518"
 [[ $gen_mode == flowgen || $gen_mode == txonly ]] || bench_die "--gen-mode is flowgen or txonly"
 counter=opackets
 [[ $gen_mode == txonly ]] && counter=ipackets
@@ -65,7 +70,7 @@ run_pair() {
 	bench_lock
 	bench_start "$glog" $((limit + 10)) "$TESTPMD" -l 0-1 "${EAL_MEM[@]}" --file-prefix "$gprefix" --no-pci \
 		--vdev "net_memif0,role=server,socket=$sock,socket-abstract=no" -- \
-		--forward-mode="$gen_mode" --txpkts=60 --no-mlockall --stats-period 3600
+		--forward-mode="$gen_mode" --txpkts=$((size - 4)) --no-mlockall --stats-period 3600
 	gpid=$BENCH_LAST_PID
 	# DPDK's memif client does not retry: start it once the server listens.
 	local i
@@ -107,10 +112,11 @@ run_pair() {
 	printf '%s: run %d  %-16s %8s Mpps  %s\n' "$BENCH_NAME" "$run" "$label" \
 		"$(awk -v p="${pps:-0}" 'BEGIN {printf "%.2f", p / 1e6}')" "${cyc:+$cyc busy cycles/pkt}" >&2
 	bench_record net_memif "$label" "$pps" "$cyc"
+	[[ -z $csv ]] || echo "memif,$size,net_memif,$label,$run,${pps:-},${cyc:-},$([[ $label == testpmd ]] || echo testpmd)" >>"$csv"
 	return 0
 }
 
-bench_say "T=${duration}s x ${runs} runs, 64 B, generator testpmd $gen_mode on core 1, DUT on core 0; EAL ${EAL_MEM[*]}"
+bench_say "T=${duration}s x ${runs} runs, $size B, generator testpmd $gen_mode on core 1, DUT on core 0; EAL ${EAL_MEM[*]}"
 for ((r = 1; r <= runs; r++)); do
 	run_pair testpmd "$r"
 	((have_sluice)) && run_pair sluice-macswap "$r"
@@ -119,7 +125,7 @@ done
 base_of() { [[ ${1#*|} == testpmd ]] && echo "" || echo "${1%%|*}|testpmd"; }
 
 echo
-echo "net_memif, 64 B: DUT on core 0, generator (testpmd $gen_mode) on core 1, median of $runs x ${duration}s"
+echo "net_memif, $size B: DUT on core 0, generator (testpmd $gen_mode) on core 1, median of $runs x ${duration}s"
 if [[ $counter == opackets ]]; then
 	echo "Mpps: packets the DUT transmitted per second; ratio vs testpmd as DUT"
 else

@@ -78,6 +78,7 @@ struct sl_config {
 	unsigned int vector;
 	unsigned int stats_interval;
 	unsigned int tx_retry;
+	bool graph_stats; /**< rte_graph per-node calls/objs/cycles (default on) */
 	char profiles_dir[PATH_MAX];
 
 	unsigned int nb_ports;

@@ -51,6 +51,40 @@ enum sl_gen_expect {
 	SL_GEN_EXPECT_IP4,     /**< routed by --routes, TTL-1, valid checksum */
 };
 
+/** How --rate was given. */
+enum sl_gen_rate_kind {
+	SL_GEN_RATE_UNPACED = 0, /**< 0: as fast as the PMD takes packets */
+	SL_GEN_RATE_PPS,	 /**< packets per second */
+	SL_GEN_RATE_BPS,	 /**< bits per second on the wire (frame + 20 B preamble/IFG) */
+	SL_GEN_RATE_PCT,	 /**< percent of --line-rate, on the wire like BPS */
+};
+
+struct sl_gen_rate {
+	enum sl_gen_rate_kind kind;
+	double value; /**< pps, bit/s or percent */
+};
+
+/** How frame sizes are chosen (--size). */
+enum sl_gen_size_mode {
+	SL_GEN_SIZE_FIXED = 0, /**< --size N */
+	SL_GEN_SIZE_UNIFORM,   /**< --size A-B: uniform random in [A, B] (seeded) */
+	SL_GEN_SIZE_SWEEP,     /**< --size A-B --size-sweep: A, A+1, ..., B, A, ... */
+	SL_GEN_SIZE_IMIX,      /**< --size imix: 7:4:1 of 64/594/1518 */
+};
+
+/** TCP client mode (--tcp HOST:PORT). */
+struct sl_gen_tcp_opts {
+	bool enabled;
+	uint32_t dst_ip_be;
+	uint16_t dst_port; /**< host order */
+	uint32_t local_ip_be;
+	uint32_t gw_ip_be;	    /**< 0: the server is on-link */
+	unsigned int conns;	    /**< connections kept open */
+	unsigned int msg;	    /**< bytes per request (echoed back) */
+	unsigned int depth;	    /**< requests in flight per connection */
+	unsigned int msgs_per_conn; /**< close and reopen after this many (0: never) */
+};
+
 /** One destination; flow f goes to dsts[f % nb_dsts]. */
 struct sl_gen_dst {
 	uint32_t ip_be;
@@ -64,8 +98,20 @@ struct sl_gen_opts {
 	uint32_t tx_mask;			       /**< bit i: send on ports[i] */
 	uint32_t rx_mask;			       /**< bit i: poll ports[i] */
 	uint64_t count;				       /**< packets to send; 0 = no limit */
-	uint64_t rate;				       /**< packets/s over all ports; 0 = unpaced */
+	struct sl_gen_rate rate;		       /**< over all tx ports */
+	double line_rate_bps;			       /**< --line-rate, for SL_GEN_RATE_PCT */
 	unsigned int size;			       /**< frame size including the 4-byte FCS */
+	enum sl_gen_size_mode size_mode;
+	unsigned int size_min, size_max; /**< range modes; size = size_min */
+	uint64_t seed;			 /**< random sizes */
+	bool udp_cksum;			 /**< fill the UDP checksum per packet */
+	bool tx_only;			 /**< poll no rx queue (peer just drops) */
+	bool search;			 /**< RFC 2544 throughput search */
+	double search_loss_pct;		 /**< highest loss a passing trial may have */
+	double search_min;		 /**< lower bound, same unit as rate.value */
+	double search_precision;	 /**< stop when (hi - lo) / hi below this (fraction) */
+	double trial_s;			 /**< seconds per trial */
+	struct sl_gen_tcp_opts tcp;
 	unsigned int flows;
 	unsigned int queues;
 	double duration;      /**< seconds of sending; 0 = no limit */

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# sluice-gen on bad input: invalid rates, sizes, flows, counts and option
+# combinations, a port that does not exist, a port whose link stays down and
+# one that cannot start. Each must exit 1 with exactly one line
+# "sluice-gen: ... Fix: ..." on stderr, never a crash or a hang.
+# Usage: gen_bad_input.sh SLUICE_GEN
+SLUICE_GEN=${1:-${SLUICE_GEN:-}}
+SLUICE_FWD=${SLUICE_FWD:-$SLUICE_GEN} # lib.sh checks both; only the generator runs here
+source "$(dirname "$0")/lib.sh"
+it_init
+
+fails=0
+# expect_bad NAME ARGS...: sluice-gen ARGS must exit 1 with one clear line.
+expect_bad() {
+	local name=$1 rc=0 lines
+	shift
+	timeout -k 5 30 "$SLUICE_GEN" "$@" >"$IT_TMP/out" 2>"$IT_TMP/err" || rc=$?
+	lines=$(grep -c '^sluice-gen: .*Fix: ' "$IT_TMP/err" || true)
+	if [[ $rc -ne 1 || $lines -ne 1 ]] || grep -q '^sluice-gen: .*FAILED' "$IT_TMP/err"; then
+		echo "BAD $name: exit $rc (want 1), $lines 'sluice-gen: ... Fix:' line(s) (want 1)"
+		sed 's/^/    /' "$IT_TMP/err"
+		fails=$((fails + 1))
+	else
+		echo "ok  $name: $(grep '^sluice-gen: ' "$IT_TMP/err")"
+	fi
+}
+
+P=(-- --ports net_null0)
+# ---- arguments (rejected before the EAL starts) ----
+expect_bad rate-word "${P[@]}" --rate fast
+expect_bad rate-unit "${P[@]}" --rate 5Xbps
+expect_bad rate-negative "${P[@]}" --rate -5
+expect_bad rate-pct-over "${P[@]}" --rate 150%
+expect_bad rate-pct-zero "${P[@]}" --rate 0%
+expect_bad rate-too-high "${P[@]}" --rate 5G
+expect_bad line-rate "${P[@]}" --line-rate 50%
+expect_bad size-small "${P[@]}" --size 63
+expect_bad size-big "${P[@]}" --size 9000
+expect_bad size-word "${P[@]}" --size big
+expect_bad size-range-reversed "${P[@]}" --size 1000-100
+expect_bad size-range-open "${P[@]}" --size 64-
+expect_bad size-sweep-fixed "${P[@]}" --size 64 --size-sweep
+expect_bad flows-zero "${P[@]}" --flows 0
+expect_bad flows-many "${P[@]}" --flows 70000
+expect_bad count-negative "${P[@]}" --count -1
+expect_bad count-word "${P[@]}" --count lots
+expect_bad duration-word "${P[@]}" --duration soon
+expect_bad queues-zero "${P[@]}" --queues 0
+expect_bad no-port -- --count 10
+expect_bad unknown-option "${P[@]}" --frobnicate
+expect_bad tx-only-expect "${P[@]}" --tx-only --expect macswap
+expect_bad search-min-unit "${P[@]}" --search --rate 10M --search-min 5%
+expect_bad search-loss "${P[@]}" --search --search-loss 200
+expect_bad trial-zero "${P[@]}" --search --trial-s 0
+expect_bad tcp-target "${P[@]}" --tcp 10.0.0.2
+expect_bad tcp-port "${P[@]}" --tcp 10.0.0.2:70000
+expect_bad conns-zero "${P[@]}" --tcp 10.0.0.2:7 --conns 0
+expect_bad msg-zero "${P[@]}" --tcp 10.0.0.2:7 --msg 0
+
+# ---- ports (after the EAL started) ----
+# shellcheck disable=SC2046
+expect_bad port-missing -l 1 $(it_eal missing) --vdev net_null0 -- --ports net_memif7 --count 10
+# a memif server nobody connects to: the link stays down
+# shellcheck disable=SC2046
+expect_bad port-down -l 1 $(it_eal down) --vdev "net_memif0,role=server,socket=$IT_TMP/down.sock" \
+	-- --ports net_memif0 --count 10 --link-wait 1
+# a memif client with no server: the port cannot start
+# shellcheck disable=SC2046
+expect_bad port-no-peer -l 1 $(it_eal nopeer) --vdev "net_memif0,role=client,socket=$IT_TMP/none.sock" \
+	-- --ports net_memif0 --count 10 --link-wait 1
+
+[[ $fails -eq 0 ]] || it_fail "$fails case(s) without a clear error"
+it_say "PASS"

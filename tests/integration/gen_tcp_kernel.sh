@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# sluice-gen TCP client mode against the Linux kernel's TCP: socat echoing
+# (PIPE) in a network namespace, reached over net_tap. Every echoed byte is
+# verified by sluice-gen; the kernel is the independent peer.
+# Usage: gen_tcp_kernel.sh SLUICE_GEN
+SLUICE_GEN=${1:-${SLUICE_GEN:-}}
+SLUICE_FWD=${SLUICE_FWD:-$SLUICE_GEN}
+source "$(dirname "$0")/lib.sh"
+command -v socat >/dev/null || it_skip "socat not installed (apt-get install socat)"
+it_init
+
+NS=sl-gtk-$$
+IF=sgk$$
+GEN_IP=10.78.0.1
+PEER_IP=10.78.0.2
+ip netns add "$NS" || it_fail "cannot create network namespace $NS"
+# Cleanups run in order: first whatever still runs in the namespace (socat
+# and its per-connection children), then the namespace.
+IT_CLEANUPS+=("ip netns pids $NS | xargs -r kill" "ip netns del $NS")
+ns() { ip netns exec "$NS" "$@"; }
+ns ip link set lo up
+# The kernel's echo server: socat forks one PIPE per connection. It must not
+# inherit the run lock (a leftover child would hold it for everyone).
+ip netns exec "$NS" timeout 100 socat TCP-LISTEN:7,reuseaddr,fork,backlog=128 PIPE \
+	>/dev/null 2>&1 {IT_LOCK_FD}>&- &
+IT_PIDS+=("$!")
+
+tcp() { # NAME ARGS...
+	local name=$1 rc=0 pid i
+	shift
+	# shellcheck disable=SC2046
+	timeout -k 5 -s INT 60 "$SLUICE_GEN" -l 1 $(it_eal "gen-$name") \
+		--vdev "net_tap0,iface=$IF" -- --ports net_tap0 --link-wait 20 --start-delay-ms 500 \
+		--tcp "$PEER_IP:7" --local-ip "$GEN_IP" --json "$IT_TMP/$name.json" "$@" \
+		>"$IT_TMP/$name.log" 2>&1 &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do
+		ip link show "$IF" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	ip link set "$IF" netns "$NS" || it_fail "cannot move $IF into $NS"
+	ns ip addr add "$PEER_IP/24" dev "$IF"
+	ns ip link set "$IF" up
+	wait "$pid" || rc=$?
+	cat "$IT_TMP/$name.log"
+	[[ $rc -eq 0 ]] || it_fail "sluice-gen --tcp $name against the kernel exited $rc"
+}
+tcp kernel-pipelined --conns 8 --msg 2000 --depth 4 --duration 3
+tcp kernel-big --conns 2 --msg 200000 --depth 1 --duration 3
+
+it_py <<'PY' || it_fail "TCP results disagree (see above)"
+import json, sys
+errs = []
+for name in ["kernel-pipelined", "kernel-big"]:
+    r = json.load(open(f"{name}.json"))
+    ok = (r["result"] == "pass" and r["verify_errors"] == 0 and r["errors"] == 0
+          and r["transactions"] > 0 and r["bytes_verified"] == r["transactions"] * r["msg"])
+    print(f"{name}: {r['conns_established']} conns, {r['transactions']} transactions "
+          f"({r['transactions_per_s']:.0f}/s), {r['goodput_gbps']:.3f} Gbps, p50 "
+          f"{r['latency_us']['p50']} us, verify_errors {r['verify_errors']}")
+    if not ok:
+        errs.append(name)
+for e in errs:
+    print("MISMATCH", e)
+sys.exit(1 if errs else 0)
+PY
+it_say "PASS"
