@@ -201,6 +201,15 @@ tx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uin
 	 * where sending runs would cost one per change of port — one per packet
 	 * when destinations alternate.
 	 */
+	uint16_t changes = 0;
+
+	/* Packets of one port usually arrive together (one rx queue after the
+	 * other): a few runs cost a few tx_bursts and no sorting. */
+	for (uint16_t i = 1; i < nb_objs; i++)
+		changes += pkts[i]->port != pkts[i - 1]->port;
+	if (changes < TX_SORT_PORTS)
+		goto runs;
+
 	uint16_t nb_ports = 0, first[TX_SORT_PORTS + 1];
 	uint16_t ports[TX_SORT_PORTS], count[TX_SORT_PORTS] = {0};
 	uint8_t slot_of[RTE_GRAPH_BURST_SIZE];

@@ -357,8 +357,16 @@ static void dup_ack(struct sl_tcp_conn *c)
 	}
 }
 
-/* SND.UNA moves to `ack` (RFC 9293 3.10.7.4 fifth step, ESTABLISHED). */
-static void new_ack(struct sl_tcp_conn *c, uint32_t ack)
+/*
+ * SND.UNA moves to `ack` (RFC 9293 3.10.7.4 fifth step, ESTABLISHED).
+ * Returns the payload bytes freed from the send queue; the caller tells
+ * the app (on_sent) only after it has applied the segment's window:
+ * on_sent may queue data and send it at once, and with the old SND.WND
+ * against the new SND.UNA that data would go past the right edge the peer
+ * just announced (the peer drops it, and our later ACKs, whose sequence
+ * number is then beyond its window, with it).
+ */
+static uint32_t new_ack(struct sl_tcp_conn *c, uint32_t ack)
 {
 	struct sl_tcp_stack *s = c->stack;
 	uint32_t acked = ack - c->snd_una;
@@ -414,11 +422,31 @@ static void new_ack(struct sl_tcp_conn *c, uint32_t ack)
 		tcp_timer_stop(c, TCP_T_RTX);
 	else
 		tcp_timer_set(c, TCP_T_RTX, s->now_us + tcp_rtt_rto(&c->rtt, &s->cfg));
-	if (data > 0 && c->app_owned && c->cb->on_sent != NULL) {
-		c->busy++;
-		c->cb->on_sent(c, c->arg, data);
-		c->busy--;
-	}
+	return data;
+}
+
+/*
+ * The peer's right edge (SND.UNA + SND.WND) is now left of SND.NXT: it shrank
+ * its window, or we sent past it. Whatever lies beyond the edge was dropped.
+ * RFC 9293 3.8.6: do not send new data, retransmit only what is inside the
+ * window, never time the connection out for data beyond the edge, and probe
+ * a zero window "in the standard way". So pull SND.NXT back to the edge (our
+ * ACKs carry SEQ = SND.NXT, and a peer with a closed window drops any segment
+ * whose SEQ is past its RCV.NXT, RFC 9293 3.10.7.4), and when the window is
+ * zero stop the retransmission timer: the persist timer takes over.
+ */
+static void window_shrunk(struct sl_tcp_conn *c)
+{
+	uint32_t edge = c->snd_una + c->snd_wnd;
+
+	if (!seq_gt(c->snd_nxt, edge))
+		return;
+	c->snd_nxt = edge;
+	/* Karn: the timed segment is (partly) thrown away; do not time its resend. */
+	if (c->rtt_timing && seq_gt(c->rtt_seq, edge))
+		c->rtt_timing = 0;
+	if (c->snd_wnd == 0 && c->tmr[TCP_T_RTX] != 0)
+		tcp_timer_stop(c, TCP_T_RTX);
 }
 
 /* Returns false when the segment must be dropped (or the connection went away). */
@@ -426,6 +454,7 @@ static bool ack_input(struct sl_tcp_conn *c, const struct tcp_seg *g)
 {
 	struct sl_tcp_stack *s = c->stack;
 	uint32_t wnd = (uint32_t)g->wnd << c->snd_wscale;
+	uint32_t sent = 0;
 	bool dup;
 
 	/* RFC 5961 5.2: acceptable iff SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT. */
@@ -439,11 +468,15 @@ static bool ack_input(struct sl_tcp_conn *c, const struct tcp_seg *g)
 		tcp_send_challenge_ack(c);
 		return false;
 	}
-	/* RFC 5681 2: the same ACK, no data, same window, data outstanding. */
+	/*
+	 * RFC 5681 2: the same ACK, no data, same window, data outstanding. A
+	 * zero window is not a loss signal: those ACKs answer our probes or
+	 * segments the peer could not take (RFC 9293 3.8.6.1).
+	 */
 	dup = g->ack == c->snd_una && g->len == 0 && !(g->flags & (TCP_SYN | TCP_FIN)) &&
-	      wnd == c->snd_wnd && c->snd_max != c->snd_una;
+	      wnd == c->snd_wnd && wnd != 0 && c->snd_nxt != c->snd_una;
 	if (seq_gt(g->ack, c->snd_una))
-		new_ack(c, g->ack);
+		sent = new_ack(c, g->ack);
 	else if (dup)
 		dup_ack(c);
 	if (c->state == TCP_CLOSED)
@@ -455,6 +488,15 @@ static bool ack_input(struct sl_tcp_conn *c, const struct tcp_seg *g)
 		c->snd_wl2 = g->ack;
 		if (wnd > c->max_snd_wnd)
 			c->max_snd_wnd = wnd;
+		window_shrunk(c);
+	}
+	/* Only now, with SND.UNA and SND.WND both from this segment (see new_ack). */
+	if (sent > 0 && c->app_owned && c->cb->on_sent != NULL) {
+		c->busy++;
+		c->cb->on_sent(c, c->arg, sent);
+		c->busy--;
+		if (c->state == TCP_CLOSED)
+			return false;
 	}
 	/* Our FIN acknowledged? */
 	if (c->fin_sent && seq_gt(c->snd_una, tcp_sq_end(c))) {

@@ -22,6 +22,38 @@
 
 #include "tcp_priv.h"
 
+/*
+ * One's complement sum (RFC 1071) of the first `len` bytes of a chain.
+ * Not rte_raw_cksum_mbuf: in DPDK 22.11 it truncates a segment's 32-bit
+ * partial sum to 16 bits before byte-swapping it when the segment starts
+ * at an odd offset of the packet, dropping that segment's carries. Our
+ * zero-copy segments are chains of the peer's own pieces, which have odd
+ * lengths whenever the peer sent odd-sized segments (Linux does at a small
+ * or unscaled window): every such segment went out with a bad checksum,
+ * the peer dropped it, and the connection stalled (tcp_window_scaling=0).
+ * Here each partial sum is folded to 16 bits first, then swapped (RFC 1071
+ * 2(B): byte order independence).
+ */
+static uint32_t chain_sum(const struct rte_mbuf *m, uint32_t len)
+{
+	uint32_t sum = 0, done = 0;
+
+	for (; m != NULL && done < len; m = m->next) {
+		uint32_t k = RTE_MIN((uint32_t)m->data_len, len - done);
+		uint16_t part;
+
+		if (k == 0)
+			continue;
+		part = __rte_raw_cksum_reduce(
+		    __rte_raw_cksum(rte_pktmbuf_mtod(m, const void *), k, 0));
+		if (done & 1)
+			part = rte_bswap16(part);
+		sum += part;
+		done += k;
+	}
+	return done == len ? sum : UINT32_MAX;
+}
+
 uint16_t tcp_cksum(const struct rte_mbuf *m, uint32_t len, uint32_t src_ip, uint32_t dst_ip)
 {
 	struct {
@@ -30,9 +62,9 @@ uint16_t tcp_cksum(const struct rte_mbuf *m, uint32_t len, uint32_t src_ip, uint
 		uint16_t len;
 	} __rte_packed ph = {src_ip, dst_ip, 0, IPPROTO_TCP, rte_cpu_to_be_16((uint16_t)len)};
 	uint32_t sum = __rte_raw_cksum(&ph, sizeof(ph), 0);
-	uint16_t data = 0;
+	uint32_t data = chain_sum(m, len);
 
-	if (rte_raw_cksum_mbuf(m, 0, len, &data) != 0)
+	if (data == UINT32_MAX)
 		return 0xffff; /* cannot happen for len <= pkt_len; fails verification */
 	sum += data;
 	sum = (sum & 0xffff) + (sum >> 16);
@@ -457,8 +489,13 @@ void tcp_output_push(struct sl_tcp_conn *c)
 			break;
 		len = RTE_MIN(RTE_MIN(avail, mss), usable);
 		if (avail > 0 && len == 0) {
-			/* Peer window closed (or cwnd full): RFC 9293 3.8.6.1 persist when idle. */
-			if (c->snd_wnd <= flight && c->snd_max == c->snd_una && !c->in_persist) {
+			/*
+			 * Peer window closed (or cwnd full): RFC 9293 3.8.6.1 persist
+			 * when nothing is in flight. SND.NXT, not SND.MAX: after the
+			 * window shrank, SND.NXT was pulled back to SND.UNA and what
+			 * lies beyond is not in flight any more (window_shrunk()).
+			 */
+			if (c->snd_wnd <= flight && flight == 0 && !c->in_persist) {
 				c->in_persist = 1;
 				c->persist_backoff = 0;
 				tcp_timer_set(c, TCP_T_PERSIST,
@@ -476,7 +513,7 @@ void tcp_output_push(struct sl_tcp_conn *c)
 				flags |= TCP_FIN;
 			} else if (len == 0) {
 				/* Only a FIN is left and no room for it: persist if idle. */
-				if (c->snd_max == c->snd_una && !c->in_persist) {
+				if (flight == 0 && !c->in_persist) {
 					c->in_persist = 1;
 					c->persist_backoff = 0;
 					tcp_timer_set(c, TCP_T_PERSIST,

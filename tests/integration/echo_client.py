@@ -73,6 +73,10 @@ def mode_stream(a):
     for i in range(a.conns):
         c = Conn(i, a.bytes, a.chunk)
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if a.rcvbuf is not None:
+            # Before connect: Linux picks its window scale (none for a small
+            # buffer) and its window clamp from it.
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, a.rcvbuf)
         s.setblocking(False)
         try:
             s.connect((a.host, a.port))
@@ -204,7 +208,7 @@ def mode_closes(a):
 
 def mode_zerowin(a):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, a.rcvbuf)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, a.rcvbuf or 32768)
     s.settimeout(5)
     s.connect((a.host, a.port))
     s.setblocking(False)
@@ -280,7 +284,7 @@ def main():
     p.add_argument("--timeout", type=float, default=60)
     p.add_argument("--idle-ms", type=int, default=0)
     p.add_argument("--hold", type=float, default=3)
-    p.add_argument("--rcvbuf", type=int, default=32768)
+    p.add_argument("--rcvbuf", type=int, default=None, help="SO_RCVBUF before connect")
     a = p.parse_args()
     {"udp": mode_udp, "stream": mode_stream, "closes": mode_closes, "zerowin": mode_zerowin}[
         a.mode

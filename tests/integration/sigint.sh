@@ -3,30 +3,45 @@
 # (f) Ctrl-C mid-run: sluice-fwd, forwarding traffic, gets SIGINT and exits
 # 0 after printing its "final stats" block; sluice-gen, stopped the same way,
 # prints its summary too. Then the reverse order (generator first).
+# The wire is a veth pair under net_af_packet, not memif: DPDK 22.11's memif
+# PMD unmaps its rings on peer disconnect while the peer may be mid-burst,
+# so "stop one side while the other polls" would test that PMD race.
 # Usage: sigint.sh SLUICE_FWD SLUICE_GEN
 SLUICE_FWD=${1:-${SLUICE_FWD:-}} SLUICE_GEN=${2:-${SLUICE_GEN:-}}
 source "$(dirname "$0")/lib.sh"
+[[ $(id -u) -eq 0 ]] || it_skip "veth pairs need root"
+command -v ip >/dev/null || it_skip "iproute2 (ip) not installed"
 it_init
+
+va=sls$$a
+vb=sls$$b
+IT_CLEANUPS+=("ip link del $va")
+ip link add "$va" type veth peer name "$vb" || it_fail "cannot create a veth pair"
+# No IPv6 on the wire: only the generator's packets reach either side.
+sysctl -qw "net.ipv6.conf.$va.disable_ipv6=1" || true
+sysctl -qw "net.ipv6.conf.$vb.disable_ipv6=1" || true
+ip link set "$va" up
+ip link set "$vb" up
 
 it_write "$IT_TMP/fwd.ini" <<EOT
 [port p0]
-dev = net_memif0
+dev = net_af_packet0
 pipeline = echo
 [pipeline echo]
 stages = macswap count
 EOT
 
 run_once() { # FIRST_TO_STOP: fwd | gen
-	local sock=$IT_TMP/memif-$1.sock fwd gen fwd_rc gen_rc
+	local fwd gen fwd_rc gen_rc
 	# shellcheck disable=SC2046
 	it_start "$IT_TMP/fwd-$1.log" 60 "$SLUICE_FWD" --lcores 0@1,1@0 $(it_eal "fwd$1") \
-		--vdev "net_memif0,role=server,socket=$sock" -- --config "$IT_TMP/fwd.ini"
+		--vdev "net_af_packet0,iface=$va" -- --config "$IT_TMP/fwd.ini"
 	fwd=$IT_PID
 	it_wait_for "$IT_TMP/fwd-$1.log" "running:" 20 || { it_show "$IT_TMP/fwd-$1.log"; it_fail "sluice-fwd did not start"; }
 	# shellcheck disable=SC2046
 	it_start "$IT_TMP/gen-$1.log" 60 "$SLUICE_GEN" -l 1 $(it_eal "gen$1") \
-		--vdev "net_memif0,role=client,socket=$sock" -- \
-		--ports net_memif0 --rate 200000 --flows 4 --expect macswap --max-loss 100%
+		--vdev "net_af_packet0,iface=$vb" -- \
+		--ports net_af_packet0 --rate 20000 --flows 4 --expect macswap --max-loss 100%
 	gen=$IT_PID
 	# Mid-run: packets are flowing (the per-second line shows rx).
 	it_wait_for "$IT_TMP/fwd-$1.log" "p0 rx 0\.[0-9]*[1-9]" 20 ||

@@ -190,6 +190,9 @@ static void app_sent(struct sl_tcp_conn *c, void *arg, uint32_t bytes)
 	(void)c;
 	h->app.sent_calls++;
 	h->app.acked_bytes += bytes;
+	if (h->app.refill)
+		h->app.refill_off += th_send_pattern(
+		    h, h->app.refill_off, bytes, h->app.refill_chunk ? h->app.refill_chunk : 1000);
 }
 
 static void app_peer_fin(struct sl_tcp_conn *c, void *arg)

@@ -76,6 +76,13 @@ struct th_app {
 	int take;	      /* mbufs on_data takes per call; -1: all */
 	bool reject;	      /* on_accept returns -1 */
 	bool close_in_closed; /* try sl_tcp_close inside on_closed (must fail) */
+	/*
+	 * on_sent queues as many new pattern bytes as were acknowledged (from
+	 * stream offset refill_off on), in refill_chunk pieces: like the echo
+	 * service, which sends from inside on_sent (via sl_tcp_recv_resume).
+	 */
+	bool refill;
+	uint32_t refill_off, refill_chunk;
 };
 
 struct th {

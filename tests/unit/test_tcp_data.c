@@ -155,6 +155,135 @@ Test(tcp_data, e23_zero_window_persist_never_times_out)
 	th_fini(&h);
 }
 
+/* Every data segment and every pure ACK since the last th_clear stays within `edge`. */
+static void assert_within(uint32_t edge)
+{
+	for (unsigned int i = 0; i < th_count(&h); i++) {
+		struct th_seg *g = th_out(&h, i);
+
+		cr_assert(seq_leq(g->seq + g->len, edge),
+			  "segment %u [%u, +%u) past the peer's right edge %u", i, g->seq - h.iss,
+			  g->len, edge - h.iss);
+	}
+}
+
+/*
+ * The echo bug behind echo-tcp-zero-window's RTOs and the 4 KiB SO_RCVBUF
+ * stall: an ACK that moves SND.UNA *and* closes the window in one segment
+ * (Linux: "ack everything, window 0"). on_sent queues more data at once
+ * (the echo does, through sl_tcp_recv_resume); it must be sent against the
+ * window this ACK announced, not the previous one.
+ */
+Test(tcp_data, e23_ack_closing_window_no_send_past_edge_from_on_sent)
+{
+	struct sl_tcp_conn *c = open_server(NULL);
+
+	th_peer_ack(&h, h.iss + 1, 2000);
+	cr_assert_eq(th_send_pattern(&h, 0, 2000, 1000), 2000u);
+	cr_assert_eq(th_count(&h), 2u);
+	h.app.refill = true;
+	h.app.refill_off = 2000;
+	th_clear(&h);
+	th_peer_ack(&h, h.iss + 2001, 0); /* right edge stays at iss + 2001 */
+	cr_assert_eq(h.app.acked_bytes, 2000u);
+	cr_assert_eq(c->sq_bytes, 2000u, "on_sent queued 2000 more");
+	assert_within(h.iss + 2001);
+	cr_assert_eq(th_count(&h), 0u, "nothing goes into a zero window");
+	/* persist, not retransmission: probes at SND.UNA - 1 */
+	th_run_until(&h, h.now + 5000000);
+	cr_assert_geq(th_stat(&h, "zero_window_probes"), 3u);
+	cr_assert_eq(th_stat(&h, "rto_expired"), 0u);
+	cr_assert_eq(th_stat(&h, "retransmits"), 0u);
+	for (unsigned int i = 0; i < th_count(&h); i++)
+		cr_assert_eq(th_out(&h, i)->seq, h.iss + 2000);
+	/* window < 2 MSS, opening by less than one segment at a time */
+	th_clear(&h);
+	h.app.refill = false;
+	th_peer_ack(&h, h.iss + 2001, 1500);
+	assert_within(h.iss + 3501);
+	cr_assert_eq(th_count(&h), 1u, "one full segment; 500 B wait (sender SWS)");
+	th_clear(&h);
+	th_peer_ack(&h, h.iss + 3001, 1000); /* edge + 500 */
+	assert_within(h.iss + 4001);
+	cr_assert_eq(th_last(&h)->seq + th_last(&h)->len, h.iss + 4001);
+	cr_assert_eq(th_stat(&h, "retransmits"), 0u);
+	cr_assert_eq(th_stat(&h, "fast_retransmits"), 0u);
+	th_fini(&h);
+}
+
+/*
+ * The same with a window that opens by less than what was acknowledged
+ * (Linux with SO_RCVBUF 4 KiB: ACK of two segments, window 1448): the
+ * on_sent refill may fill exactly the new edge.
+ */
+Test(tcp_data, e23_small_window_refill_from_on_sent_stays_inside)
+{
+	open_server(NULL);
+	th_peer_ack(&h, h.iss + 1, 2000);
+	cr_assert_eq(th_send_pattern(&h, 0, 2000, 1000), 2000u);
+	h.app.refill = true;
+	h.app.refill_off = 2000;
+	th_clear(&h);
+	for (uint32_t k = 0; k < 50; k++) {
+		uint32_t una = h.iss + 1 + 2000 + k * 1000;
+
+		/* ACK up to one segment behind SND.NXT, window one segment */
+		th_peer_ack(&h, una, 1000);
+		assert_within(una + 1000);
+		th_clear(&h);
+	}
+	cr_assert_eq(th_stat(&h, "retransmits"), 0u);
+	cr_assert_eq(th_stat(&h, "challenge_acks"), 0u);
+	cr_assert_eq(th_stat(&h, "ack_unsent_data"), 0u);
+	th_fini(&h);
+}
+
+/*
+ * RFC 9293 3.8.6: the peer shrinks its window to zero with data in flight
+ * beyond the new edge. No RTO and no timeout for the bytes beyond it; the
+ * zero window is probed (persist), duplicate ACKs of a zero window are not
+ * a loss signal, and our ACKs carry a sequence number the peer accepts.
+ */
+Test(tcp_data, e23_window_shrinks_to_zero_with_data_in_flight)
+{
+	struct sl_tcp_conn *c = open_server(NULL);
+
+	th_peer_ack(&h, h.iss + 1, 3000);
+	cr_assert_eq(th_send_pattern(&h, 0, 5000, 1000), 5000u);
+	cr_assert_eq(th_count(&h), 3u);
+	th_clear(&h);
+	th_peer_ack(&h, h.iss + 1001, 0); /* edge iss+3001 -> iss+1001 */
+	cr_assert_eq(c->snd_nxt, h.iss + 1001, "SND.NXT back at the closed edge");
+	for (int i = 0; i < 4; i++)
+		th_peer_ack(&h, h.iss + 1001, 0);
+	cr_assert_eq(th_stat(&h, "fast_retransmits"), 0u, "zero-window ACKs are not dup ACKs");
+	/* the peer still sends (window 0 for us): our ACK must be acceptable to it */
+	th_inject(&h, &(struct th_spec){.flags = TCP_ACK | TCP_PSH,
+					.seq = h.pseq,
+					.ack = h.iss + 1001,
+					.data = "hello",
+					.len = 5});
+	h.pseq += 5;
+	th_advance(&h, h.cfg.delack_us);
+	cr_assert_geq(th_count(&h), 1u);
+	assert_within(h.iss + 1001);
+	th_clear(&h);
+	th_run_until(&h, h.now + 60ull * 1000000);
+	cr_assert_eq(th_stat(&h, "rto_expired"), 0u);
+	cr_assert_eq(th_stat(&h, "conns_timeout"), 0u);
+	cr_assert_geq(th_stat(&h, "zero_window_probes"), 4u);
+	assert_within(h.iss + 1001);
+	th_clear(&h);
+	th_peer_ack(&h, h.iss + 1001, 10000);
+	cr_assert_eq(th_count(&h), 4u, "everything after SND.UNA is sent again");
+	cr_assert_eq(th_out(&h, 0)->seq, h.iss + 1001);
+	cr_assert_eq(th_last(&h)->seq + th_last(&h)->len, h.iss + 5001);
+	th_peer_ack(&h, h.iss + 5001, 10000);
+	cr_assert_eq(c->sq_bytes, 0u);
+	cr_assert_str_eq(sl_tcp_conn_state(c), "ESTABLISHED");
+	th_fini(&h);
+}
+
 Test(tcp_data, e25_delayed_ack_every_second_segment_or_timer)
 {
 	char buf[1000];

@@ -84,7 +84,7 @@ for ((r = 1; r <= runs; r++)); do
 		for ((i = 0; i < 100; i++)); do [[ -S $SOCK ]] && break; sleep 0.1; done
 		read -r max _ <<<"$(gen_run "$dut" "$r" max 0)"
 		printf '%s: run %d %-15s unpaced: %s pps back\n' "$BENCH_NAME" "$r" "$dut" "${max:-?}" >&2
-		[[ -z $csv || -z $max ]] || echo "latency,$size,$dut,max,$r,$max,,,,,,,$([[ $dut == testpmd ]] || echo testpmd)" >>"$csv"
+		[[ -z $csv || -z $max ]] || echo "latency,$size,$dut,max,$r,$max,,,,,,,,$([[ $dut == testpmd ]] || echo testpmd)" >>"$csv"
 		if [[ -n ${max:-} && ${max%.*} -gt 0 ]]; then
 			for l in "${load_list[@]}"; do
 				rate=$((${max%.*} * l / 100))

@@ -237,7 +237,7 @@ def main():
     md = [open(a.header).read()]
     if a.record:
         rec = load(a.record)
-        d = forwarding(rec, "device-bound", "Record run: device-bound, 64 B, net_pcap, one core "
+        d = forwarding(rec, "device-bound", "Record run: device-bound, 64 B, net_null and net_pcap, one core, 3 runs x 5 s "
                        "(the issue's targets)", md, a.tsc_mhz)
         if d:
             def ratio(lab, base):

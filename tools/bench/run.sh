@@ -86,7 +86,7 @@ tsc=$(sed -n 's/.*CPU cycles\/packet=.* at \([0-9]*\) MHz Clock.*/\1/p' "$work"/
 		echo
 		echo "**Quick mode: 1 run of 1 s per point** — a smoke-level picture on a shared, noisy"
 		echo "machine, not a median of several runs. Use \`--full\` (3 runs per point) for numbers"
-		echo "to quote; the record run below (if present) has 3 x 10 s per contender."
+		echo "to quote; the record run below (if present) has 3 runs per contender."
 	fi
 	echo
 	echo "- CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(nproc) cores; TSC ${tsc:-?} MHz"
@@ -97,7 +97,7 @@ tsc=$(sed -n 's/.*CPU cycles\/packet=.* at \([0-9]*\) MHz Clock.*/\1/p' "$work"/
 	echo "Commands run (each appends to one CSV that tools/bench/report.py turns into this page):"
 	echo
 	for s in "${steps[@]}"; do echo "    sudo $s"; done
-	[[ -z $record ]] || echo "    (record run, separately:) sudo tools/bench/device-bound.sh -t 10 -r 3 --kinds pcap --size 64 --csv FILE"
+	[[ -z $record ]] || echo "    (record run, separately:) sudo tools/bench/device-bound.sh -t 5 -r 3 --kinds null,pcap --csv FILE"
 	echo
 } >"$work/header.md"
 mkdir -p "$(dirname "$out")"
