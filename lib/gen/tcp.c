@@ -430,7 +430,11 @@ int sl_gen_tcp_run(const struct sl_gen_opts *o, uint16_t port_id, struct rte_mem
 			/* Stop: close every connection after its in-flight echoes. */
 			t.stopping = true;
 			end = now;
-			drain_until = now + 2 * t.hz;
+			/* Long enough for RTO backoff after a few drops on the
+			 * wire (200 ms, 400, 800, 1.6 s, ...): an echo that is
+			 * merely late must not count as failed; one that never
+			 * comes back still does. */
+			drain_until = now + 10 * t.hz;
 		}
 		if (!t.stopping) {
 			for (unsigned int i = 0; i < o->tcp.conns; i++)
