@@ -164,6 +164,9 @@ struct sl_worker {
 	volatile bool running;
 } __rte_cache_aligned;
 
+/* Enqueue packets to their per-packet edges, one rte_node_enqueue per run. */
+void sl_enqueue_runs(struct rte_graph *graph, struct rte_node *node, void **objs,
+		     const uint16_t *nexts, uint16_t n);
 int sl_pipelines_setup(struct sl_app *app, struct sl_error *err);
 int sl_graphs_create(struct sl_app *app, struct sl_error *err);
 void sl_graphs_destroy(struct sl_app *app);

@@ -31,17 +31,8 @@ static uint16_t
 poll_stage(struct rte_graph *graph, struct sl_stage_inst *inst)
 {
 	uint16_t n = inst->ops->poll(&inst->ctx, inst->out, inst->out_nexts, SL_STAGE_VEC_MAX);
-	uint16_t start = 0;
 
-	while (start < n) {
-		uint16_t end = start + 1;
-
-		while (end < n && inst->out_nexts[end] == inst->out_nexts[start])
-			end++;
-		rte_node_enqueue(graph, inst->node, inst->out_nexts[start],
-				 (void **)inst->out + start, end - start);
-		start = end;
-	}
+	sl_enqueue_runs(graph, inst->node, (void **)inst->out, inst->out_nexts, n);
 	return n;
 }
 

@@ -24,9 +24,9 @@
 static struct sl_stage_error init_error;
 
 /* Enqueue `n` packets to their edges, one rte_node_enqueue per run. */
-static inline void
-enqueue_runs(struct rte_graph *graph, struct rte_node *node, void **objs, const uint16_t *nexts,
-	     uint16_t n)
+void
+sl_enqueue_runs(struct rte_graph *graph, struct rte_node *node, void **objs, const uint16_t *nexts,
+		uint16_t n)
 {
 	uint16_t start = 0;
 
@@ -54,7 +54,7 @@ stage_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, 
 				&inst->ctx, (struct rte_mbuf **)objs + done, n, inst->out,
 				inst->out_nexts, RTE_DIM(inst->out));
 
-			enqueue_runs(graph, node, (void **)inst->out, inst->out_nexts, out);
+			sl_enqueue_runs(graph, node, (void **)inst->out, inst->out_nexts, out);
 			done += n;
 		}
 		return nb_objs;
@@ -69,7 +69,7 @@ stage_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, 
 			rte_node_next_stream_move(graph, node, edge);
 			return nb_objs;
 		}
-		enqueue_runs(graph, node, objs, nexts, nb_objs);
+		sl_enqueue_runs(graph, node, objs, nexts, nb_objs);
 		return nb_objs;
 	}
 	while (done < nb_objs) {
@@ -80,7 +80,7 @@ stage_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, 
 		if (edge != SL_NEXTS_PER_PACKET)
 			rte_node_enqueue(graph, node, edge, objs + done, n);
 		else
-			enqueue_runs(graph, node, objs + done, nexts, n);
+			sl_enqueue_runs(graph, node, objs + done, nexts, n);
 		done += n;
 	}
 	return nb_objs;
