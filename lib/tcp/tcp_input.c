@@ -430,10 +430,11 @@ static uint32_t new_ack(struct sl_tcp_conn *c, uint32_t ack)
  * its window, or we sent past it. Whatever lies beyond the edge was dropped.
  * RFC 9293 3.8.6: do not send new data, retransmit only what is inside the
  * window, never time the connection out for data beyond the edge, and probe
- * a zero window "in the standard way". So pull SND.NXT back to the edge (our
- * ACKs carry SEQ = SND.NXT, and a peer with a closed window drops any segment
- * whose SEQ is past its RCV.NXT, RFC 9293 3.10.7.4), and when the window is
- * zero stop the retransmission timer: the persist timer takes over.
+ * a zero window "in the standard way". So pull SND.NXT back to the edge
+ * (segments without data then carry the edge too, see tcp_ack_seq: a peer
+ * with a closed window drops any segment whose SEQ is past its RCV.NXT, RFC
+ * 9293 3.10.7.4), and when the window is zero stop the retransmission
+ * timer: the persist timer takes over.
  */
 static void window_shrunk(struct sl_tcp_conn *c)
 {

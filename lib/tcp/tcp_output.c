@@ -358,9 +358,29 @@ int tcp_send_ack_seq(struct sl_tcp_conn *c, uint32_t seq)
 	return tcp_output_segment(c, seq, 0, TCP_ACK);
 }
 
+uint32_t tcp_ack_seq(const struct sl_tcp_conn *c)
+{
+	uint32_t edge = c->snd_una + c->snd_wnd;
+
+	/*
+	 * The sequence number of a segment without data (RFC 9293 3.10.7.4: a
+	 * zero-length segment is acceptable only at RCV.NXT <= SEG.SEQ <
+	 * RCV.NXT + RCV.WND, and the ACK and window of an unacceptable one are
+	 * thrown away). Not SND.NXT: a retransmission timeout or fast
+	 * retransmit pulls SND.NXT back to SND.UNA, while the peer may already
+	 * hold everything up to SND.MAX; ACKs carrying the pulled-back number
+	 * are then dropped by the peer, and when both ends have gone back
+	 * neither ever accepts the other's ACK again. SND.MAX is what the peer
+	 * has seen at most (BSD does the same); if that lies past the right
+	 * edge of the window (the window shrank), the edge, which the peer
+	 * accepts even with a closed window (Linux's tcp_acceptable_seq).
+	 */
+	return seq_leq(c->snd_max, edge) ? c->snd_max : edge;
+}
+
 int tcp_send_ack(struct sl_tcp_conn *c)
 {
-	return tcp_send_ack_seq(c, c->snd_nxt);
+	return tcp_send_ack_seq(c, tcp_ack_seq(c));
 }
 
 void tcp_send_challenge_ack(struct sl_tcp_conn *c)
@@ -407,7 +427,7 @@ void tcp_send_rst_conn(struct sl_tcp_conn *c)
 {
 	struct rte_mbuf *m;
 
-	m = build_hdr(c->stack, &c->tuple, c->snd_nxt, c->rcv_nxt, TCP_RST | TCP_ACK, 0, NULL);
+	m = build_hdr(c->stack, &c->tuple, tcp_ack_seq(c), c->rcv_nxt, TCP_RST | TCP_ACK, 0, NULL);
 	if (m != NULL)
 		emit(c->stack, m, &c->tuple, 0);
 }
@@ -557,7 +577,15 @@ void tcp_output_push(struct sl_tcp_conn *c)
 uint32_t tcp_retransmit_una(struct sl_tcp_conn *c)
 {
 	uint32_t end = tcp_sq_end(c);
-	uint32_t avail = seq_lt(c->snd_una, end) ? end - c->snd_una : 0;
+	/*
+	 * Only what was sent before (up to SND.MAX): a resend must never carry
+	 * new bytes. When the last transmission was a short segment (the window
+	 * or SWS cut it), a full MSS from SND.UNA would reach past SND.MAX
+	 * without moving it, and the peer's ACK of those bytes would then look
+	 * like an ACK of unsent data: dropped with a challenge ACK, for ever.
+	 */
+	uint32_t sent_end = seq_lt(c->snd_max, end) ? c->snd_max : end;
+	uint32_t avail = seq_lt(c->snd_una, sent_end) ? sent_end - c->snd_una : 0;
 	uint32_t len = RTE_MIN(avail, tcp_eff_mss(c));
 	uint8_t flags = TCP_ACK;
 	bool copy;

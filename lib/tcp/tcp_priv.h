@@ -364,6 +364,8 @@ uint32_t tcp_tsval(const struct sl_tcp_conn *c);
 int tcp_output_segment(struct sl_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags);
 /** Resend from SND.UNA: one segment (and FIN); returns sequence space sent. */
 uint32_t tcp_retransmit_una(struct sl_tcp_conn *c);
+/** Sequence number for segments without data: SND.MAX, or the window's edge. */
+uint32_t tcp_ack_seq(const struct sl_tcp_conn *c);
 /** Pure ACK (also window updates and zero-window probes at seq). */
 int tcp_send_ack(struct sl_tcp_conn *c);
 int tcp_send_ack_seq(struct sl_tcp_conn *c, uint32_t seq);
