@@ -22,6 +22,7 @@ struct tcp_seg {
 };
 
 static void time_wait_enter(struct sl_tcp_conn *c);
+static void time_wait_release_app(struct sl_tcp_conn *c);
 
 /* SEG.LEN of RFC 9293: payload plus one for each of SYN and FIN. */
 static inline uint32_t seg_space(const struct tcp_seg *g)
@@ -263,6 +264,7 @@ void tcp_deliver(struct sl_tcp_conn *c)
 			c->busy--;
 		}
 	}
+	time_wait_release_app(c);
 }
 
 /* Payload of an acceptable segment (RFC 9293 3.10.7.4, seventh step). */
@@ -530,15 +532,24 @@ static void time_wait_enter(struct sl_tcp_conn *c)
 	tcp_set_state(c, TCP_TIME_WAIT);
 	c->tmr[TCP_T_RTX] = c->tmr[TCP_T_PERSIST] = c->tmr[TCP_T_DELACK] = 0;
 	tcp_timer_set(c, TCP_T_2MSL, s->now_us + 2ull * s->cfg.msl_us);
-	/* The app is done with it; the slot stays for 2 MSL (RFC 9293 3.4.2). */
+	/* The slot stays for 2 MSL (RFC 9293 3.4.2); the app is released once it has read all. */
 	tcp_deliver(c);
-	if (c->app_owned) {
-		c->app_owned = 0;
-		if (c->cb->on_closed != NULL) {
-			c->busy++;
-			c->cb->on_closed(c, c->arg, SL_TCP_CLOSED_NORMAL);
-			c->busy--;
-		}
+}
+
+/*
+ * TIME_WAIT ends the connection for the app (on_closed), but not before it
+ * has taken every byte: an app that paused reading (rcv_blocked) still gets
+ * the rest, then on_peer_fin, then on_closed, in that order.
+ */
+static void time_wait_release_app(struct sl_tcp_conn *c)
+{
+	if (c->state != TCP_TIME_WAIT || !c->app_owned || c->rq_head != NULL)
+		return;
+	c->app_owned = 0;
+	if (c->cb->on_closed != NULL) {
+		c->busy++;
+		c->cb->on_closed(c, c->arg, SL_TCP_CLOSED_NORMAL);
+		c->busy--;
 	}
 }
 
@@ -586,7 +597,8 @@ static void time_wait_input(struct sl_tcp_conn *c, struct rte_mbuf *m, struct tc
 		struct sl_tcp_tuple t = c->tuple;
 
 		s->st.time_wait_reused++;
-		tcp_conn_close(c, SL_TCP_CLOSED_NORMAL, false);
+		/* (an app still reading the old incarnation is told it is gone) */
+		tcp_conn_close(c, SL_TCP_CLOSED_NORMAL, true);
 		no_conn_input(s, m, &t, g);
 		return;
 	}

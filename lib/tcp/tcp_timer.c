@@ -233,7 +233,10 @@ static void delack_timeout(struct sl_tcp_conn *c)
 
 static void msl_timeout(struct sl_tcp_conn *c)
 {
-	if (c->state == TCP_TIME_WAIT)
+	if (c->state == TCP_TIME_WAIT && c->app_owned) {
+		/* The app still has unread data: the slot waits for it (tcp_deliver). */
+		tcp_timer_set(c, TCP_T_2MSL, c->stack->now_us + 2ull * c->stack->cfg.msl_us);
+	} else if (c->state == TCP_TIME_WAIT)
 		tcp_conn_close(c, SL_TCP_CLOSED_NORMAL, false);
 	else if (c->state == TCP_FIN_WAIT_2)
 		tcp_conn_close(c, SL_TCP_CLOSED_TIMEOUT, true); /* peer never sent FIN */

@@ -7,7 +7,9 @@
  * that stalls is reproducible). Every byte must come back exactly once and
  * in order, and the connection must never go quiet with work left: a
  * stall (no timer armed and nothing on the wire, or no progress for a
- * long virtual time) fails with both sides' state.
+ * long virtual time) fails with both sides' state. Then the client closes
+ * (the server already shut down after the client's FIN) and both
+ * connection tables must empty, lost FINs and ACKs included.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,6 +190,7 @@ struct soak_param {
 	uint32_t bytes;
 	unsigned int loss_pm, reorder_pm, dup_pm;
 	uint32_t chunk; /* client write size */
+	bool pauses;	/* the client stops reading now and then */
 };
 
 static void soak(const struct soak_param *p)
@@ -196,7 +199,8 @@ static void soak(const struct soak_param *p)
 	struct sl_tcp_conn *ca;
 	uint32_t sent = 0;
 	uint64_t last_progress_at, last_rx = 0;
-	bool fin_sent = false;
+	bool fin_sent = false, closed = false;
+	uint64_t done_at = 0;
 
 	memset(&wire, 0, sizeof(wire));
 	wire.rng = p->seed * 0x9e3779b97f4a7c15ull + 1;
@@ -230,6 +234,17 @@ static void soak(const struct soak_param *p)
 			sl_tcp_shutdown(a.app.conn);
 			fin_sent = true;
 		}
+		/* a client that stops reading for 300 ms of every second: zero windows */
+		if (p->pauses && a.app.conn != NULL) {
+			bool pause = (a.now - TH_T0) % 1000000 < 300000;
+
+			if (pause && a.app.take != 0) {
+				a.app.take = 0;
+			} else if (!pause && a.app.take == 0) {
+				a.app.take = -1;
+				sl_tcp_recv_resume(a.app.conn);
+			}
+		}
 		wire_collect(&wire, &b, a.now); /* a's output is on b's wire array */
 		wire_collect(&wire, &a, b.now);
 		th_clear(&a);
@@ -238,12 +253,32 @@ static void soak(const struct soak_param *p)
 			last_rx = a.app.rx_len;
 			last_progress_at = a.now;
 		}
-		if (a.app.rx_len == p->bytes && a.app.peer_fins == 1)
+		if (a.app.rx_len == p->bytes && a.app.peer_fins == 1 && !closed) {
+			/* every byte is back: close, and both tables must drain */
+			closed = true;
+			done_at = a.now;
+			/* (after FIN both ways the client is in TIME_WAIT: already closed for the
+			 * app) */
+			if (a.app.conn != NULL)
+				cr_assert_eq(sl_tcp_close(a.app.conn), 0);
+		}
+		if (closed && sl_tcp_conn_count(a.s) == 0 && sl_tcp_conn_count(b.s) == 0)
 			break;
 		next_timer = RTE_MIN(sl_tcp_next_timer(a.s), sl_tcp_next_timer(b.s));
 		next = wire.n > 0 ? RTE_MIN(wire.q[0].at, next_timer) : next_timer;
-		if (next == UINT64_MAX || a.now - last_progress_at > 30000000 ||
-		    a.now - TH_T0 > limit_us) {
+		if (closed && next == UINT64_MAX)
+			cr_assert_fail("seed %lu: closing, %u + %u connections left and no timer",
+				       (unsigned long)p->seed, sl_tcp_conn_count(a.s),
+				       sl_tcp_conn_count(b.s));
+		if (closed && a.now - done_at > 60000000) {
+			dump("client", a.app.conn);
+			dump("server", echo_state.conn);
+			cr_assert_fail("seed %lu: %u + %u connections still there 60 s after close",
+				       (unsigned long)p->seed, sl_tcp_conn_count(a.s),
+				       sl_tcp_conn_count(b.s));
+		}
+		if (!closed && (next == UINT64_MAX || a.now - last_progress_at > 30000000 ||
+				a.now - TH_T0 > limit_us)) {
 			dump("client", ca);
 			dump("server", echo_state.conn);
 			cr_assert_fail(
@@ -308,7 +343,8 @@ ParameterizedTestParameters(tcp_soak, impaired_echo)
 					.loss_pm = loss,
 					.reorder_pm = 30,
 					.dup_pm = 10,
-					.chunk = i % 3 == 0 ? 1448 : (i % 3 == 1 ? 1000 : 777)};
+					.chunk = i % 3 == 0 ? 1448 : (i % 3 == 1 ? 1000 : 777),
+					.pauses = i % 2 == 1};
 	return cr_make_param_array(struct soak_param, params, n);
 }
 
