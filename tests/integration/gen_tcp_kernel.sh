@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# sluice-gen TCP client mode against the Linux kernel's TCP: socat echoing
-# (PIPE) in a network namespace, reached over net_tap. Every echoed byte is
-# verified by sluice-gen; the kernel is the independent peer.
+# sluice-gen TCP client mode against the Linux kernel's TCP: an asyncio echo
+# server (tools/bench/py-echo.py) in a network namespace, reached over
+# net_tap. Every echoed byte is verified by sluice-gen; the kernel is the
+# independent peer.
+# Not socat PIPE: socat echoes through a pipe it both writes and reads with
+# blocking writes, so a message bigger than the pipe (64 KiB) arriving
+# faster than socat drains it blocks socat in write() for good: the
+# 200 KB case then stalled with bytes unread in the kernel's Recv-Q and
+# nothing in its Send-Q (seen with ss -ti), which looked like a sluice bug.
 # Usage: gen_tcp_kernel.sh SLUICE_GEN
 SLUICE_GEN=${1:-${SLUICE_GEN:-}}
 SLUICE_FWD=${SLUICE_FWD:-$SLUICE_GEN}
 source "$(dirname "$0")/lib.sh"
-command -v socat >/dev/null || it_skip "socat not installed (apt-get install socat)"
 it_init
 
 NS=sl-gtk-$$
@@ -15,15 +20,15 @@ IF=sgk$$
 GEN_IP=10.78.0.1
 PEER_IP=10.78.0.2
 ip netns add "$NS" || it_fail "cannot create network namespace $NS"
-# Cleanups run in order: first whatever still runs in the namespace (socat
-# and its per-connection children), then the namespace.
+# Cleanups run in order: first whatever still runs in the namespace (the
+# echo server), then the namespace.
 IT_CLEANUPS+=("ip netns pids $NS | xargs -r kill" "ip netns del $NS")
 ns() { ip netns exec "$NS" "$@"; }
 ns ip link set lo up
-# The kernel's echo server: socat forks one PIPE per connection. It must not
-# inherit the run lock (a leftover child would hold it for everyone).
-ip netns exec "$NS" timeout 100 socat TCP-LISTEN:7,reuseaddr,fork,backlog=128 PIPE \
-	>/dev/null 2>&1 {IT_LOCK_FD}>&- &
+# The kernel's echo server. It must not inherit the run lock (a leftover
+# process would hold it for everyone).
+ip netns exec "$NS" timeout 100 /usr/bin/python3 "$IT_DIR/../../tools/bench/py-echo.py" \
+	--loop asyncio --port 7 >"$IT_TMP/py-echo.log" 2>&1 {IT_LOCK_FD}>&- &
 IT_PIDS+=("$!")
 
 tcp() { # NAME ARGS...
