@@ -26,7 +26,7 @@ struct parse {
 };
 
 static int __rte_format_printf(4, 5)
-	fail(struct parse *p, const char *section, const char *key, const char *fmt, ...)
+    fail(struct parse *p, const char *section, const char *key, const char *fmt, ...)
 {
 	char what[384];
 	va_list ap;
@@ -44,8 +44,7 @@ static int __rte_format_printf(4, 5)
 	return -1;
 }
 
-static char *
-trim(char *s)
+static char *trim(char *s)
 {
 	char *end;
 
@@ -59,8 +58,7 @@ trim(char *s)
 
 /* Find the line of a key (or of the section header when key is NULL). This
  * only locates text for error messages; rte_cfgfile did the parsing. */
-unsigned int
-sl_config_line_of(const char *path, const char *section, const char *key)
+unsigned int sl_config_line_of(const char *path, const char *section, const char *key)
 {
 	char buf[1024], want[128];
 	unsigned int line = 0, found = 0;
@@ -102,9 +100,8 @@ sl_config_line_of(const char *path, const char *section, const char *key)
 	return found;
 }
 
-static int
-parse_uint(struct parse *p, const char *section, const char *key, const char *value,
-	   unsigned long min, unsigned long max, unsigned long *out)
+static int parse_uint(struct parse *p, const char *section, const char *key, const char *value,
+		      unsigned long min, unsigned long max, unsigned long *out)
 {
 	char *end;
 	unsigned long v;
@@ -113,14 +110,15 @@ parse_uint(struct parse *p, const char *section, const char *key, const char *va
 	v = strtoul(value, &end, 0);
 	if (errno != 0 || end == value || *trim(end) != '\0' || value[0] == '-' || v < min ||
 	    v > max)
-		return fail(p, section, key, "'%s' is not a number in %lu..%lu. Fix: write e.g. %s = %lu",
-			    value, min, max, key, min);
+		return fail(p, section, key,
+			    "'%s' is not a number in %lu..%lu. Fix: write e.g. %s = %lu", value,
+			    min, max, key, min);
 	*out = v;
 	return 0;
 }
 
-static int
-parse_bool(struct parse *p, const char *section, const char *key, const char *value, bool *out)
+static int parse_bool(struct parse *p, const char *section, const char *key, const char *value,
+		      bool *out)
 {
 	if (!strcasecmp(value, "on") || !strcasecmp(value, "yes") || !strcasecmp(value, "true") ||
 	    !strcmp(value, "1"))
@@ -134,8 +132,7 @@ parse_bool(struct parse *p, const char *section, const char *key, const char *va
 	return 0;
 }
 
-static bool
-valid_name(const char *s)
+static bool valid_name(const char *s)
 {
 	if (*s == '\0' || strlen(s) >= SL_NAME_MAX)
 		return false;
@@ -145,9 +142,8 @@ valid_name(const char *s)
 	return true;
 }
 
-static int
-copy_value(struct parse *p, const char *section, const char *key, const char *value, char *dst,
-	   size_t size)
+static int copy_value(struct parse *p, const char *section, const char *key, const char *value,
+		      char *dst, size_t size)
 {
 	if (strlcpy(dst, value, size) >= size)
 		return fail(p, section, key, "value is longer than %zu characters. Fix: shorten it",
@@ -155,8 +151,7 @@ copy_value(struct parse *p, const char *section, const char *key, const char *va
 	return 0;
 }
 
-static int
-parse_app(struct parse *p, const char *section, struct rte_cfgfile_entry *e, int n)
+static int parse_app(struct parse *p, const char *section, struct rte_cfgfile_entry *e, int n)
 {
 	struct sl_config *cfg = p->cfg;
 	unsigned long v;
@@ -183,22 +178,26 @@ parse_app(struct parse *p, const char *section, struct rte_cfgfile_entry *e, int
 		} else if (!strcmp(k, "graph_stats")) {
 			if (parse_bool(p, section, k, val, &cfg->graph_stats))
 				return -1;
+		} else if (!strcmp(k, "stage_mbufs")) {
+			if (parse_uint(p, section, k, val, 0, 1u << 24, &v))
+				return -1;
+			cfg->stage_mbufs = v;
 		} else if (!strcmp(k, "profiles")) {
 			if (copy_value(p, section, k, val, cfg->profiles_dir,
 				       sizeof(cfg->profiles_dir)))
 				return -1;
 		} else {
-			return fail(p, section, k,
-				    "unknown key. Fix: use one of burst, vector, stats_interval, tx_retry, "
-				    "graph_stats, profiles");
+			return fail(
+			    p, section, k,
+			    "unknown key. Fix: use one of burst, vector, stats_interval, tx_retry, "
+			    "graph_stats, stage_mbufs, profiles");
 		}
 	}
 	return 0;
 }
 
-static int
-parse_port(struct parse *p, const char *section, const char *name, struct rte_cfgfile_entry *e,
-	   int n)
+static int parse_port(struct parse *p, const char *section, const char *name,
+		      struct rte_cfgfile_entry *e, int n)
 {
 	struct sl_config *cfg = p->cfg;
 	struct sl_port_conf *port;
@@ -293,9 +292,10 @@ parse_port(struct parse *p, const char *section, const char *name, struct rte_cf
 					    val);
 			strcpy(port->pipeline, val);
 		} else {
-			return fail(p, section, k,
-				    "unknown key. Fix: use one of dev, profile, rx_queues, rx_desc, "
-				    "tx_desc, mtu, rss, promiscuous, pipeline");
+			return fail(
+			    p, section, k,
+			    "unknown key. Fix: use one of dev, profile, rx_queues, rx_desc, "
+			    "tx_desc, mtu, rss, promiscuous, pipeline");
 		}
 	}
 	if (port->dev[0] == '\0')
@@ -307,9 +307,8 @@ parse_port(struct parse *p, const char *section, const char *name, struct rte_cf
 	return 0;
 }
 
-static int
-parse_pipeline(struct parse *p, const char *section, const char *name,
-	       struct rte_cfgfile_entry *e, int n)
+static int parse_pipeline(struct parse *p, const char *section, const char *name,
+			  struct rte_cfgfile_entry *e, int n)
 {
 	struct sl_config *cfg = p->cfg;
 	struct sl_pipeline_conf *pl;
@@ -348,7 +347,8 @@ parse_pipeline(struct parse *p, const char *section, const char *name,
 
 		if (pl->nb_stages == SL_MAX_STAGES)
 			return fail(p, section, "stages",
-				    "more than %d stages. Fix: shorten the pipeline", SL_MAX_STAGES);
+				    "more than %d stages. Fix: shorten the pipeline",
+				    SL_MAX_STAGES);
 		st = &pl->stages[pl->nb_stages++];
 		memset(st, 0, sizeof(*st));
 		st->line = sl_config_line_of(cfg->path, section, "stages");
@@ -365,17 +365,18 @@ parse_pipeline(struct parse *p, const char *section, const char *name,
 					strlcat(known, ", ", sizeof(known));
 				strlcat(known, sl_stage_at(j)->name, sizeof(known));
 			}
-			return fail(p, section, "stages",
-				    "no stage type '%s'. Fix: use one of %s", tok, known);
+			return fail(p, section, "stages", "no stage type '%s'. Fix: use one of %s",
+				    tok, known);
 		}
 		strcpy(st->type, tok);
 		strcpy(st->label, colon ? colon + 1 : tok);
 		for (unsigned int j = 0; j + 1 < pl->nb_stages; j++)
 			if (!strcmp(pl->stages[j].label, st->label))
-				return fail(p, section, "stages",
-					    "stage label '%s' used twice. Fix: label the second one, "
-					    "e.g. %s:%s2",
-					    st->label, st->type, st->type);
+				return fail(
+				    p, section, "stages",
+				    "stage label '%s' used twice. Fix: label the second one, "
+				    "e.g. %s:%s2",
+				    st->label, st->type, st->type);
 	}
 	/* Every other key is the argument list of the stage with that label. */
 	for (int i = 0; i < n; i++) {
@@ -387,10 +388,11 @@ parse_pipeline(struct parse *p, const char *section, const char *name,
 			if (!strcmp(pl->stages[j].label, e[i].name))
 				st = &pl->stages[j];
 		if (st == NULL)
-			return fail(p, section, e[i].name,
-				    "no stage labelled '%s' in this pipeline. Fix: add it to stages "
-				    "or remove this line",
-				    e[i].name);
+			return fail(
+			    p, section, e[i].name,
+			    "no stage labelled '%s' in this pipeline. Fix: add it to stages "
+			    "or remove this line",
+			    e[i].name);
 		if (copy_value(p, section, e[i].name, e[i].value, st->args, sizeof(st->args)))
 			return -1;
 		st->line = sl_config_line_of(cfg->path, section, e[i].name);
@@ -398,8 +400,7 @@ parse_pipeline(struct parse *p, const char *section, const char *name,
 	return 0;
 }
 
-static int
-find_port(const struct sl_config *cfg, const char *name)
+static int find_port(const struct sl_config *cfg, const char *name)
 {
 	for (unsigned int i = 0; i < cfg->nb_ports; i++)
 		if (!strcmp(cfg->ports[i].name, name))
@@ -407,8 +408,8 @@ find_port(const struct sl_config *cfg, const char *name)
 	return -1;
 }
 
-static struct sl_worker_conf *
-worker_for_lcore(struct sl_config *cfg, unsigned int lcore, bool create)
+static struct sl_worker_conf *worker_for_lcore(struct sl_config *cfg, unsigned int lcore,
+					       bool create)
 {
 	for (unsigned int i = 0; i < cfg->nb_workers; i++)
 		if (cfg->workers[i].lcore == lcore)
@@ -420,19 +421,18 @@ worker_for_lcore(struct sl_config *cfg, unsigned int lcore, bool create)
 	return &cfg->workers[cfg->nb_workers++];
 }
 
-static int
-check_lcore(struct parse *p, const char *section, const char *key, unsigned long lcore)
+static int check_lcore(struct parse *p, const char *section, const char *key, unsigned long lcore)
 {
 	if (p->lcore_ok != NULL && !p->lcore_ok(lcore))
-		return fail(p, section, key,
-			    "lcore %lu is not an EAL worker lcore. Fix: add it to the EAL -l/--lcores "
-			    "list (and keep it off the main lcore)",
-			    lcore);
+		return fail(
+		    p, section, key,
+		    "lcore %lu is not an EAL worker lcore. Fix: add it to the EAL -l/--lcores "
+		    "list (and keep it off the main lcore)",
+		    lcore);
 	return 0;
 }
 
-static int
-parse_workers(struct parse *p, const char *section, struct rte_cfgfile_entry *e, int n)
+static int parse_workers(struct parse *p, const char *section, struct rte_cfgfile_entry *e, int n)
 {
 	struct sl_config *cfg = p->cfg;
 	bool explicit_map = false;
@@ -445,10 +445,11 @@ parse_workers(struct parse *p, const char *section, struct rte_cfgfile_entry *e,
 
 		if (!strcmp(k, "map")) {
 			if (strcmp(e[i].value, "auto") != 0)
-				return fail(p, section, k,
-					    "'%s' is not a mapping. Fix: map = auto, or one line per "
-					    "worker: lcore1 = p0:0 p1:0",
-					    e[i].value);
+				return fail(
+				    p, section, k,
+				    "'%s' is not a mapping. Fix: map = auto, or one line per "
+				    "worker: lcore1 = p0:0 p1:0",
+				    e[i].value);
 			cfg->auto_map = true;
 			continue;
 		}
@@ -478,7 +479,8 @@ parse_workers(struct parse *p, const char *section, struct rte_cfgfile_entry *e,
 		if (w == NULL)
 			return fail(p, section, k, "too many workers (max %d)", SL_MAX_WORKERS);
 		strlcpy(list, e[i].value, sizeof(list));
-		for (tok = strtok_r(list, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
+		for (tok = strtok_r(list, " \t,", &save); tok;
+		     tok = strtok_r(NULL, " \t,", &save)) {
 			char *colon = strchr(tok, ':');
 			unsigned long q;
 			int port;
@@ -490,8 +492,8 @@ parse_workers(struct parse *p, const char *section, struct rte_cfgfile_entry *e,
 			port = find_port(cfg, tok);
 			if (port < 0)
 				return fail(p, section, k,
-					    "no port named '%s'. Fix: name a [port %s] section", tok,
-					    tok);
+					    "no port named '%s'. Fix: name a [port %s] section",
+					    tok, tok);
 			if (parse_uint(p, section, k, colon + 1, 0, cfg->ports[port].rx_queues - 1,
 				       &q))
 				return -1;
@@ -512,8 +514,7 @@ parse_workers(struct parse *p, const char *section, struct rte_cfgfile_entry *e,
 }
 
 /* Cross-section checks: references resolve, every rx queue is polled once. */
-static int
-check_references(struct parse *p)
+static int check_references(struct parse *p)
 {
 	struct sl_config *cfg = p->cfg;
 	char section[SL_NAME_MAX + 8];
@@ -560,8 +561,7 @@ check_references(struct parse *p)
 	return 0;
 }
 
-static int
-parse_sections(struct parse *p)
+static int parse_sections(struct parse *p)
 {
 	char *names[MAX_SECTIONS];
 	char storage[MAX_SECTIONS][CFG_NAME_LEN];
@@ -574,8 +574,8 @@ parse_sections(struct parse *p)
 	nsec = rte_cfgfile_num_sections(p->ini, NULL, 0);
 	if (nsec > MAX_SECTIONS) {
 		snprintf(p->err->msg, sizeof(p->err->msg),
-			 "%s: %d sections, at most %d are supported. Fix: remove some", p->cfg->path,
-			 nsec, MAX_SECTIONS);
+			 "%s: %d sections, at most %d are supported. Fix: remove some",
+			 p->cfg->path, nsec, MAX_SECTIONS);
 		return -1;
 	}
 	nsec = rte_cfgfile_sections(p->ini, names, MAX_SECTIONS);
@@ -628,9 +628,8 @@ parse_sections(struct parse *p)
 	return rc;
 }
 
-int
-sl_config_load(struct sl_config *cfg, const char *path, bool (*lcore_ok)(unsigned int lcore),
-	       struct sl_error *err)
+int sl_config_load(struct sl_config *cfg, const char *path, bool (*lcore_ok)(unsigned int lcore),
+		   struct sl_error *err)
 {
 	struct parse p = {.cfg = cfg, .err = err, .lcore_ok = lcore_ok};
 	FILE *f;
@@ -666,9 +665,8 @@ sl_config_load(struct sl_config *cfg, const char *path, bool (*lcore_ok)(unsigne
 	return rc;
 }
 
-int
-sl_config_map_workers(struct sl_config *cfg, const int *port_socket,
-		      int (*lcore_socket)(unsigned int lcore), struct sl_error *err)
+int sl_config_map_workers(struct sl_config *cfg, const int *port_socket,
+			  int (*lcore_socket)(unsigned int lcore), struct sl_error *err)
 {
 	if (!cfg->auto_map)
 		return 0;

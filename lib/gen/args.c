@@ -73,13 +73,16 @@ void sl_gen_usage(FILE *f, const char *prog)
 		"  --search-precision PCT  stop when the bounds are this close (default 1)\n"
 		"  --trial-s S             seconds per trial (default 2)\n"
 		"TCP client mode (over the sluice TCP stack; see docs/sluice-gen.md):\n"
-		"  --tcp IP:PORT           connect to this echo server instead of sending UDP\n"
+		"  --tcp IP:PORT[-PORT]    connect to this echo server instead of sending UDP\n"
+		"                          (a port range spreads the connections over it)\n"
 		"  --local-ip IP           our address (default 10.0.0.1)\n"
 		"  --gateway IP            next hop when the server is not on-link\n"
-		"  --conns N               connections (default 1)\n"
+		"  --conns N               connections (default 1; up to 1000000)\n"
 		"  --msg BYTES             request size (default 64)\n"
 		"  --depth N               requests in flight per connection (default 1)\n"
 		"  --msgs-per-conn N       reconnect after N transactions (default 0: never)\n"
+		"  --hold                  with --msgs-per-conn: keep the connection open and\n"
+		"                          idle instead (hold N connections)\n"
 		"Output:\n"
 		"  --stats-interval S      per-interval line every S s (0: none; default 1)\n"
 		"  --quiet                 same as --stats-interval 0\n"
@@ -105,6 +108,7 @@ void sl_gen_opts_default(struct sl_gen_opts *o)
 	o->trial_s = 2;
 	o->search_min = -1;
 	o->tcp.conns = 1;
+	o->tcp.dst_ports = 1;
 	o->tcp.msg = 64;
 	o->tcp.depth = 1;
 	o->tcp.local_ip_be = RTE_BE32(RTE_IPV4(10, 0, 0, 1));
@@ -304,6 +308,7 @@ enum {
 	OPT_MSG,
 	OPT_DEPTH,
 	OPT_MSGS_PER_CONN,
+	OPT_HOLD,
 };
 
 static const struct option gen_longopts[] = {
@@ -354,6 +359,7 @@ static const struct option gen_longopts[] = {
     {"msg", required_argument, NULL, OPT_MSG},
     {"depth", required_argument, NULL, OPT_DEPTH},
     {"msgs-per-conn", required_argument, NULL, OPT_MSGS_PER_CONN},
+    {"hold", no_argument, NULL, OPT_HOLD},
     {NULL, 0, NULL, 0},
 };
 
@@ -445,20 +451,32 @@ static int parse_size(struct sl_gen_opts *o, const char *arg)
 	return 0;
 }
 
-/* --tcp A.B.C.D:PORT */
+/* --tcp A.B.C.D:PORT[-PORT] */
 static int parse_tcp_target(struct sl_gen_opts *o, const char *arg)
 {
-	char host[64];
+	char host[64], ports[16];
 	const char *colon = strrchr(arg, ':');
-	unsigned int port;
+	char *dash;
+	unsigned int port, last;
 
-	if (colon == NULL || (size_t)(colon - arg) >= sizeof(host))
+	if (colon == NULL || (size_t)(colon - arg) >= sizeof(host) ||
+	    strlen(colon + 1) >= sizeof(ports))
 		return bad(o, "--tcp", arg, "not IP:PORT", "e.g. --tcp 10.0.0.2:7");
 	snprintf(host, sizeof(host), "%.*s", (int)(colon - arg), arg);
+	snprintf(ports, sizeof(ports), "%s", colon + 1);
+	dash = strchr(ports, '-');
+	if (dash != NULL)
+		*dash = '\0';
 	if (parse_ip(o, "--tcp", host, &o->tcp.dst_ip_be) < 0 ||
-	    parse_uint(o, "--tcp port", colon + 1, 1, 65535, "give a TCP port 1..65535", &port) < 0)
+	    parse_uint(o, "--tcp port", ports, 1, 65535, "give a TCP port 1..65535", &port) < 0)
+		return -1;
+	last = port;
+	if (dash != NULL &&
+	    parse_uint(o, "--tcp last port", dash + 1, port, 65535,
+		       "give a range FIRST-LAST with FIRST <= LAST <= 65535", &last) < 0)
 		return -1;
 	o->tcp.dst_port = (uint16_t)port;
+	o->tcp.dst_ports = (uint16_t)(last - port + 1);
 	o->tcp.enabled = true;
 	return 0;
 }
@@ -544,7 +562,7 @@ static int parse_one(struct sl_gen_opts *o, int opt, const char *arg, const char
 	case OPT_GATEWAY:
 		return parse_ip(o, "--gateway", arg, &o->tcp.gw_ip_be);
 	case OPT_CONNS:
-		return parse_uint(o, "--conns", arg, 1, 4096, "give 1..4096 connections",
+		return parse_uint(o, "--conns", arg, 1, 1000000, "give 1..1000000 connections",
 				  &o->tcp.conns);
 	case OPT_MSG:
 		return parse_uint(o, "--msg", arg, 1, 1 << 20, "give 1..1048576 bytes",
@@ -556,6 +574,9 @@ static int parse_one(struct sl_gen_opts *o, int opt, const char *arg, const char
 		return parse_uint(o, "--msgs-per-conn", arg, 0, UINT32_MAX,
 				  "give a number of transactions (0: never reconnect)",
 				  &o->tcp.msgs_per_conn);
+	case OPT_HOLD:
+		o->tcp.hold = true;
+		return 0;
 	case OPT_FLOWS:
 		return parse_uint(o, "--flows", arg, 1, SL_GEN_MAX_FLOWS, "give 1..65536 flows",
 				  &o->flows);
@@ -695,6 +716,20 @@ static int gen_check(struct sl_gen_opts *o, bool tx_given, bool rx_given,
 				o->prog);
 			return -1;
 		}
+	}
+	if (o->tcp.hold && o->tcp.msgs_per_conn == 0) {
+		fprintf(stderr,
+			"%s: --hold needs --msgs-per-conn. Fix: e.g. --msgs-per-conn 1 --hold\n",
+			o->prog);
+		return -1;
+	}
+	/* 16384 ephemeral ports (49152-65535) per server port. */
+	if (o->tcp.enabled && o->tcp.conns > 16384u * o->tcp.dst_ports) {
+		fprintf(stderr,
+			"%s: %u connections need %u server ports (16384 source ports each). Fix: "
+			"--tcp IP:FIRST-LAST with at least that many ports, served by the peer\n",
+			o->prog, o->tcp.conns, (o->tcp.conns + 16383) / 16384);
+		return -1;
 	}
 	if (o->count == 0 && o->duration == 0 && !o->search && !o->tcp.enabled)
 		fprintf(stderr, "%s: no --count or --duration: sending until Ctrl-C\n", o->prog);

@@ -119,14 +119,18 @@ static void gen_mbuf_zero(struct rte_mempool *mp, void *opaque, void *obj, unsig
 static int gen_pool_create(struct sl_gen *g)
 {
 	unsigned int per_port = g->o.queues * (2 * GEN_DESC + GEN_STAGE);
-	unsigned int n = g->o.nb_ports * per_port + 4096;
+	unsigned int n = g->o.nb_ports * per_port + 4096, n_rx = n;
 	char name[RTE_MEMPOOL_NAMESIZE];
 
+	/* TCP runs on the rx pool alone, where every connection holds its
+	 * unacknowledged messages (send queue) and each transmission a header. */
+	if (g->o.tcp.enabled)
+		n_rx += 2 * g->o.tcp.conns * g->o.tcp.depth * ((g->o.tcp.msg + 1399) / 1400);
 	/* Separate rx pool: tx mbufs then only ever hold our own packets, so
 	 * their bytes past the payload stay zero and need no per-packet memset
 	 * (the UDP checksum and the frame padding rely on it). */
 	snprintf(name, sizeof(name), "sl_gen_rx_%d", getpid());
-	g->rx_pool = rte_pktmbuf_pool_create(name, n, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+	g->rx_pool = rte_pktmbuf_pool_create(name, n_rx, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 					     (int)rte_socket_id());
 	snprintf(name, sizeof(name), "sl_gen_%d", getpid());
 	if (g->rx_pool != NULL)
@@ -135,10 +139,14 @@ static int gen_pool_create(struct sl_gen *g)
 	if (g->pool == NULL)
 		return gen_fail(
 		    g,
-		    "cannot create two pools of %u mbufs (%u ports x %u queues x (2 x %u "
-		    "descriptors + %u staged) + 4096): %s. Fix: more hugepages "
-		    "(tools/hugepages.sh) or fewer --queues",
-		    n, g->o.nb_ports, g->o.queues, GEN_DESC, GEN_STAGE, rte_strerror(rte_errno));
+		    "cannot create pools of %u (rx) and %u (tx) mbufs (%u ports x %u queues x (2 x "
+		    "%u "
+		    "descriptors + %u staged) + 4096, rx + 2 x conns x depth x segments per "
+		    "message "
+		    "in TCP mode): %s. Fix: more hugepages (tools/hugepages.sh), fewer --queues or "
+		    "--conns",
+		    n_rx, n, g->o.nb_ports, g->o.queues, GEN_DESC, GEN_STAGE,
+		    rte_strerror(rte_errno));
 	rte_mempool_obj_iter(g->pool, gen_mbuf_zero, NULL);
 	return 0;
 }

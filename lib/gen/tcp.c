@@ -31,7 +31,9 @@
 #define TCPG_BURST 32
 #define TCPG_OUT 256
 #define TCPG_MAX_DEPTH 256
-#define TCPG_SEG 1400 /* payload per mbuf: fits an MSS of 1460 */
+#define TCPG_SEG 1400	    /* payload per mbuf: fits an MSS of 1460 */
+#define TCPG_SLICE 256	    /* connection slots looked at per loop */
+#define TCPG_CONNECTING 256 /* SYNs (and FINs when stopping) outstanding at most */
 
 struct tcpg_conn {
 	struct sl_tcp_conn *c;
@@ -55,6 +57,10 @@ struct tcpg {
 	uint64_t hz, tsc_mult;
 	bool stopping;
 	uint32_t next_id;
+	uint32_t cursor;      /* next connection slot the main loop looks at */
+	uint32_t connecting;  /* SYN sent, not yet established or failed */
+	uint32_t closing_now; /* close() called, on_closed not yet */
+	uint64_t open_now, open_peak, open_at_stop;
 	struct tcpg_conn *conns;
 	struct sl_gen_hist *lat, *conn_lat;
 	/* counters */
@@ -74,6 +80,13 @@ static inline uint8_t tcpg_pat(uint32_t id, uint64_t off)
 }
 
 static void tcpg_fill(struct tcpg_conn *tc);
+
+static void tcpg_close(struct tcpg_conn *tc)
+{
+	tc->closing = true;
+	tc->t->closing_now++;
+	sl_tcp_close(tc->c);
+}
 
 static uint64_t tcpg_now_us(const struct tcpg *t)
 {
@@ -131,6 +144,9 @@ static void tcpg_on_connected(struct sl_tcp_conn *c, void *arg)
 	RTE_SET_USED(c);
 	tc->open = true;
 	tc->t->established++;
+	tc->t->connecting--;
+	if (++tc->t->open_now > tc->t->open_peak)
+		tc->t->open_peak = tc->t->open_now;
 	sl_gen_hist_record(tc->t->conn_lat, rte_rdtsc() - tc->connect_tsc);
 	tcpg_fill(tc);
 }
@@ -171,9 +187,9 @@ static uint16_t tcpg_on_data(struct sl_tcp_conn *c, void *arg, struct rte_mbuf *
 		t->first_bad_conn = tc->id; /* more back than we sent */
 		t->first_bad_off = tc->tx_off;
 	}
-	if (t->o->tcp.msgs_per_conn && tc->msgs_done >= t->o->tcp.msgs_per_conn && !tc->closing) {
-		tc->closing = true;
-		sl_tcp_close(tc->c);
+	if (t->o->tcp.msgs_per_conn && tc->msgs_done >= t->o->tcp.msgs_per_conn && !tc->closing &&
+	    !t->o->tcp.hold) {
+		tcpg_close(tc);
 		return n;
 	}
 	tcpg_fill(tc);
@@ -191,10 +207,9 @@ static void tcpg_on_peer_fin(struct sl_tcp_conn *c, void *arg)
 {
 	struct tcpg_conn *tc = arg;
 
-	if (!tc->closing) {
-		tc->closing = true;
-		sl_tcp_close(c);
-	}
+	RTE_SET_USED(c);
+	if (!tc->closing)
+		tcpg_close(tc);
 }
 
 static void tcpg_on_closed(struct sl_tcp_conn *c, void *arg, enum sl_tcp_close_reason why)
@@ -209,6 +224,12 @@ static void tcpg_on_closed(struct sl_tcp_conn *c, void *arg, enum sl_tcp_close_r
 		t->reset++;
 	else
 		t->failed++;
+	if (tc->open)
+		t->open_now--;
+	else
+		t->connecting--;
+	if (tc->closing)
+		t->closing_now--;
 	tc->c = NULL;
 	tc->open = false;
 }
@@ -227,7 +248,8 @@ static void tcpg_connect(struct tcpg *t, struct tcpg_conn *tc)
 	    .local_ip = t->o->tcp.local_ip_be,
 	    .remote_ip = t->o->tcp.dst_ip_be,
 	    .local_port = 0,
-	    .remote_port = rte_cpu_to_be_16(t->o->tcp.dst_port),
+	    .remote_port = rte_cpu_to_be_16(
+		(uint16_t)(t->o->tcp.dst_port + (tc - t->conns) % t->o->tcp.dst_ports)),
 	};
 
 	uint64_t now = rte_rdtsc();
@@ -246,6 +268,7 @@ static void tcpg_connect(struct tcpg *t, struct tcpg_conn *tc)
 		tc->retry_tsc = now + t->hz / 1000;
 	} else {
 		t->opened++;
+		t->connecting++;
 	}
 }
 
@@ -284,14 +307,15 @@ static void tcpg_report(const struct tcpg *t, double secs, uint64_t hz, FILE *f,
 		    "%u,\n  \"depth\": %u,\n  \"duration_s\": %.6f,\n  \"conns_opened\": %" PRIu64
 		    ",\n  \"conns_established\": %" PRIu64 ",\n  \"conns_closed_ok\": %" PRIu64
 		    ",\n  \"conns_failed\": %" PRIu64 ",\n  \"conns_reset\": %" PRIu64
+		    ",\n  \"conns_open_peak\": %" PRIu64 ",\n  \"conns_open_at_stop\": %" PRIu64
 		    ",\n  \"conns_per_s\": %.1f,\n  \"transactions\": %" PRIu64
 		    ",\n  \"transactions_per_s\": %.1f,\n  \"bytes_verified\": %" PRIu64
 		    ",\n  \"goodput_gbps\": %.6f,\n  \"verify_errors\": %" PRIu64
 		    ",\n  \"connect_errors\": %" PRIu64 ",\n  \"errors\": %" PRIu64
 		    ",\n  \"latency_us\": {\"min\": %.3f, \"avg\": %.3f",
 		    verdict, t->o->tcp.conns, t->o->tcp.msg, t->o->tcp.depth, secs, t->opened,
-		    t->established, t->closed_ok, t->failed, t->reset,
-		    secs > 0 ? (double)t->established / secs : 0, t->transactions,
+		    t->established, t->closed_ok, t->failed, t->reset, t->open_peak,
+		    t->open_at_stop, secs > 0 ? (double)t->established / secs : 0, t->transactions,
 		    secs > 0 ? (double)t->transactions / secs : 0, t->bytes_verified,
 		    secs > 0 ? (double)t->bytes_verified * 8 / secs / 1e9 : 0, t->verify_errors,
 		    t->connect_errors, t->failed + t->reset + t->send_short + t->tx_drops,
@@ -311,6 +335,8 @@ static void tcpg_report(const struct tcpg *t, double secs, uint64_t hz, FILE *f,
 	    " failed %" PRIu64 " reset/refused %" PRIu64 "; connect p50 %.1f us\n",
 	    t->opened, t->established, secs > 0 ? (double)t->established / secs : 0, t->closed_ok,
 	    t->failed, t->reset, (double)sl_gen_hist_quantile(t->conn_lat, 0.5) * us);
+	fprintf(f, "             open at most %" PRIu64 " at once, %" PRIu64 " when stopping\n",
+		t->open_peak, t->open_at_stop);
 	fprintf(f, "transactions %" PRIu64 " in %.3f s = %.1f/s, %u B each, depth %u, %u conns\n",
 		t->transactions, secs, secs > 0 ? (double)t->transactions / secs : 0, t->o->tcp.msg,
 		t->o->tcp.depth, t->o->tcp.conns);
@@ -382,7 +408,8 @@ int sl_gen_tcp_run(const struct sl_gen_opts *o, uint16_t port_id, struct rte_mem
 	snprintf(args, sizeof(args),
 		 "ip=%s/24%s,port=%u,tcp_echo=0,udp_echo=0,max_conns=%u,rto_min_ms=200,"
 		 "msl_ms=500,timestamps=on,mss=1460",
-		 ip, gw, port_id, 65536u);
+		 ip, gw, port_id,
+		 RTE_MAX(65536u, rte_align32pow2(o->tcp.conns + o->tcp.conns / 4)));
 	kv = rte_kvargs_parse(args, (const char *const *)ops->arg_keys);
 	init.args = kv;
 	ctx.counters = counters;
@@ -416,8 +443,6 @@ int sl_gen_tcp_run(const struct sl_gen_opts *o, uint16_t port_id, struct rte_mem
 	next_line = start + t.hz;
 	/* Let the stage announce itself (gratuitous ARP) before the SYNs. */
 	tcpg_tx(&t, out, nexts, ops->poll(&ctx, out, nexts, TCPG_OUT));
-	for (unsigned int i = 0; i < o->tcp.conns; i++)
-		tcpg_connect(&t, &t.conns[i]);
 	for (;;) {
 		uint64_t now = rte_rdtsc();
 		uint16_t n = rte_eth_rx_burst(port_id, 0, pkts, TCPG_BURST);
@@ -429,6 +454,7 @@ int sl_gen_tcp_run(const struct sl_gen_opts *o, uint16_t port_id, struct rte_mem
 		if (!t.stopping && (now >= deadline || *stop)) {
 			/* Stop: close every connection after its in-flight echoes. */
 			t.stopping = true;
+			t.open_at_stop = t.open_now;
 			end = now;
 			/* Long enough for RTO backoff after a few drops on the
 			 * wire (200 ms, 400, 800, 1.6 s, ...): an echo that is
@@ -436,27 +462,30 @@ int sl_gen_tcp_run(const struct sl_gen_opts *o, uint16_t port_id, struct rte_mem
 			 * comes back still does. */
 			drain_until = now + 10 * t.hz;
 		}
-		if (!t.stopping) {
-			for (unsigned int i = 0; i < o->tcp.conns; i++)
-				if (t.conns[i].c == NULL)
-					tcpg_connect(&t, &t.conns[i]); /* reconnect */
-		} else {
-			unsigned int live = 0;
+		/*
+		 * Look at a slice of the connection slots per loop, not all of them
+		 * (--conns can be a million): open what is closed, at most
+		 * TCPG_CONNECTING SYNs outstanding, so a big --conns ramps up
+		 * instead of overflowing the tx path, the ARP hold queue and the
+		 * peer's SYN backlog; when stopping, close what has no echo in
+		 * flight, as many at a time.
+		 */
+		for (unsigned int k = 0; k < TCPG_SLICE; k++) {
+			struct tcpg_conn *tc = &t.conns[t.cursor];
 
-			for (unsigned int i = 0; i < o->tcp.conns; i++) {
-				struct tcpg_conn *tc = &t.conns[i];
-
-				if (tc->c == NULL)
-					continue;
-				live++;
-				if (!tc->closing && (tc->inflight == 0 || !tc->open)) {
-					tc->closing = true;
-					sl_tcp_close(tc->c);
-				}
+			if (++t.cursor == o->tcp.conns)
+				t.cursor = 0;
+			if (!t.stopping) {
+				if (tc->c == NULL && t.connecting < TCPG_CONNECTING)
+					tcpg_connect(&t, tc); /* (re)connect */
+			} else if (tc->c != NULL) {
+				if (!tc->closing && (tc->inflight == 0 || !tc->open) &&
+				    t.closing_now < TCPG_CONNECTING)
+					tcpg_close(tc);
 			}
-			if (live == 0 || now >= drain_until)
-				break;
 		}
+		if (t.stopping && ((t.open_now == 0 && t.connecting == 0) || now >= drain_until))
+			break;
 		if (!o->quiet && o->stats_interval && now >= next_line) {
 			double s = (double)(now - start) / (double)t.hz;
 
@@ -469,9 +498,26 @@ int sl_gen_tcp_run(const struct sl_gen_opts *o, uint16_t port_id, struct rte_mem
 			next_line += t.hz * o->stats_interval;
 		}
 	}
-	for (unsigned int i = 0; i < o->tcp.conns; i++)
-		if (t.conns[i].c != NULL && t.conns[i].inflight) /* echo never came back */
+	for (unsigned int i = 0; i < o->tcp.conns; i++) {
+		struct tcpg_conn *tc = &t.conns[i];
+
+		if (tc->c != NULL && tc->inflight) { /* echo never came back */
+			char d[512];
+
 			t.failed++;
+			sl_tcp_conn_describe(tc->c, d, sizeof(d));
+			fprintf(stderr, "%s: conn %u: %u echo(es) never came back: %s\n", o->prog,
+				i, tc->inflight, d);
+		}
+	}
+	if (t.failed + t.reset > 0 && ops->counters != NULL) {
+		/* what the stack saw, for the post-mortem */
+		fprintf(stderr, "%s: tcpip counters:", o->prog);
+		for (unsigned int i = 0; ops->counters[i] != NULL; i++)
+			if (counters[i] != 0)
+				fprintf(stderr, " %s=%" PRIu64, ops->counters[i], counters[i]);
+		fputc('\n', stderr);
+	}
 	{
 		double secs = (double)(end - start) / (double)t.hz;
 		bool pass = t.verify_errors == 0 && t.transactions > 0 && t.failed == 0 &&

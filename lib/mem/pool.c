@@ -16,10 +16,10 @@
  * (impair's delay queue). */
 #define POOL_IN_FLIGHT (2 * SL_STAGE_VEC_MAX + 4096)
 
-void
-sl_pool_plan_compute(struct sl_pool_plan *p)
+void sl_pool_plan_compute(struct sl_pool_plan *p)
 {
-	unsigned long n = (unsigned long)p->rx_tx_desc + (unsigned long)p->lcores * (p->cache + p->burst) +
+	unsigned long n = (unsigned long)p->rx_tx_desc +
+			  (unsigned long)p->lcores * (p->cache + p->burst) +
 			  (unsigned long)p->workers * p->in_flight + p->headroom;
 	unsigned long pow2 = 1;
 
@@ -29,18 +29,16 @@ sl_pool_plan_compute(struct sl_pool_plan *p)
 	p->nb_mbufs = (unsigned int)(pow2 - 1);
 }
 
-static void
-explain(const struct sl_pool_plan *p, size_t elt, char *buf, size_t size)
+static void explain(const struct sl_pool_plan *p, size_t elt, char *buf, size_t size)
 {
 	snprintf(buf, size,
 		 "mbufs = rx/tx descriptors %u + lcores %u x (cache %u + burst %u) + workers %u x "
 		 "in-flight %u + headroom %u = %u (rounded to 2^k-1), x %zu B = %.1f MiB",
-		 p->rx_tx_desc, p->lcores, p->cache, p->burst, p->workers, p->in_flight, p->headroom,
-		 p->nb_mbufs, elt, (double)p->nb_mbufs * elt / (1024.0 * 1024.0));
+		 p->rx_tx_desc, p->lcores, p->cache, p->burst, p->workers, p->in_flight,
+		 p->headroom, p->nb_mbufs, elt, (double)p->nb_mbufs * elt / (1024.0 * 1024.0));
 }
 
-int
-sl_pools_create(struct sl_app *app, struct sl_error *err)
+int sl_pools_create(struct sl_app *app, struct sl_error *err)
 {
 	unsigned int lcore;
 
@@ -78,7 +76,7 @@ sl_pools_create(struct sl_app *app, struct sl_error *err)
 			continue;
 		p->cache = POOL_CACHE;
 		p->burst = app->cfg.burst;
-		p->in_flight = POOL_IN_FLIGHT;
+		p->in_flight = POOL_IN_FLIGHT + app->cfg.stage_mbufs;
 		p->headroom = POOL_HEADROOM;
 		sl_pool_plan_compute(p);
 		snprintf(name, sizeof(name), "sl_mbuf_%d", s);
@@ -86,11 +84,12 @@ sl_pools_create(struct sl_app *app, struct sl_error *err)
 							RTE_MBUF_DEFAULT_BUF_SIZE, s);
 		explain(p, elt, why, sizeof(why));
 		if (app->pools[s] == NULL) {
-			snprintf(err->msg, sizeof(err->msg),
-				 "cannot create the mbuf pool on NUMA node %d (%s): %s. Fix: reserve "
-				 "more hugepages (tools/hugepages.sh), give the EAL more memory "
-				 "(-m / --socket-mem), or lower rx_desc/tx_desc",
-				 s, rte_strerror(rte_errno), why);
+			snprintf(
+			    err->msg, sizeof(err->msg),
+			    "cannot create the mbuf pool on NUMA node %d (%s): %s. Fix: reserve "
+			    "more hugepages (tools/hugepages.sh), give the EAL more memory "
+			    "(-m / --socket-mem), or lower rx_desc/tx_desc",
+			    s, rte_strerror(rte_errno), why);
 			return -1;
 		}
 		printf("pool %s: %s\n", name, why);
@@ -98,8 +97,7 @@ sl_pools_create(struct sl_app *app, struct sl_error *err)
 	return 0;
 }
 
-void
-sl_pools_free(struct sl_app *app)
+void sl_pools_free(struct sl_app *app)
 {
 	for (int s = 0; s < RTE_MAX_NUMA_NODES; s++) {
 		rte_mempool_free(app->pools[s]);

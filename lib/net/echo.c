@@ -218,12 +218,15 @@ struct sl_echo *sl_echo_tcp_create(struct sl_tcp_stack *s, const struct sl_echo_
 		e->conns[i].next = i + 1 < cfg->max_conns ? i + 1 : ECHO_NIL;
 	}
 	e->free_head = 0;
-	if (sl_tcp_listen(s, rte_cpu_to_be_16(cfg->port), &echo_callbacks, e) < 0) {
-		int rc = rte_errno;
+	for (uint32_t p = cfg->port; p < (uint32_t)cfg->port + RTE_MAX(cfg->nports, 1); p++) {
+		if (p > 65535 ||
+		    sl_tcp_listen(s, rte_cpu_to_be_16((uint16_t)p), &echo_callbacks, e) < 0) {
+			int rc = p > 65535 ? EINVAL : rte_errno;
 
-		sl_echo_free(e);
-		rte_errno = rc ? rc : EADDRINUSE;
-		return NULL;
+			sl_echo_free(e);
+			rte_errno = rc ? rc : EADDRINUSE;
+			return NULL;
+		}
 	}
 	return e;
 }

@@ -76,8 +76,9 @@ enum { NET_COUNTERS(NET_CNT_ENUM) NET_NB_COUNTERS };
 /** Parsed stage arguments (docs/net.md). Addresses in network order. */
 struct net_config {
 	uint32_t ip, mask, gw;
-	uint16_t tcp_echo_port; /**< host order; 0 = off */
-	uint16_t udp_echo_port; /**< host order; 0 = off */
+	uint16_t tcp_echo_port;	 /**< host order; 0 = off */
+	uint16_t tcp_echo_ports; /**< ports from tcp_echo_port on (listeners) */
+	uint16_t udp_echo_port;	 /**< host order; 0 = off */
 	uint32_t max_conns;
 	uint32_t syn_backlog;
 	uint32_t rto_min_ms;

@@ -41,11 +41,10 @@ static_assert(NET_TCP_STATS_BASE + sizeof(struct sl_tcp_stats) / sizeof(uint64_t
 	      "raise SL_STAGE_COUNTERS_MAX: tcpip counters do not fit");
 
 static const char *const tcpip_args[] = {
-    "ip",	   "gw",	 "tcp_echo",	 "udp_echo",   "max_conns",
-    "syn_backlog", "rto_min_ms", "msl_ms",	 "timestamps", "mss",
-    "rcv_buf",	   "snd_buf",	 "echo_idle_ms", "icmp_rate",  "arp_timeout_ms",
-    "arp_entries", "arp_hold",	 "out_fifo",	 "tcp",	       "port",
-    NULL};
+    "ip",	    "gw",	 "tcp_echo",	   "udp_echo",	  "max_conns", "syn_backlog",
+    "rto_min_ms",   "msl_ms",	 "timestamps",	   "mss",	  "rcv_buf",   "snd_buf",
+    "echo_idle_ms", "icmp_rate", "arp_timeout_ms", "arp_entries", "arp_hold",  "out_fifo",
+    "tcp",	    "port",	 "tcp_echo_ports", NULL};
 
 #define TCPIP_PREFETCH 4
 
@@ -137,6 +136,14 @@ static int tcpip_global_init(struct sl_stage_init *init)
 	if (arg_uint(init, "tcp_echo", "7", 0, 65535, &v16) < 0)
 		return -EINVAL;
 	c.tcp_echo_port = (uint16_t)v16;
+	if (arg_uint(init, "tcp_echo_ports", "1", 1, 64, &v16) < 0)
+		return -EINVAL;
+	c.tcp_echo_ports = (uint16_t)v16;
+	if (c.tcp_echo_port + c.tcp_echo_ports - 1 > 65535)
+		return sl_stage_fail(init,
+				     "%s: tcp_echo=%u with tcp_echo_ports=%u runs past port "
+				     "65535. Fix: lower either",
+				     init->instance, c.tcp_echo_port, c.tcp_echo_ports);
 	if (arg_uint(init, "udp_echo", "7", 0, 65535, &v16) < 0)
 		return -EINVAL;
 	c.udp_echo_port = (uint16_t)v16;
@@ -225,6 +232,7 @@ static int tcpip_worker_init(struct sl_stage_init *init)
 	struct sl_netif *nif = init->ctx->priv;
 	const struct sl_worker_info *w = init->ctx->worker;
 	struct sl_tcp_config tc;
+	struct rte_malloc_socket_stats heap_before, heap_after;
 
 	memset(nif, 0, sizeof(*nif));
 	nif->cfg = *(const struct net_config *)init->global_state;
@@ -259,6 +267,9 @@ static int tcpip_worker_init(struct sl_stage_init *init)
 	if (!nif->cfg.tcp)
 		return 0;
 
+	/* What the per-connection state really costs: the heap before and after. */
+	if (rte_malloc_get_socket_stats(w->socket, &heap_before) < 0)
+		memset(&heap_before, 0, sizeof(heap_before));
 	sl_tcp_config_defaults(&tc);
 	tc.max_conns = nif->cfg.max_conns;
 	if (nif->cfg.syn_backlog)
@@ -291,6 +302,7 @@ static int tcpip_worker_init(struct sl_stage_init *init)
 	if (nif->cfg.tcp_echo_port != 0) {
 		struct sl_echo_config ec = {
 		    .port = nif->cfg.tcp_echo_port,
+		    .nports = nif->cfg.tcp_echo_ports,
 		    .max_conns = nif->cfg.max_conns,
 		    .idle_ms = nif->cfg.echo_idle_ms,
 		    .socket = w->socket,
@@ -305,6 +317,15 @@ static int tcpip_worker_init(struct sl_stage_init *init)
 					     init->instance, nif->cfg.tcp_echo_port,
 					     rte_strerror(rte_errno));
 		}
+	}
+	if (rte_malloc_get_socket_stats(w->socket, &heap_after) == 0 &&
+	    heap_after.heap_allocsz_bytes > heap_before.heap_allocsz_bytes) {
+		size_t bytes = heap_after.heap_allocsz_bytes - heap_before.heap_allocsz_bytes;
+
+		printf("%s (lcore %u): TCP state for max_conns=%u: %.1f MiB on node %d, %zu B per "
+		       "connection (table, timers%s)\n",
+		       init->instance, w->lcore, nif->cfg.max_conns, (double)bytes / (1 << 20),
+		       w->socket, bytes / nif->cfg.max_conns, nif->echo != NULL ? ", echo" : "");
 	}
 	return 0;
 }

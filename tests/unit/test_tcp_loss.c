@@ -242,3 +242,57 @@ Test(tcp_loss, i38_mbuf_pool_empty_then_recovers)
 	cr_assert_eq(rte_mempool_in_use_count(tiny), 0u);
 	rte_mempool_free(tiny);
 }
+
+/*
+ * Found by test_tcp_soak: the last transmission was short (the peer's
+ * window took only 500 bytes); the retransmission timeout must resend
+ * those 500 bytes, not a full MSS from SND.UNA: the extra bytes would leave
+ * without moving SND.MAX, and the peer's ACK of them would be dropped as
+ * an ACK of unsent data, for ever.
+ */
+Test(tcp_loss, f29_rto_resends_no_byte_beyond_snd_max)
+{
+	struct sl_tcp_conn *c = open_server(NULL);
+
+	th_peer_ack(&h, h.iss + 1, 500); /* the window shrinks to 500 before we send */
+	cr_assert_eq(th_send_pattern(&h, 0, 3000, 1000), 3000u);
+	cr_assert_eq(th_count(&h), 1u);
+	cr_assert_eq(th_last(&h)->len, 500u, "the window takes 500");
+	th_clear(&h);
+	th_advance(&h, 1100000); /* past the initial RTO (1 s) */
+	cr_assert_geq(th_stat(&h, "rto_expired"), 1u);
+	cr_assert_geq(th_count(&h), 1u);
+	cr_assert_eq(th_out(&h, 0)->seq, h.iss + 1);
+	cr_assert_eq(th_out(&h, 0)->len, 500u, "resent only what was sent (got %u)",
+		     th_out(&h, 0)->len);
+	cr_assert_eq(c->snd_max, h.iss + 1 + 500);
+	th_clear(&h);
+	ack_off(500); /* the peer's ACK of all that was sent is accepted */
+	cr_assert_eq(c->snd_una, h.iss + 1 + 500);
+	cr_assert_eq(th_stat(&h, "ack_unsent_data"), 0u);
+	th_fini(&h);
+}
+
+/*
+ * Found by test_tcp_soak: after a timeout SND.NXT goes back to SND.UNA, but
+ * the peer may hold everything up to SND.MAX. An ACK we send then must carry
+ * SND.MAX: with the pulled-back number it lies left of the peer's RCV.NXT,
+ * is unacceptable (RFC 9293 3.10.7.4), and its ACK is thrown away.
+ */
+Test(tcp_loss, f29_ack_after_go_back_carries_snd_max)
+{
+	struct sl_tcp_conn *c = open_server(NULL);
+	const uint8_t byte = 'x';
+
+	cr_assert_eq(th_send_pattern(&h, 0, 3000, 1000), 3000u);
+	cr_assert_eq(th_count(&h), 3u);
+	th_advance(&h, 1100000);
+	cr_assert_eq(c->snd_nxt, h.iss + 1 + 1000, "went back: one segment resent");
+	th_clear(&h);
+	h.pseq += 10; /* out of order: answered at once with a (dup) ACK */
+	th_peer_data(&h, &byte, 1, h.iss + 1);
+	cr_assert_eq(th_count(&h), 1u);
+	cr_assert_eq(th_last(&h)->len, 0u);
+	cr_assert_eq(th_last(&h)->seq, h.iss + 1 + 3000, "ACK carries SND.MAX, not SND.NXT");
+	th_fini(&h);
+}

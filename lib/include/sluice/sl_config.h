@@ -78,7 +78,8 @@ struct sl_config {
 	unsigned int vector;
 	unsigned int stats_interval;
 	unsigned int tx_retry;
-	bool graph_stats; /**< rte_graph per-node calls/objs/cycles (default on) */
+	bool graph_stats;	  /**< rte_graph per-node calls/objs/cycles (default on) */
+	unsigned int stage_mbufs; /**< per worker, mbufs stages may hold (added to the pool) */
 	char profiles_dir[PATH_MAX];
 
 	unsigned int nb_ports;
@@ -86,8 +87,8 @@ struct sl_config {
 	unsigned int nb_pipelines;
 	struct sl_pipeline_conf pipelines[SL_MAX_PIPELINES];
 
-	bool auto_map;		   /**< map = auto: filled in by sl_config_map_workers */
-	unsigned int nb_workers;   /**< 0 until lcores are known */
+	bool auto_map;		 /**< map = auto: filled in by sl_config_map_workers */
+	unsigned int nb_workers; /**< 0 until lcores are known */
 	struct sl_worker_conf workers[SL_MAX_WORKERS];
 	unsigned int workers_line; /**< line of [workers], for errors */
 };

@@ -30,6 +30,7 @@ struct sl_echo;
 
 struct sl_echo_config {
 	uint16_t port;	    /**< TCP port to listen on, host byte order */
+	uint16_t nports;    /**< listen on port .. port + nports - 1 (0 means 1) */
 	uint32_t max_conns; /**< connections served at once (state for each is preallocated) */
 	uint32_t idle_ms;   /**< close a connection idle this long; 0 = never */
 	int socket;	    /**< NUMA node for the service's memory */

@@ -76,13 +76,15 @@ enum sl_gen_size_mode {
 struct sl_gen_tcp_opts {
 	bool enabled;
 	uint32_t dst_ip_be;
-	uint16_t dst_port; /**< host order */
+	uint16_t dst_port;  /**< host order; the first of dst_ports */
+	uint16_t dst_ports; /**< connection i goes to dst_port + i % dst_ports */
 	uint32_t local_ip_be;
 	uint32_t gw_ip_be;	    /**< 0: the server is on-link */
 	unsigned int conns;	    /**< connections kept open */
 	unsigned int msg;	    /**< bytes per request (echoed back) */
 	unsigned int depth;	    /**< requests in flight per connection */
 	unsigned int msgs_per_conn; /**< close and reopen after this many (0: never) */
+	bool hold;		    /**< after msgs_per_conn: stay open and idle */
 };
 
 /** One destination; flow f goes to dsts[f % nb_dsts]. */

@@ -192,6 +192,12 @@ void sl_tcp_abort(struct sl_tcp_conn *c);
 const struct sl_tcp_tuple *sl_tcp_conn_tuple(const struct sl_tcp_conn *c);
 /** RFC 9293 state name ("ESTABLISHED", ...). */
 const char *sl_tcp_conn_state(const struct sl_tcp_conn *c);
+/**
+ * One line of the connection's internals for diagnostics (like `ss -ti`):
+ * state, send/receive sequence offsets from the ISNs, windows, cwnd,
+ * queues and armed timers. Returns what snprintf returns.
+ */
+int sl_tcp_conn_describe(const struct sl_tcp_conn *c, char *buf, size_t len);
 
 #ifdef __cplusplus
 }
