@@ -275,6 +275,13 @@ def main():
     latency(rows, md, a.plots)
     if rows.get("latency"):
         md.append(f"![latency]({rel}/latency.png)\n")
+    # Runs recorded by hand (a command this script does not drive, or one
+    # contender re-measured after a change) live in docs/perf/manual.md, with
+    # their date, CPU and command; they are kept across regenerations.
+    manual = os.path.join(a.plots, "manual.md")
+    if os.path.exists(manual):
+        with open(manual) as fh:
+            md.append(fh.read())
     with open(a.out, "w") as fh:
         fh.write("\n".join(md) + "\n")
 
