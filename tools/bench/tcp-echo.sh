@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # TCP echo benchmark (issue 3's matrix): the same client against four
 # servers, side by side, each server on CPU 0 and the client on CPU 1:
-#   sluice-echo   the sluice stack on net_tap (worker lcore on CPU 0 with
-#                 --lcores 0@1,1@0), the tap netdev moved into the client's
-#                 network namespace
+#   sluice-echo   the sluice stack on net_af_packet over a veth pair (worker
+#                 lcore on CPU 0 with --lcores 0@1,1@0), the far end in the
+#                 client's network namespace (the same kind of wire as the
+#                 kernel servers'; net_tap, one read() per packet, halved
+#                 the rate at 64 connections)
 #   epoll         tools/bench/epoll-echo.c (one thread, Linux sockets), the
 #                 baseline of every row, over a veth pair between two namespaces
 #   asyncio, uvloop  tools/bench/py-echo.py on /usr/bin/python3, same veth wire
@@ -65,12 +67,13 @@ if ! /usr/bin/python3 -c 'import uvloop' 2>/dev/null; then
 fi
 
 # Two namespaces joined by veth for the kernel servers, one more namespace
-# for the sluice tap. Names carry our pid; removed at exit.
+# for the client of sluice's veth. Names carry our pid; removed at exit.
 NS_S=slb-s$$ NS_C=slb-c$$ NS_T=slb-t$$ TAP=slbt$$
 KSRV_IP=10.91.0.2 KCLI_IP=10.91.0.1 SL_IP=10.92.0.2 TCLI_IP=10.92.0.1
 net_cleanup() {
 	local ns
 	for ns in "$NS_S" "$NS_C" "$NS_T"; do ip netns del "$ns" 2>/dev/null || true; done
+	ip link del "$TAP" 2>/dev/null || true
 }
 trap 'bench_cleanup; net_cleanup' EXIT
 for ns in "$NS_S" "$NS_C" "$NS_T"; do
@@ -78,6 +81,16 @@ for ns in "$NS_S" "$NS_C" "$NS_T"; do
 	ip -n "$ns" link set lo up
 done
 ip link add "vs$$" netns "$NS_S" type veth peer name "vc$$" netns "$NS_C"
+# sluice's wire: a veth whose near end ($TAP) stays in our namespace for
+# net_af_packet, the far end in the client's. The kernel must hand af_packet
+# whole, checksummed frames: no TSO/GSO (64 KB super-frames) and no
+# checksum offload (CHECKSUM_PARTIAL) on either end.
+ip link add "$TAP" type veth peer name "tc$$" netns "$NS_T"
+ip link set "$TAP" up
+ip -n "$NS_T" addr add "$TCLI_IP/24" dev "tc$$"
+ip -n "$NS_T" link set "tc$$" up
+ethtool -K "$TAP" tx off tso off gso off gro off >/dev/null 2>&1 || bench_say "warning: ethtool -K $TAP failed (apt-get install ethtool)"
+ip netns exec "$NS_T" ethtool -K "tc$$" tx off tso off gso off gro off >/dev/null 2>&1 || true
 ip -n "$NS_S" addr add "$KSRV_IP/24" dev "vs$$"
 ip -n "$NS_C" addr add "$KCLI_IP/24" dev "vc$$"
 ip -n "$NS_S" link set "vs$$" up
@@ -107,7 +120,7 @@ start_server() {
 [app]
 stats_interval = 0
 [port p0]
-dev = net_tap0
+dev = net_af_packet0
 pipeline = host
 [pipeline host]
 stages = tcpip
@@ -116,16 +129,13 @@ tcpip = ip=$SL_IP/24,gw=$TCLI_IP,tcp_echo=7,udp_echo=7,max_conns=65536,rto_min_m
 lcores = 1
 EOT
 		bench_start "$SRV_LOG" 900 "$SLUICE_ECHO" --lcores '0@1,1@0' "${EAL_MEM[@]}" \
-			--file-prefix "$SRV_PREFIX" --no-pci --vdev "net_tap0,iface=$TAP" -- \
+			--file-prefix "$SRV_PREFIX" --no-pci --vdev "net_af_packet0,iface=$TAP,qpairs=1" -- \
 			--config "$BENCH_SCRATCH/echo.ini"
 		SRV_PID=$BENCH_LAST_PID
 		for ((i = 0; i < 100; i++)); do
-			ip link show "$TAP" >/dev/null 2>&1 && grep -q 'running' "$SRV_LOG" && break
+			grep -q 'running' "$SRV_LOG" && break
 			sleep 0.1
 		done
-		ip link set "$TAP" netns "$NS_T"
-		ip -n "$NS_T" addr add "$TCLI_IP/24" dev "$TAP"
-		ip -n "$NS_T" link set "$TAP" up
 		TARGET=("$NS_T" "$SL_IP") ;;
 	epoll)
 		bench_start "$SRV_LOG" 900 ip netns exec "$NS_S" "$BENCH_SCRATCH/epoll-echo" -p 7 -c 0
