@@ -446,7 +446,8 @@ static const struct sl_stage_ops tcpip_ops = {
 	    "syn_backlog=N,rto_min_ms=N (200),msl_ms=N (30000),timestamps=on|off (on),"
 	    "mss=N (1460),rcv_buf=B,snd_buf=B,echo_idle_ms=N (0 = never),icmp_rate=N/s "
 	    "(1000),arp_timeout_ms=N (60000),arp_entries=N (256),arp_hold=N (256),"
-	    "out_fifo=N (8192),tcp=on|off,port=N (only outside sluice apps); see docs/net.md",
+	    "out_fifo=N (8192),tcp=on|off,tcp_echo_ports=N (1),port=N (only outside sluice apps); "
+	    "see docs/net.md",
     .process_vector = tcpip_process,
     .poll = tcpip_poll,
     .priv_size = sizeof(struct sl_netif),
