@@ -190,10 +190,11 @@ static void echo_on_closed(struct sl_tcp_conn *c, void *arg, enum sl_tcp_close_r
 
 struct sl_echo *sl_echo_tcp_create(struct sl_tcp_stack *s, const struct sl_echo_config *cfg)
 {
+	uint32_t nports = cfg != NULL && cfg->nports > 1 ? cfg->nports : 1;
 	struct sl_echo *e;
 
 	if (s == NULL || cfg == NULL || cfg->port == 0 || cfg->max_conns == 0 ||
-	    cfg->max_conns >= ECHO_NIL) {
+	    cfg->max_conns >= ECHO_NIL || (uint32_t)cfg->port + nports - 1 > 65535) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -218,13 +219,16 @@ struct sl_echo *sl_echo_tcp_create(struct sl_tcp_stack *s, const struct sl_echo_
 		e->conns[i].next = i + 1 < cfg->max_conns ? i + 1 : ECHO_NIL;
 	}
 	e->free_head = 0;
-	for (uint32_t p = cfg->port; p < (uint32_t)cfg->port + RTE_MAX(cfg->nports, 1); p++) {
-		if (p > 65535 ||
-		    sl_tcp_listen(s, rte_cpu_to_be_16((uint16_t)p), &echo_callbacks, e) < 0) {
-			int rc = p > 65535 ? EINVAL : rte_errno;
+	for (uint32_t i = 0; i < nports; i++) {
+		int rc = sl_tcp_listen(s, rte_cpu_to_be_16((uint16_t)(cfg->port + i)),
+				       &echo_callbacks, e);
 
+		if (rc < 0) {
+			/* Leave no listener behind that points at the freed service. */
+			while (i-- > 0)
+				sl_tcp_unlisten(s, rte_cpu_to_be_16((uint16_t)(cfg->port + i)));
 			sl_echo_free(e);
-			rte_errno = rc ? rc : EADDRINUSE;
+			rte_errno = rc == -EINVAL ? EADDRINUSE : -rc;
 			return NULL;
 		}
 	}

@@ -193,6 +193,16 @@ int sl_tcp_listen(struct sl_tcp_stack *s, uint16_t port, const struct sl_tcp_cal
 	return 0;
 }
 
+int sl_tcp_unlisten(struct sl_tcp_stack *s, uint16_t port)
+{
+	for (unsigned int i = 0; port != 0 && i < TCP_MAX_LISTENERS; i++)
+		if (s->listeners[i].port == port) {
+			memset(&s->listeners[i], 0, sizeof(s->listeners[i]));
+			return 0;
+		}
+	return -ENOENT;
+}
+
 uint32_t tcp_new_isn(struct sl_tcp_stack *s, const struct sl_tcp_tuple *t)
 {
 	if (s->isn_fixed_on)

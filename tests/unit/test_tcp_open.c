@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Checklist A (opening), plus SYN cookies and table exhaustion (38). */
+#include <errno.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
 
+#include <rte_errno.h>
+
+#include "sluice/sl_echo.h"
 #include "tcp_harness.h"
 
 TestSuite(tcp_open, .init = th_eal, .fini = th_eal_done);
@@ -366,4 +370,37 @@ Test(tcp_open, reject_in_on_accept_resets)
 	cr_assert_eq(sl_tcp_conn_count(h.s), 0u);
 	cr_assert_eq(h.app.closes, 0u, "never owned: no on_closed");
 	th_fini(&h);
+}
+
+/*
+ * The echo service listens on a run of ports; when one of them is taken it
+ * must fail without leaving the ports it had already opened pointing at
+ * the service it frees.
+ */
+Test(tcp_open, echo_ports_all_or_nothing)
+{
+	struct sl_echo_config ec = {.port = 7, .nports = 5, .max_conns = 8};
+	struct sl_echo *e;
+
+	th_init(&h, NULL);
+	cr_assert_eq(sl_tcp_listen(h.s, RTE_BE16(10), &h.cb, &h), 0);
+	rte_errno = 0;
+	cr_assert_null(sl_echo_tcp_create(h.s, &ec), "port 10 is taken");
+	cr_assert_eq(rte_errno, EADDRINUSE);
+	for (uint16_t p = 7; p < 10; p++)
+		cr_assert_eq(sl_tcp_listen(h.s, rte_cpu_to_be_16(p), &h.cb, &h), 0,
+			     "port %u left listening after the failure", p);
+	cr_assert_eq(sl_tcp_unlisten(h.s, RTE_BE16(11)), -ENOENT);
+	ec.port = 20;
+	ec.nports = 3;
+	e = sl_echo_tcp_create(h.s, &ec);
+	cr_assert_not_null(e);
+	for (uint16_t p = 20; p < 23; p++)
+		cr_assert_eq(sl_tcp_listen(h.s, rte_cpu_to_be_16(p), &h.cb, &h), -EINVAL,
+			     "echo is not listening on %u", p);
+	cr_assert_eq(sl_tcp_listen(h.s, RTE_BE16(23), &h.cb, &h), 0);
+	ec.port = 65534;
+	cr_assert_null(sl_echo_tcp_create(h.s, &ec), "65534 + 3 ports runs past 65535");
+	th_fini(&h);
+	sl_echo_free(e);
 }

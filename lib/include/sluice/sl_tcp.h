@@ -156,9 +156,15 @@ uint32_t sl_tcp_conn_count(const struct sl_tcp_stack *s);
 
 /* ---- app API ---- */
 
-/** Accept connections on local port `port` (any local address). */
+/**
+ * Accept connections on local port `port` (network order, any local
+ * address). 0, or -EINVAL (port 0, no callbacks, already listening) or
+ * -ENOSPC (every listener slot taken).
+ */
 int sl_tcp_listen(struct sl_tcp_stack *s, uint16_t port, const struct sl_tcp_callbacks *cb,
 		  void *listen_arg);
+/** Stop accepting on `port`; connections already accepted go on. -ENOENT if none. */
+int sl_tcp_unlisten(struct sl_tcp_stack *s, uint16_t port);
 
 /**
  * Active open. local_port 0 picks one (the caller may pick one whose RSS
