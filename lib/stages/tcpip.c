@@ -60,8 +60,10 @@ static int arg_uint(struct sl_stage_init *init, const char *key, const char *def
 	errno = 0;
 	v = strtoull(arg, &end, 0);
 	if (arg[0] == '\0' || arg[0] == '-' || *end != '\0' || errno != 0 || v < min || v > max)
-		return sl_stage_fail(init, "%s: %s=%s: give an integer %llu..%llu", init->instance,
-				     key, arg, (unsigned long long)min, (unsigned long long)max);
+		return sl_stage_fail(
+		    init, "%s: %s=%s is not an integer in %llu..%llu. Fix: write e.g. %s=%llu",
+		    init->instance, key, arg, (unsigned long long)min, (unsigned long long)max, key,
+		    (unsigned long long)min);
 	*out = (uint32_t)v;
 	return 0;
 }
@@ -75,7 +77,8 @@ static int arg_bool(struct sl_stage_init *init, const char *key, const char *def
 	else if (!strcmp(arg, "off") || !strcmp(arg, "0") || !strcmp(arg, "no"))
 		*out = false;
 	else
-		return sl_stage_fail(init, "%s: %s=%s: give on or off", init->instance, key, arg);
+		return sl_stage_fail(init, "%s: %s=%s is not on or off. Fix: give on or off",
+				     init->instance, key, arg);
 	return 0;
 }
 
@@ -84,8 +87,9 @@ static int arg_addr(struct sl_stage_init *init, const char *key, const char *val
 	struct in_addr a;
 
 	if (inet_pton(AF_INET, val, &a) != 1)
-		return sl_stage_fail(init, "%s: %s=%s: give an IPv4 address like 10.0.0.2",
-				     init->instance, key, val);
+		return sl_stage_fail(
+		    init, "%s: %s=%s is not an IPv4 address. Fix: give one like 10.0.0.2",
+		    init->instance, key, val);
 	*addr = a.s_addr;
 	return 0;
 }
@@ -110,7 +114,9 @@ static int arg_ip_prefix(struct sl_stage_init *init, struct net_config *c)
 		errno = 0;
 		len = strtoul(slash + 1, &end, 10);
 		if (slash[1] == '\0' || *end != '\0' || errno != 0 || len < 1 || len > 32)
-			return sl_stage_fail(init, "%s: ip=%s: the prefix length must be 1..32",
+			return sl_stage_fail(init,
+					     "%s: ip=%s has a bad prefix length. Fix: give 1..32, "
+					     "e.g. ip=10.0.0.2/24",
 					     init->instance, arg);
 	}
 	if (arg_addr(init, "ip", buf, &c->ip) < 0)
@@ -131,8 +137,9 @@ static int tcpip_global_init(struct sl_stage_init *init)
 	if (gw != NULL && arg_addr(init, "gw", gw, &c.gw) < 0)
 		return -EINVAL;
 	if (c.gw != 0 && ((c.gw ^ c.ip) & c.mask) != 0)
-		return sl_stage_fail(init, "%s: gw=%s is not in the subnet of ip=%s",
-				     init->instance, gw, sl_stage_arg(init, "ip", ""));
+		return sl_stage_fail(
+		    init, "%s: gw=%s is not in the subnet of ip=%s. Fix: give a gw on that prefix",
+		    init->instance, gw, sl_stage_arg(init, "ip", ""));
 	if (arg_uint(init, "tcp_echo", "7", 0, 65535, &v16) < 0)
 		return -EINVAL;
 	c.tcp_echo_port = (uint16_t)v16;
@@ -171,7 +178,8 @@ static int tcpip_global_init(struct sl_stage_init *init)
 
 	init->global_state = malloc(sizeof(c));
 	if (init->global_state == NULL)
-		return sl_stage_fail(init, "%s: out of memory", init->instance);
+		return sl_stage_fail(init, "%s: out of memory. Fix: free some memory",
+				     init->instance);
 	memcpy(init->global_state, &c, sizeof(c));
 	return 0;
 }
@@ -252,7 +260,9 @@ static int tcpip_worker_init(struct sl_stage_init *init)
 		    "a sluice app: give port=ETHDEV_PORT_ID)",
 		    init->instance);
 	if (rte_eth_macaddr_get(nif->port, &nif->mac) != 0)
-		return sl_stage_fail(init, "%s: cannot read the MAC address of port %u",
+		return sl_stage_fail(init,
+				     "%s: cannot read the MAC address of port %u. Fix: check "
+				     "port=N names a started port",
 				     init->instance, nif->port);
 	nif->fifo_mask = nif->cfg.out_fifo - 1;
 	nif->fifo = rte_zmalloc_socket("sl_net_fifo", nif->cfg.out_fifo * sizeof(nif->fifo[0]),
@@ -296,7 +306,9 @@ static int tcpip_worker_init(struct sl_stage_init *init)
 	nif->tcp = sl_tcp_stack_create(&tc, nif->now_us);
 	if (nif->tcp == NULL) {
 		tcpip_worker_fini(init->ctx);
-		return sl_stage_fail(init, "%s: cannot create the TCP stack (%s): lower max_conns",
+		return sl_stage_fail(init,
+				     "%s: cannot create the TCP stack (%s). Fix: lower max_conns "
+				     "or reserve more hugepages",
 				     init->instance, rte_strerror(rte_errno));
 	}
 	if (nif->cfg.tcp_echo_port != 0) {
@@ -311,11 +323,11 @@ static int tcpip_worker_init(struct sl_stage_init *init)
 		nif->echo = sl_echo_tcp_create(nif->tcp, &ec);
 		if (nif->echo == NULL) {
 			tcpip_worker_fini(init->ctx);
-			return sl_stage_fail(init,
-					     "%s: cannot start the TCP echo service on port "
-					     "%u (%s)",
-					     init->instance, nif->cfg.tcp_echo_port,
-					     rte_strerror(rte_errno));
+			return sl_stage_fail(
+			    init,
+			    "%s: cannot start the TCP echo service on port "
+			    "%u (%s). Fix: free the ports tcp_echo.. (tcp_echo_ports)",
+			    init->instance, nif->cfg.tcp_echo_port, rte_strerror(rte_errno));
 		}
 	}
 	if (rte_malloc_get_socket_stats(w->socket, &heap_after) == 0 &&

@@ -57,6 +57,11 @@ expect_bad tcp-target "${P[@]}" --tcp 10.0.0.2
 expect_bad tcp-port "${P[@]}" --tcp 10.0.0.2:70000
 expect_bad conns-zero "${P[@]}" --tcp 10.0.0.2:7 --conns 0
 expect_bad msg-zero "${P[@]}" --tcp 10.0.0.2:7 --msg 0
+expect_bad tcp-range-reversed "${P[@]}" --tcp 10.0.0.2:9-7
+expect_bad tcp-range-word "${P[@]}" --tcp 10.0.0.2:7-x
+expect_bad hold-alone "${P[@]}" --tcp 10.0.0.2:7 --hold
+expect_bad conns-need-ports "${P[@]}" --tcp 10.0.0.2:7 --conns 20000
+expect_bad conns-too-many "${P[@]}" --tcp 10.0.0.2:7-70 --conns 2000000
 
 # ---- ports (after the EAL started) ----
 # shellcheck disable=SC2046

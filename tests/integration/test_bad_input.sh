@@ -71,6 +71,9 @@ printf '10.0.0.0/33 p0 02:00:00:00:00:01\n' >"$tmp/bad-routes.txt"
 expect_error routes-bad-line "bad-routes.txt:1" "${eal[@]}" --vdev net_null0 -- --config "$(cfg rb "[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = ip4_lpm\nip4_lpm = routes=$tmp/bad-routes.txt\n")"
 expect_error impair-bad-value "loss" "${eal[@]}" --vdev net_null0 -- --config "$(cfg ib '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = impair\nimpair = loss=150\n')"
 expect_error unknown-profile "profile" "${eal[@]}" --vdev net_null0 -- --config "$(cfg pr '[port p0]\ndev = net_null0\nprofile = warp\npipeline = e\n[pipeline e]\nstages = macswap\n')"
+expect_error app-stage-mbufs "stage_mbufs" "${eal[@]}" --vdev net_null0 -- --config "$(cfg sm '[app]\nstage_mbufs = lots\n[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = macswap\n')"
+expect_error echo-ports-range "tcp_echo_ports" "${eal[@]}" --vdev net_null0 -- --config "$(cfg ep '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,tcp_echo_ports=65\n')"
+expect_error echo-ports-past-65535 "runs past port 65535" "${eal[@]}" --vdev net_null0 -- --config "$(cfg ep2 '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,tcp_echo=65535,tcp_echo_ports=2\n')"
 expect_error config-key "unknown key" "${eal[@]}" --vdev net_null0 -- --config "$(cfg key '[port p0]\ndev = net_null0\npipeline = e\nspeed = 100G\n[pipeline e]\nstages = macswap\n')"
 
 # --help is not an error: exit 0 and show sluice's options.
