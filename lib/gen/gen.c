@@ -139,12 +139,10 @@ static int gen_pool_create(struct sl_gen *g)
 	if (g->pool == NULL)
 		return gen_fail(
 		    g,
-		    "cannot create pools of %u (rx) and %u (tx) mbufs (%u ports x %u queues x (2 x "
-		    "%u "
-		    "descriptors + %u staged) + 4096, rx + 2 x conns x depth x segments per "
-		    "message "
-		    "in TCP mode): %s. Fix: more hugepages (tools/hugepages.sh), fewer --queues or "
-		    "--conns",
+		    "cannot create pools of %u (rx) and %u (tx) mbufs (%u ports x %u queues x "
+		    "(2 x %u descriptors + %u staged) + 4096; rx adds 2 x conns x depth x "
+		    "segments per message in TCP mode): %s. Fix: more hugepages "
+		    "(tools/hugepages.sh), fewer --queues or --conns",
 		    n_rx, n, g->o.nb_ports, g->o.queues, GEN_DESC, GEN_STAGE,
 		    rte_strerror(rte_errno));
 	rte_mempool_obj_iter(g->pool, gen_mbuf_zero, NULL);
