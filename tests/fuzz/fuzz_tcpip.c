@@ -49,15 +49,19 @@ static void die(const char *what)
 	exit(1);
 }
 
+static void drain(uint16_t n, struct rte_mbuf **out)
+{
+	for (uint16_t i = 0; i < n; i++)
+		rte_pktmbuf_free(out[i]);
+}
+
 /* At exit: what the inputs reached (non-zero counters), to see the coverage is real. */
 static void report(void)
 {
 	struct rte_mbuf *out[FZ_OUT];
 	uint16_t nexts[FZ_OUT];
 
-	for (uint16_t n = ops->poll(&ctx, out, nexts, FZ_OUT); n > 0; n = 0)
-		for (uint16_t i = 0; i < n; i++)
-			rte_pktmbuf_free(out[i]);
+	drain(ops->poll(&ctx, out, nexts, FZ_OUT), out); /* (refreshes the TCP counters) */
 	fprintf(stderr, "fuzz_tcpip: counters:");
 	for (unsigned int i = 0; ops->counters[i] != NULL; i++)
 		if (counters[i] != 0)
@@ -151,12 +155,6 @@ static void fix_checksums(struct rte_mbuf *m)
 
 		memcpy(l4 + 2, &c, 2);
 	}
-}
-
-static void drain(uint16_t n, struct rte_mbuf **out)
-{
-	for (uint16_t i = 0; i < n; i++)
-		rte_pktmbuf_free(out[i]);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -112,10 +112,7 @@ try:
     g = json.load(open(sys.argv[1]))
 except Exception:
     print("0"); sys.exit()
-rx = next((g[k] for k in ("rx_pps", "rx_rate_pps", "pps_rx") if k in g), None)
-if rx is None:
-    rx = g.get("received", 0) / g.get("duration_s", 1)
-print(f"{rx:.0f}")
+print(f"{g['rx_pps']:.0f}")
 PY
 }
 
