@@ -35,13 +35,13 @@ int sl_tcp_conn_describe(const struct sl_tcp_conn *c, char *buf, size_t len)
 	for (int i = 0; i < TCP_T_N; i++) /* ms from now; -1: not armed */
 		t[i] = c->tmr[i] == 0 ? -1 : (long)((c->tmr[i] > now ? c->tmr[i] - now : 0) / 1000);
 	return snprintf(buf, len,
-			"%s snd una %u nxt %u max %u queued %u wnd %u cwnd %u ssthresh %u%s%s "
-			"retries %u rto %u ms | rcv nxt %u adv %u unread %u ooo %u%s | timers ms "
-			"rtx %ld persist %ld delack %ld 2msl %ld",
+			"%s snd una %u nxt %u max %u queued %u wnd %u cwnd %u ssthresh %u "
+			"recover %u dupacks %u%s%s retries %u rto %u ms | rcv nxt %u adv %u unread "
+			"%u ooo %u%s | timers ms rtx %ld persist %ld delack %ld 2msl %ld",
 			sl_tcp_conn_state(c), c->snd_una - c->iss, c->snd_nxt - c->iss,
 			c->snd_max - c->iss, c->sq_bytes, c->snd_wnd, c->cwnd, c->ssthresh,
-			c->in_recovery ? " recovery" : "", c->in_persist ? " persist" : "",
-			c->retries, tcp_rtt_rto(&c->rtt, &c->stack->cfg) / 1000,
+			c->recover - c->iss, c->dupacks, c->in_recovery ? " recovery" : "",
+			c->in_persist ? " persist" : "", c->retries, tcp_rtt_rto(&c->rtt, &c->stack->cfg) / 1000,
 			c->rcv_nxt - c->irs, c->rcv_adv - c->irs, c->rq_bytes, c->ooo.count,
 			c->rcv_blocked ? " blocked" : "", t[TCP_T_RTX], t[TCP_T_PERSIST],
 			t[TCP_T_DELACK], t[TCP_T_2MSL]);

@@ -169,20 +169,14 @@ static void soak_cfg(struct sl_tcp_config *c)
 
 static void dump(const char *who, const struct sl_tcp_conn *c)
 {
+	char d[512];
+
 	if (c == NULL) {
 		fprintf(stderr, "%s: no connection\n", who);
 		return;
 	}
-	fprintf(stderr,
-		"%s: state %d una %u nxt %u max %u sq_seq %u sq_bytes %u snd_wnd %u cwnd %u "
-		"ssthresh %u persist %d recovery %d recover %u dupacks %u retries %u | rcv_nxt %u "
-		"adv %u rq %u ooo %u blocked %d | tmr rtx %lu persist %lu delack %lu 2msl %lu\n",
-		who, c->state, c->snd_una - c->iss, c->snd_nxt - c->iss, c->snd_max - c->iss,
-		c->sq_seq - c->iss, c->sq_bytes, c->snd_wnd, c->cwnd, c->ssthresh, c->in_persist,
-		c->in_recovery, c->recover - c->iss, c->dupacks, c->retries, c->rcv_nxt - c->irs,
-		c->rcv_adv - c->irs, c->rq_bytes, c->ooo.count, c->rcv_blocked,
-		(unsigned long)c->tmr[0], (unsigned long)c->tmr[1], (unsigned long)c->tmr[2],
-		(unsigned long)c->tmr[3]);
+	sl_tcp_conn_describe(c, d, sizeof(d));
+	fprintf(stderr, "%s: %s\n", who, d);
 }
 
 struct soak_param {
