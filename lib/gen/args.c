@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "gen_priv.h"
+#include "sluice/sl_tcp.h"
 
 void sl_gen_usage(FILE *f, const char *prog)
 {
@@ -723,12 +724,14 @@ static int gen_check(struct sl_gen_opts *o, bool tx_given, bool rx_given,
 			o->prog);
 		return -1;
 	}
-	/* 16384 ephemeral ports (49152-65535) per server port. */
-	if (o->tcp.enabled && o->tcp.conns > 16384u * o->tcp.dst_ports) {
+	/* One local address has SL_TCP_EPHEMERAL_COUNT source ports per server port. */
+	if (o->tcp.enabled && o->tcp.conns > SL_TCP_EPHEMERAL_COUNT * o->tcp.dst_ports) {
 		fprintf(stderr,
-			"%s: %u connections need %u server ports (16384 source ports each). Fix: "
+			"%s: %u connections need %u server ports (%u source ports each). Fix: "
 			"--tcp IP:FIRST-LAST with at least that many ports, served by the peer\n",
-			o->prog, o->tcp.conns, (o->tcp.conns + 16383) / 16384);
+			o->prog, o->tcp.conns,
+			(o->tcp.conns + SL_TCP_EPHEMERAL_COUNT - 1) / SL_TCP_EPHEMERAL_COUNT,
+			SL_TCP_EPHEMERAL_COUNT);
 		return -1;
 	}
 	if (o->count == 0 && o->duration == 0 && !o->search && !o->tcp.enabled)

@@ -33,8 +33,8 @@
 #define TCP_TX_MAX_SEGS 16u   /* mbufs in one output segment (header + payload pieces) */
 #define TCP_TX_COPY_MAX 128u  /* payload this small is copied, not cloned (see tcp_output.c) */
 #define TCP_COOKIE_PERIOD_US (64u * 1000000u) /* RFC 4987 counter t: 64 s */
-#define TCP_EPHEMERAL_LO 49152u
-#define TCP_EPHEMERAL_HI 65535u
+#define TCP_EPHEMERAL_LO SL_TCP_EPHEMERAL_FIRST
+#define TCP_EPHEMERAL_HI SL_TCP_EPHEMERAL_LAST
 
 /* Option kinds (RFC 9293, 7323, 2018). */
 #define TCP_OPT_EOL 0

@@ -39,6 +39,11 @@ struct sl_tcp_tuple {
 	uint16_t remote_port;
 };
 
+/** Source ports sl_tcp_connect picks from when the caller gives none. */
+#define SL_TCP_EPHEMERAL_FIRST 49152u
+#define SL_TCP_EPHEMERAL_LAST 65535u
+#define SL_TCP_EPHEMERAL_COUNT (SL_TCP_EPHEMERAL_LAST - SL_TCP_EPHEMERAL_FIRST + 1)
+
 /**
  * Output: `m` holds one TCP segment, data starting at the TCP header, with
  * the TCP checksum already filled (over the pseudo header). The IP layer
