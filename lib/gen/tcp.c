@@ -543,7 +543,9 @@ int sl_gen_tcp_run(const struct sl_gen_opts *o, uint16_t port_id, struct rte_mem
 				if (tc->c == NULL && t.connecting < TCPG_CONNECTING)
 					tcpg_connect(&t, tc); /* (re)connect */
 			} else if (tc->c != NULL) {
-				if (!tc->closing && (tc->inflight == 0 || !tc->open) &&
+				/* (one still in its handshake is closed once it is open:
+				 * aborting it here would count our own stop as a failure) */
+				if (!tc->closing && tc->open && tc->inflight == 0 &&
 				    t.closing_now < TCPG_CONNECTING)
 					tcpg_close(tc);
 			}
@@ -565,13 +567,19 @@ int sl_gen_tcp_run(const struct sl_gen_opts *o, uint16_t port_id, struct rte_mem
 	for (unsigned int i = 0; i < o->tcp.conns; i++) {
 		struct tcpg_conn *tc = &t.conns[i];
 
-		if (tc->c != NULL && tc->inflight) { /* echo never came back */
+		if (tc->c != NULL && (tc->inflight || !tc->open)) {
+			/* an echo never came back, or the handshake never finished */
 			char d[512];
 
-			t.failed++;
+			if (t.failed++ >= 8)
+				continue; /* a few are enough to see the pattern */
 			sl_tcp_conn_describe(tc->c, d, sizeof(d));
-			fprintf(stderr, "%s: conn %u: %u echo(es) never came back: %s\n", o->prog,
-				i, tc->inflight, d);
+			if (tc->open)
+				fprintf(stderr, "%s: conn %u: %u echo(es) never came back: %s\n",
+					o->prog, i, tc->inflight, d);
+			else
+				fprintf(stderr, "%s: conn %u: handshake never finished: %s\n",
+					o->prog, i, d);
 		}
 	}
 	if (t.failed + t.reset > 0 && ops->counters != NULL) {
