@@ -176,8 +176,23 @@ static int parse_app(struct parse *p, const char *section, struct rte_cfgfile_en
 				return -1;
 			cfg->tx_retry = v;
 		} else if (!strcmp(k, "graph_stats")) {
-			if (parse_bool(p, section, k, val, &cfg->graph_stats))
-				return -1;
+			bool on;
+
+			if (!strcasecmp(val, "sampled")) {
+				cfg->graph_stats = SL_GRAPH_STATS_SAMPLED;
+			} else if (strcasecmp(val, "on") && strcasecmp(val, "off") &&
+				   strcasecmp(val, "yes") && strcasecmp(val, "no") &&
+				   strcasecmp(val, "true") && strcasecmp(val, "false") &&
+				   strcmp(val, "1") && strcmp(val, "0")) {
+				return fail(p, section, k,
+					    "'%s' is not on, sampled or off. Fix: write %s = sampled "
+					    "(the default), on (time every walk) or off",
+					    val, k);
+			} else {
+				if (parse_bool(p, section, k, val, &on))
+					return -1;
+				cfg->graph_stats = on ? SL_GRAPH_STATS_ON : SL_GRAPH_STATS_OFF;
+			}
 		} else if (!strcmp(k, "stage_mbufs")) {
 			if (parse_uint(p, section, k, val, 0, 1u << 24, &v))
 				return -1;
@@ -637,9 +652,9 @@ int sl_config_load(struct sl_config *cfg, const char *path, bool (*lcore_ok)(uns
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->burst = 32;
-	cfg->vector = SL_STAGE_VEC_MAX;
+	cfg->vector = 0; /* one burst: see docs/config.md */
 	cfg->stats_interval = 1;
-	cfg->graph_stats = true;
+	cfg->graph_stats = SL_GRAPH_STATS_SAMPLED;
 	strlcpy(cfg->path, path, sizeof(cfg->path));
 
 	f = fopen(path, "r");

@@ -79,6 +79,32 @@ Test(config, good_full_file)
 	unlink(path);
 }
 
+Test(config, graph_stats_modes)
+{
+	static const struct {
+		const char *value;
+		uint8_t want;
+	} modes[] = {{"sampled", SL_GRAPH_STATS_SAMPLED}, {"on", SL_GRAPH_STATS_ON},
+		     {"off", SL_GRAPH_STATS_OFF},	  {"yes", SL_GRAPH_STATS_ON},
+		     {"0", SL_GRAPH_STATS_OFF}};
+
+	for (unsigned int i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		struct sl_config cfg;
+		struct sl_error err = {.msg = ""};
+		char text[256];
+		const char *path;
+
+		snprintf(text, sizeof(text),
+			 "[app]\ngraph_stats = %s\n[port p0]\ndev = net_null0\npipeline = x\n"
+			 "[pipeline x]\nstages = macswap\n",
+			 modes[i].value);
+		path = write_tmp(text);
+		cr_assert_eq(sl_config_load(&cfg, path, NULL, &err), 0, "%s", err.msg);
+		cr_expect_eq(cfg.graph_stats, modes[i].want, "graph_stats = %s", modes[i].value);
+		unlink(path);
+	}
+}
+
 Test(config, defaults_and_auto_map)
 {
 	struct sl_config cfg;
@@ -89,6 +115,7 @@ Test(config, defaults_and_auto_map)
 	cr_assert_eq(sl_config_load(&cfg, path, NULL, &err), 0, "%s", err.msg);
 	cr_expect_eq(cfg.burst, 32);
 	cr_expect_eq(cfg.stats_interval, 1);
+	cr_expect_eq(cfg.graph_stats, SL_GRAPH_STATS_SAMPLED);
 	cr_expect(cfg.auto_map);
 	cr_expect_eq(cfg.ports[0].rx_queues, 1);
 	unlink(path);
@@ -187,6 +214,9 @@ ParameterizedTestParameters(config, bad_files)
 		{"[app]\nburst = 100000\n[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = "
 		 "macswap\n",
 		 "not a number in 1..256", 2},
+		{"[app]\ngraph_stats = sometimes\n[port p0]\ndev = x\npipeline = e\n[pipeline "
+		 "e]\nstages = macswap\n",
+		 "not on, sampled or off", 2},
 		{"[port p0\ndev = x\n", "not a valid INI file", 0},
 	};
 

@@ -92,3 +92,54 @@ Test(macswap, drops_runts)
 	rte_pktmbuf_free(pkts[0]);
 	sl_test_stage_close(&st);
 }
+
+/* Runts and 14-15 byte frames inside the four-at-a-time loop: the step
+ * holding one falls back to one packet at a time, and the shortest frame
+ * that still has a whole Ethernet header is swapped without touching
+ * anything past its 14 bytes. */
+Test(macswap, short_frames_inside_a_step_of_four)
+{
+	static const uint8_t runt[13] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
+	static const uint8_t hdr14[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 0xee, 0xff};
+	struct sl_test_pkt spec = {.src_mac = mac_a, .dst_mac = mac_b};
+	struct rte_mbuf *pkts[12], *orig[12];
+	uint16_t nexts[12];
+	struct sl_test_stage st;
+
+	cr_assert_eq(sl_test_stage_open(&st, "macswap", "", 0), 0);
+	for (unsigned int i = 0; i < 12; i++)
+		pkts[i] = sl_test_udp4(&spec);
+	rte_pktmbuf_free(pkts[5]);
+	pkts[5] = sl_test_raw(runt, sizeof(runt), 0);
+	rte_pktmbuf_free(pkts[9]);
+	pkts[9] = sl_test_raw(hdr14, sizeof(hdr14), 0);
+	rte_pktmbuf_trim(pkts[9], 2); /* 14 bytes of data; 0xee 0xff stay in the buffer */
+	memcpy(orig, pkts, sizeof(orig));
+	sl_test_process(&st, pkts, 12, nexts);
+	for (unsigned int i = 0; i < 12; i++) {
+		const uint8_t *d;
+
+		if (i == 5) {
+			cr_assert_eq(nexts[i], SL_EDGE_DROP); /* freed by sl_test_process */
+			continue;
+		}
+		d = rte_pktmbuf_mtod(orig[i], const uint8_t *);
+		cr_assert_eq(nexts[i], SL_EDGE_NEXT, "pkt %u", i);
+		if (i == 9) {
+			static const uint8_t want[16] = {7, 8, 9, 10, 11, 12, 1,    2,
+							 3, 4, 5, 6,  13, 14, 0xee, 0xff};
+
+			cr_assert_eq(memcmp(d, want, sizeof(want)), 0, "14-byte frame swapped wrong");
+			continue;
+		}
+		cr_assert_eq(memcmp(d, mac_a.addr_bytes, 6), 0, "pkt %u: dst is not the old src", i);
+		cr_assert_eq(memcmp(d + 6, mac_b.addr_bytes, 6), 0, "pkt %u: src is not the old dst",
+			     i);
+	}
+	cr_assert_eq(sl_test_counter(&st, "swapped"), 11);
+	cr_assert_eq(sl_test_counter(&st, "runt"), 1);
+	for (unsigned int i = 0; i < 12; i++)
+		if (nexts[i] == SL_EDGE_NEXT)
+			rte_pktmbuf_free(orig[i]);
+	sl_test_stage_close(&st);
+}

@@ -72,13 +72,27 @@ struct sl_worker_conf {
 	struct sl_rxq_ref rxq[SL_MAX_RXQ_PER_WORKER];
 };
 
+/**
+ * How workers time their stages for the per-stage statistics. Calls and
+ * packets are counted on every graph walk in every mode but off; what
+ * differs is how often the two TSC reads around each stage call happen.
+ */
+enum sl_graph_stats {
+	SL_GRAPH_STATS_OFF,	/**< no per-stage calls/objs/cycles (stage counters still count) */
+	SL_GRAPH_STATS_SAMPLED, /**< time one walk in SL_GRAPH_STATS_SAMPLE_EVERY (default) */
+	SL_GRAPH_STATS_ON,	/**< time every walk (rte_graph_walk's own statistics) */
+};
+
+/** With SL_GRAPH_STATS_SAMPLED, about one walk in this many is timed. */
+#define SL_GRAPH_STATS_SAMPLE_EVERY 16
+
 struct sl_config {
 	char path[PATH_MAX];
 	unsigned int burst;
 	unsigned int vector;
 	unsigned int stats_interval;
 	unsigned int tx_retry;
-	bool graph_stats;	  /**< rte_graph per-node calls/objs/cycles (default on) */
+	uint8_t graph_stats;	  /**< SL_GRAPH_STATS_*: per-stage calls/objs/cycles */
 	unsigned int stage_mbufs; /**< per worker, mbufs stages may hold (added to the pool) */
 	char profiles_dir[PATH_MAX];
 
