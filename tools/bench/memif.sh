@@ -15,8 +15,15 @@
 # fills every DUT transmit fails and the DUT is measured on its drop path;
 # with --gen-mode txonly the rate shown is the DUT's rx rate.
 #
+# --rate R: the generator is sluice-gen instead, paced at R packets/s (e.g.
+# 8M) and checking every returned frame (--expect macswap). An unpaced
+# generator's rate swings 2x between runs on a shared machine, and busy
+# cycles per packet grow as bursts shrink, so DUTs compared at different
+# offered loads differ for reasons of their own. At one fixed rate both DUTs
+# see the same arrivals: the busy figures then compare the DUTs alone.
+#
 # Usage: sudo tools/bench/memif.sh [-t SECONDS] [-r RUNS] [--gen-mode flowgen|txonly]
-#            [--size BYTES] [--md FILE] [--csv FILE] [--keep]
+#            [--rate PPS] [--size BYTES] [--md FILE] [--csv FILE] [--keep]
 #   --size: frame size incl. FCS (default 64)
 #   --csv: append one line per run: section,size,group,label,run,pps,cycles,baseline
 set -euo pipefail
@@ -25,13 +32,14 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() { awk 'NR > 2 && !/^#/ {exit} NR > 2 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
 
-duration=10 runs=3 gen_mode=flowgen md="" size=64 csv=""
+duration=10 runs=3 gen_mode=flowgen md="" size=64 csv="" rate=""
 cmdline="tools/bench/memif.sh $*"
 while (($#)); do
 	case $1 in
 	-t | --time) duration=${2:?}; shift ;;
 	-r | --runs) runs=${2:?}; shift ;;
 	--gen-mode) gen_mode=${2:?}; shift ;;
+	--rate) rate=${2:?}; shift ;;
 	--md) md=${2:?}; shift ;;
 	--size) size=${2:?}; shift ;;
 	--csv) csv=${2:?}; shift ;;
@@ -47,6 +55,12 @@ done
 [[ $gen_mode == flowgen || $gen_mode == txonly ]] || bench_die "--gen-mode is flowgen or txonly"
 counter=opackets
 [[ $gen_mode == txonly ]] && counter=ipackets
+GEN=$REPO/build/apps/sluice-gen
+if [[ -n $rate ]]; then
+	[[ $rate =~ ^[0-9]+(\.[0-9]+)?[kKmM]?$ ]] || bench_die "--rate wants packets/s, e.g. 8M"
+	[[ $gen_mode == flowgen ]] || bench_die "--rate and --gen-mode do not mix (--rate uses sluice-gen)"
+	[[ -x $GEN ]] || bench_die "--rate needs $GEN (ninja -C build)"
+fi
 
 bench_init memif
 cd "$REPO"
@@ -68,9 +82,16 @@ run_pair() {
 	glog=$BENCH_SCRATCH/gen-$label-$run.log
 	dlog=$BENCH_SCRATCH/$label-$run.log
 	bench_lock
-	bench_start "$glog" $((limit + 10)) "$TESTPMD" -l 0-1 "${EAL_MEM[@]}" --file-prefix "$gprefix" --no-pci \
-		--vdev "net_memif0,role=server,socket=$sock,socket-abstract=no" -- \
-		--forward-mode="$gen_mode" --txpkts=$((size - 4)) --no-mlockall --stats-period 3600
+	if [[ -n $rate ]]; then # one lcore, on core 1, sends and receives
+		bench_start "$glog" $((limit + 10)) "$GEN" -l 1 "${EAL_MEM[@]}" --file-prefix "$gprefix" --no-pci \
+			--vdev "net_memif0,role=server,socket=$sock,socket-abstract=no" -- \
+			--ports net_memif0 --rate "$rate" --size "$size" --flows 256 --expect macswap \
+			--max-loss 100% --duration $((limit - 5)) --stats-interval 0
+	else
+		bench_start "$glog" $((limit + 10)) "$TESTPMD" -l 0-1 "${EAL_MEM[@]}" --file-prefix "$gprefix" --no-pci \
+			--vdev "net_memif0,role=server,socket=$sock,socket-abstract=no" -- \
+			--forward-mode="$gen_mode" --txpkts=$((size - 4)) --no-mlockall --stats-period 3600
+	fi
 	gpid=$BENCH_LAST_PID
 	# DPDK's memif client does not retry: start it once the server listens.
 	local i
@@ -116,7 +137,9 @@ run_pair() {
 	return 0
 }
 
-bench_say "T=${duration}s x ${runs} runs, $size B, generator testpmd $gen_mode on core 1, DUT on core 0; EAL ${EAL_MEM[*]}"
+gen_desc="testpmd $gen_mode"
+[[ -n $rate ]] && gen_desc="sluice-gen paced at $rate pkt/s"
+bench_say "T=${duration}s x ${runs} runs, $size B, generator $gen_desc on core 1, DUT on core 0; EAL ${EAL_MEM[*]}"
 for ((r = 1; r <= runs; r++)); do
 	run_pair testpmd "$r"
 	((have_sluice)) && run_pair sluice-macswap "$r"
@@ -125,7 +148,7 @@ done
 base_of() { [[ ${1#*|} == testpmd ]] && echo "" || echo "${1%%|*}|testpmd"; }
 
 echo
-echo "net_memif, $size B: DUT on core 0, generator (testpmd $gen_mode) on core 1, median of $runs x ${duration}s"
+echo "net_memif, $size B: DUT on core 0, generator ($gen_desc) on core 1, median of $runs x ${duration}s"
 if [[ $counter == opackets ]]; then
 	echo "Mpps: packets the DUT transmitted per second; ratio vs testpmd as DUT"
 else
