@@ -15,7 +15,8 @@ ECHO_CLIENT=$IT_DIR/echo_client.py
 
 # echo_start TCPIP_ARGS [STAGES] [EXTRA_PIPELINE_LINES] [LIMIT_S]
 # Starts sluice-echo (SIGINT after LIMIT_S, default 100) and wires the tap
-# into the namespace. Sets ECHO_PID.
+# into the namespace. Sets ECHO_PID. Optional globals: ECHO_PORT_LINES (more
+# lines for [port p0]), ECHO_LCORES (EAL core list, default "-l 0-1").
 echo_start() {
 	local args=$1 stages=${2:-tcpip} extra=${3:-} limit=${4:-100} i
 	ip netns add "$ECHO_NS" || it_fail "cannot create network namespace $ECHO_NS"
@@ -26,13 +27,14 @@ stats_interval = 0
 [port p0]
 dev = net_tap0
 pipeline = host
+${ECHO_PORT_LINES:-}
 [pipeline host]
 stages = $stages
 tcpip = ip=$ECHO_IP/24,gw=$PEER_IP,$args
 $extra
 EOT
-	# shellcheck disable=SC2046
-	it_start "$IT_TMP/echo.log" "$limit" "$SLUICE_ECHO" -l 0-1 $(it_eal echo) \
+	# shellcheck disable=SC2046,SC2086
+	it_start "$IT_TMP/echo.log" "$limit" "$SLUICE_ECHO" ${ECHO_LCORES:--l 0-1} $(it_eal echo) \
 		--vdev "net_tap0,iface=$ECHO_IF" -- --config "$IT_TMP/echo.ini" \
 		--stats-json "$IT_TMP/echo.json" --quiet
 	ECHO_PID=$IT_PID
