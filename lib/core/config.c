@@ -117,8 +117,8 @@ static int parse_uint(struct parse *p, const char *section, const char *key, con
 	return 0;
 }
 
-static int parse_bool(struct parse *p, const char *section, const char *key, const char *value,
-		      bool *out)
+/* The spellings of a boolean: true when `value` is one, with its value in *out. */
+static bool bool_word(const char *value, bool *out)
 {
 	if (!strcasecmp(value, "on") || !strcasecmp(value, "yes") || !strcasecmp(value, "true") ||
 	    !strcmp(value, "1"))
@@ -127,6 +127,14 @@ static int parse_bool(struct parse *p, const char *section, const char *key, con
 		 !strcasecmp(value, "false") || !strcmp(value, "0"))
 		*out = false;
 	else
+		return false;
+	return true;
+}
+
+static int parse_bool(struct parse *p, const char *section, const char *key, const char *value,
+		      bool *out)
+{
+	if (!bool_word(value, out))
 		return fail(p, section, key, "'%s' is not on/off. Fix: write %s = on or %s = off",
 			    value, key, key);
 	return 0;
@@ -178,21 +186,15 @@ static int parse_app(struct parse *p, const char *section, struct rte_cfgfile_en
 		} else if (!strcmp(k, "graph_stats")) {
 			bool on;
 
-			if (!strcasecmp(val, "sampled")) {
+			if (!strcasecmp(val, "sampled"))
 				cfg->graph_stats = SL_GRAPH_STATS_SAMPLED;
-			} else if (strcasecmp(val, "on") && strcasecmp(val, "off") &&
-				   strcasecmp(val, "yes") && strcasecmp(val, "no") &&
-				   strcasecmp(val, "true") && strcasecmp(val, "false") &&
-				   strcmp(val, "1") && strcmp(val, "0")) {
+			else if (bool_word(val, &on))
+				cfg->graph_stats = on ? SL_GRAPH_STATS_ON : SL_GRAPH_STATS_OFF;
+			else
 				return fail(p, section, k,
 					    "'%s' is not on, sampled or off. Fix: write %s = sampled "
 					    "(the default), on (time every walk) or off",
 					    val, k);
-			} else {
-				if (parse_bool(p, section, k, val, &on))
-					return -1;
-				cfg->graph_stats = on ? SL_GRAPH_STATS_ON : SL_GRAPH_STATS_OFF;
-			}
 		} else if (!strcmp(k, "stage_mbufs")) {
 			if (parse_uint(p, section, k, val, 0, 1u << 24, &v))
 				return -1;
