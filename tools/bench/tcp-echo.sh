@@ -100,13 +100,6 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 proc_cpu() { # PID -> utime+stime in seconds
 	awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat" 2>/dev/null || echo 0
 }
-sluice_busy() { # PREFIX -> "busy_cycles idle_cycles" of the worker(s)
-	"$BENCH_DIR/dpdk-tel.py" query "$1" /sluice/workers 2>/dev/null |
-		/usr/bin/python3 -c 'import json,sys
-d = json.load(sys.stdin) or {}
-print(sum(w["busy_cycles"] for w in d.values()), sum(w["idle_cycles"] for w in d.values()))' 2>/dev/null ||
-		echo "0 0"
-}
 
 SRV_PID="" SRV_PREFIX="" SRV_KIND="" SRV_LOG=""
 TARGET=()
@@ -180,13 +173,13 @@ measure() {
 	local run=$1 test=$2 conns=$3 size=$4 spid out b0 i0 b1 i1 c0 c1 busy t0 t1 mode=echo d=$duration
 	[[ $test == connect ]] && mode=connect
 	spid=$(server_pid)
-	if [[ $SRV_KIND == sluice ]]; then read -r b0 i0 <<<"$(sluice_busy "$SRV_PREFIX")"; fi
+	if [[ $SRV_KIND == sluice ]]; then read -r b0 i0 <<<"$(bench_sluice_busy "$SRV_PREFIX")"; fi
 	c0=$(proc_cpu "$spid") t0=$(date +%s.%N)
 	out=$(ip netns exec "${TARGET[0]}" "$CLIENT" -H "${TARGET[1]}" -m "$mode" -c "$conns" -s "$size" \
 		-d "$d" -C 1 2>"$BENCH_SCRATCH/client.err") || true
 	c1=$(proc_cpu "$spid") t1=$(date +%s.%N)
 	if [[ $SRV_KIND == sluice ]]; then
-		read -r b1 i1 <<<"$(sluice_busy "$SRV_PREFIX")"
+		read -r b1 i1 <<<"$(bench_sluice_busy "$SRV_PREFIX")"
 		busy=$(awk -v b="$((b1 - b0))" -v i="$((i1 - i0))" 'BEGIN {if (b + i > 0) printf "%.3f", b / (b + i)}')
 	else
 		busy=$(awk -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" 'BEGIN {printf "%.3f", (c1 - c0) / (t1 - t0)}')

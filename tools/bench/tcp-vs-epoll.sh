@@ -97,13 +97,6 @@ cpu_sample() { # -> "busy0 total0 busy1 total1" jiffies from /proc/stat
 	awk '$1 == "cpu0" || $1 == "cpu1" {t = 0; for (i = 2; i <= NF; i++) t += $i;
 		printf "%d %d ", t - $5 - $6, t} END {print ""}' /proc/stat
 }
-sluice_busy() { # PREFIX -> "busy_cycles idle_cycles" of its workers
-	"$BENCH_DIR/dpdk-tel.py" query "$1" /sluice/workers 2>/dev/null |
-		/usr/bin/python3 -c 'import json,sys
-d = json.load(sys.stdin) or {}
-print(sum(w["busy_cycles"] for w in d.values()), sum(w["idle_cycles"] for w in d.values()))' 2>/dev/null ||
-		echo "0 0"
-}
 
 SRV_PID="" SRV_PREFIX="" SRV_LOG="" SOCK=""
 GEN_DEV=()
@@ -171,14 +164,14 @@ stop_server() {
 measure() {
 	local kind=$1 conns=$2 depth=$3 name=$1-$2x$3 pg b0=0 i0=0 b1=0 i1=0 c0 c1
 	pg=$(bench_prefix "gen-$name")
-	[[ -z $SRV_PREFIX ]] || read -r b0 i0 <<<"$(sluice_busy "$SRV_PREFIX")"
+	[[ -z $SRV_PREFIX ]] || read -r b0 i0 <<<"$(bench_sluice_busy "$SRV_PREFIX")"
 	c0=$(cpu_sample)
 	timeout -k 5 -s INT $((duration + 60)) "$SLUICE_GEN" -l 1 "${EAL_MEM[@]}" --file-prefix "$pg" \
 		--no-pci "${GEN_DEV[@]}" --link-wait 10 --tcp "$SRV_IP:7" --local-ip "$CLI_IP" \
 		--conns "$conns" --depth "$depth" --msg 64 --duration "$duration" --stats-interval 0 \
 		--json "$BENCH_SCRATCH/$name.json" >"$BENCH_SCRATCH/$name.gen.log" 2>&1 || true
 	c1=$(cpu_sample)
-	[[ -z $SRV_PREFIX ]] || read -r b1 i1 <<<"$(sluice_busy "$SRV_PREFIX")"
+	[[ -z $SRV_PREFIX ]] || read -r b1 i1 <<<"$(bench_sluice_busy "$SRV_PREFIX")"
 	rm -rf "/var/run/dpdk/${pg:?}"
 	/usr/bin/python3 - "$kind" "$conns" "$depth" "$BENCH_SCRATCH/$name.json" "$c0" "$c1" \
 		"$((b1 - b0))" "$((i1 - i0))" "$tsc_hz" <<'PY'
