@@ -191,10 +191,11 @@ static int parse_app(struct parse *p, const char *section, struct rte_cfgfile_en
 			else if (bool_word(val, &on))
 				cfg->graph_stats = on ? SL_GRAPH_STATS_ON : SL_GRAPH_STATS_OFF;
 			else
-				return fail(p, section, k,
-					    "'%s' is not on, sampled or off. Fix: write %s = sampled "
-					    "(the default), on (time every walk) or off",
-					    val, k);
+				return fail(
+				    p, section, k,
+				    "'%s' is not on, sampled or off. Fix: write %s = sampled "
+				    "(the default), on (time every walk) or off",
+				    val, k);
 		} else if (!strcmp(k, "stage_mbufs")) {
 			if (parse_uint(p, section, k, val, 0, 1u << 24, &v))
 				return -1;
