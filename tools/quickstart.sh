@@ -4,10 +4,15 @@
 # sluice-fwd for a few seconds against a traffic generator over net_memif,
 # a shared-memory link between two processes, so no NIC is needed.
 #
-#   generator: dpdk-testpmd --forward-mode=flowgen (sends 64 B UDP frames and
-#              takes back what returns), memif server, forwarding on CPU 1
+#   generator: sluice-gen, memif server on CPU 1: sends 64 B UDP frames at a
+#              steady 2 Mpps and checks that each one comes back once, MACs
+#              swapped; its summary is printed at the end
 #   sluice:    sluice-fwd with drivers-config/examples/quickstart-memif.ini,
-#              memif client, its worker on CPU 0
+#              memif client, its worker on CPU 0, per-second lines + summary
+#
+# The generator stops polling when its run is over and waits for sluice-fwd
+# to leave before it closes its port: DPDK 22.11's memif PMD can crash a
+# process that is mid-burst when its peer disconnects (docs/sluice-gen.md).
 #
 # Usage: sudo tools/quickstart.sh [-t SECONDS] [--no-setup]
 set -euo pipefail
@@ -32,23 +37,28 @@ done
 
 ((setup)) && tools/setup.sh
 fwd=${SLUICE_FWD:-build/apps/sluice-fwd}
-[[ -x $fwd ]] || die "$fwd is missing: build it with 'ninja -C build' (or run tools/setup.sh)"
-command -v dpdk-testpmd >/dev/null || die "dpdk-testpmd not found: apt-get install dpdk"
+gen=${SLUICE_GEN:-build/apps/sluice-gen}
+for app in "$fwd" "$gen"; do
+	[[ -x $app ]] || die "$app is missing: build it with 'ninja -C build' (or run tools/setup.sh)"
+done
 
 # shellcheck source-path=SCRIPTDIR source=eal-mem.sh
 source "$repo/tools/eal-mem.sh"
 sock=/tmp/sluice-quickstart-$$.sock
 gen_prefix=sluice-qs-gen-$$ fwd_prefix=sluice-qs-fwd-$$
 gen_log=$(mktemp /tmp/sluice-quickstart-gen.XXXXXX.log)
-gen_pid=""
+gen_pid="" fwd_pid=""
 
+stop_proc() { # PID: SIGINT, wait up to 10 s, then SIGKILL
+	[[ -n $1 ]] && kill -0 "$1" 2>/dev/null || return 0
+	kill -INT "$1" 2>/dev/null || true
+	for _ in {1..100}; do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
 cleanup() {
-	if [[ -n $gen_pid ]] && kill -0 "$gen_pid" 2>/dev/null; then
-		kill -INT "$gen_pid" 2>/dev/null || true
-		for _ in {1..100}; do kill -0 "$gen_pid" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$gen_pid" 2>/dev/null || true
-		wait "$gen_pid" 2>/dev/null || true
-	fi
+	stop_proc "$fwd_pid"
+	stop_proc "$gen_pid"
 	rm -rf "$sock" "/var/run/dpdk/$gen_prefix" "/var/run/dpdk/$fwd_prefix"
 	rm -f "$gen_log"
 }
@@ -60,28 +70,51 @@ trap 'exit 130' INT TERM
 exec {lock_fd}>/tmp/sluice-run.lock
 flock -w 600 "$lock_fd" || die "another DPDK run holds /tmp/sluice-run.lock for 10 min; try again later"
 
-say "starting the generator (dpdk-testpmd flowgen, memif server $sock, CPU 1)"
-timeout -k 10 -s INT $((seconds + 60)) dpdk-testpmd -l 0-1 "${SL_EAL_MEM[@]}" --file-prefix "$gen_prefix" \
+say "starting the generator (sluice-gen, memif server $sock, CPU 1)"
+timeout -k 10 -s INT $((seconds + 90)) "$gen" -l 1 "${SL_EAL_MEM[@]}" --file-prefix "$gen_prefix" \
 	--no-pci --vdev "net_memif0,role=server,socket=$sock,socket-abstract=no" -- \
-	--forward-mode=flowgen --txpkts=60 --no-mlockall --stats-period 3600 \
-	>"$gen_log" 2>&1 </dev/null &
+	--ports net_memif0 --duration "$seconds" --rate 2M --flows 16 --expect macswap \
+	--link-wait 30 --linger 60 --stats-interval 0 >"$gen_log" 2>&1 </dev/null &
 gen_pid=$!
 for _ in {1..300}; do
-	[[ -S $sock ]] && break
+	grep -q "waiting up to" "$gen_log" && break
 	kill -0 "$gen_pid" 2>/dev/null || break
 	sleep 0.1
 done
-[[ -S $sock ]] || { tail -n 20 "$gen_log" >&2; die "the generator did not start (its log is above)"; }
+grep -q "waiting up to" "$gen_log" || { tail -n 20 "$gen_log" >&2; die "the generator did not start (its log is above)"; }
 
 say "running sluice-fwd for $seconds s (worker on CPU 0); per-second lines, then a summary"
 echo
-rc=0
-timeout -k 10 -s INT "$seconds" "$fwd" --lcores '0@1,1@0' "${SL_EAL_MEM[@]}" --file-prefix "$fwd_prefix" \
+"$fwd" --lcores '0@1,1@0' "${SL_EAL_MEM[@]}" --file-prefix "$fwd_prefix" \
 	--no-pci --vdev "net_memif0,role=client,socket=$sock,socket-abstract=no" -- \
-	--config drivers-config/examples/quickstart-memif.ini --stats-interval 1 </dev/null || rc=$?
-echo
-# timeout's 124 means our SIGINT ended the run, which is the normal way out.
-if ((rc != 0 && rc != 124)); then
-	die "sluice-fwd exited with status $rc"
+	--config drivers-config/examples/quickstart-memif.ini --stats-interval 1 </dev/null &
+fwd_pid=$!
+# The generator's run ends after $seconds s of traffic (it waits for the
+# link first); then sluice-fwd gets Ctrl-C (SIGINT) like a user would give it.
+for ((i = 0; i < (seconds + 60) * 10; i++)); do
+	grep -q "^run over:" "$gen_log" && break
+	kill -0 "$gen_pid" 2>/dev/null || break
+	kill -0 "$fwd_pid" 2>/dev/null || break
+	sleep 0.1
+done
+rc=0
+if kill -0 "$fwd_pid" 2>/dev/null; then
+	kill -INT "$fwd_pid"
+	wait "$fwd_pid" || rc=$?
+else
+	wait "$fwd_pid" || rc=$?
+	rc=${rc:-0}
+	((rc == 0)) && rc=1 # it left before being asked to
 fi
+fwd_pid=""
+echo
+grc=0
+for _ in {1..300}; do kill -0 "$gen_pid" 2>/dev/null || break; sleep 0.1; done
+stop_proc "$gen_pid"
+wait "$gen_pid" 2>/dev/null || grc=$?
+gen_pid=""
+say "the generator's view (sluice-gen; full output: sluice-gen --help):"
+sed -n '/^=== sluice-gen summary/,/^result:/p' "$gen_log" | grep -E "^(tx|rx|sequence|result)" | sed 's/^/  /'
+((rc == 0)) || die "sluice-fwd exited with status $rc"
+grep -q "^result:" "$gen_log" || { tail -n 20 "$gen_log" >&2; die "the generator did not finish its run (its log is above)"; }
 say "done. Next: 'sudo tools/test.sh', and tools/bench/ for benchmarks"

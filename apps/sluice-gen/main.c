@@ -45,8 +45,10 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	if (sl_gen_create(&gen, &opts) < 0)
 		rc = SL_GEN_EXIT_USAGE;
-	else
+	else {
 		rc = sl_gen_run(gen);
+		sl_gen_linger(gen);
+	}
 	sl_gen_destroy(gen);
 	rte_eal_cleanup();
 	return rc;

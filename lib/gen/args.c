@@ -63,6 +63,10 @@ void sl_gen_usage(FILE *f, const char *prog)
 		"  --max-loss N|P%%         allowed loss (default 0)\n"
 		"  --wait-ms M             keep receiving M ms after the last send (default 500)\n"
 		"  --link-wait S           wait S s for links to come up (default 10)\n"
+		"  --linger S              after the run, keep the ports open (not polled)\n"
+		"                          until the peer leaves, at most S s or Ctrl-C\n"
+		"                          (default 0). memif: lets the peer stop polling\n"
+		"                          before we disconnect (docs/sluice-gen.md)\n"
 		"  --start-delay-ms M      then wait M ms before sending (a peer such as\n"
 		"                          testpmd flushes its rx queues when it starts)\n"
 		"RFC 2544 throughput search:\n"
@@ -288,6 +292,7 @@ enum {
 	OPT_WAIT_MS,
 	OPT_LINK_WAIT,
 	OPT_START_DELAY,
+	OPT_LINGER,
 	OPT_STATS_INTERVAL,
 	OPT_QUIET,
 	OPT_JSON,
@@ -339,6 +344,7 @@ static const struct option gen_longopts[] = {
     {"wait-ms", required_argument, NULL, OPT_WAIT_MS},
     {"link-wait", required_argument, NULL, OPT_LINK_WAIT},
     {"start-delay-ms", required_argument, NULL, OPT_START_DELAY},
+    {"linger", required_argument, NULL, OPT_LINGER},
     {"stats-interval", required_argument, NULL, OPT_STATS_INTERVAL},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"json", required_argument, NULL, OPT_JSON},
@@ -663,6 +669,9 @@ static int parse_one(struct sl_gen_opts *o, int opt, const char *arg, const char
 	case OPT_START_DELAY:
 		return parse_uint(o, "--start-delay-ms", arg, 0, 600000,
 				  "give milliseconds, e.g. 1000", &o->start_delay_ms);
+	case OPT_LINGER:
+		return parse_uint(o, "--linger", arg, 0, 3600, "give seconds, e.g. 30",
+				  &o->linger_s);
 	case OPT_STATS_INTERVAL:
 		return parse_uint(o, "--stats-interval", arg, 0, 3600, "give seconds, e.g. 1",
 				  &o->stats_interval);

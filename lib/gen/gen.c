@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <stdarg.h>
 #include <string.h>
@@ -85,10 +86,14 @@ struct sl_gen {
 };
 
 static volatile bool gen_stop;
+/* Counts stop requests: --linger ends on one that arrives while lingering,
+ * even when an earlier one ended the run. */
+static volatile sig_atomic_t gen_stop_requests;
 
 void sl_gen_request_stop(void)
 {
 	gen_stop = true;
+	gen_stop_requests = gen_stop_requests + 1;
 }
 
 static int gen_fail(const struct sl_gen *g, const char *fmt, ...) __rte_format_printf(2, 3);
@@ -984,6 +989,39 @@ int sl_gen_run(struct sl_gen *g)
 	if (g->o.json != NULL && gen_json(g, g->o.json, verdict) < 0)
 		return SL_GEN_EXIT_FAILED;
 	return pass ? SL_GEN_EXIT_OK : SL_GEN_EXIT_FAILED;
+}
+
+static unsigned int gen_links_up(const struct sl_gen *g)
+{
+	unsigned int up = 0;
+
+	for (unsigned int i = 0; i < g->o.nb_ports; i++) {
+		struct rte_eth_link link;
+
+		if (g->started[i] && rte_eth_link_get_nowait(g->port_id[i], &link) == 0 &&
+		    link.link_status)
+			up++;
+	}
+	return up;
+}
+
+void sl_gen_linger(struct sl_gen *g)
+{
+	sig_atomic_t requests = gen_stop_requests;
+	uint64_t deadline;
+
+	if (g == NULL || g->o.linger_s == 0)
+		return;
+	deadline = rte_get_timer_cycles() + (uint64_t)g->o.linger_s * rte_get_timer_hz();
+	/* Scripts wait for this line before stopping the peer. */
+	printf("run over: holding the ports, not polled, until the peer leaves (at most %u s)\n",
+	       g->o.linger_s);
+	fflush(stdout);
+	while (gen_links_up(g) > 0 && gen_stop_requests == requests &&
+	       rte_get_timer_cycles() < deadline)
+		rte_delay_us_sleep(10000);
+	printf("peer %s\n", gen_links_up(g) == 0 ? "left" : "still there: closing anyway");
+	fflush(stdout);
 }
 
 void sl_gen_destroy(struct sl_gen *g)

@@ -38,7 +38,7 @@ grep "TCP state for max_conns" "$IT_TMP/echo.log" >&2 || it_fail "sluice-echo pr
 timeout -k 5 -s INT 120 "$SLUICE_GEN" -l 1 $(it_eal gen) \
 	--vdev "net_memif0,role=client,socket=$sock" -- --ports net_memif0 \
 	--tcp 10.0.0.2:7-14 --local-ip 10.0.0.1 --conns "$CONNS" --msg 64 --msgs-per-conn 1 --hold \
-	--duration 10 --stats-interval 2 --json "$IT_TMP/gen.json" >"$IT_TMP/gen.log" 2>&1 &
+	--duration 10 --stats-interval 2 --json "$IT_TMP/gen.json" "${IT_LINGER[@]}" >"$IT_TMP/gen.log" 2>&1 &
 gen_pid=$!
 IT_PIDS+=("$gen_pid")
 peak=0
@@ -68,15 +68,14 @@ print(find(d) or 0)')
 	((n > peak)) && peak=$n
 	((peak >= CONNS)) && break
 done
-rc=0
-wait "$gen_pid" || rc=$?
-cat "$IT_TMP/gen.log"
-[[ $rc -eq 0 ]] || { it_show "$IT_TMP/echo.log"; it_fail "sluice-gen exited $rc"; }
+it_gen_wait_over "$IT_TMP/gen.log" "$gen_pid" || it_fail "sluice-gen's run did not end"
 it_say "sluice-echo held $peak connections at once (telemetry)"
-((peak >= CONNS)) || it_fail "sluice-echo never held $CONNS connections (peak seen $peak)"
 sleep 2 # the last TIME_WAITs are on the generator's side; ours go at once
-it_stop "$echo_pid"
-[[ $IT_RC -eq 0 ]] || { it_show "$IT_TMP/echo.log"; it_fail "sluice-echo exited $IT_RC"; }
+it_gen_then_stop "$IT_TMP/gen.log" "$gen_pid" "$echo_pid"
+cat "$IT_TMP/gen.log"
+[[ $GEN_RC -eq 0 ]] || { it_show "$IT_TMP/echo.log"; it_fail "sluice-gen exited $GEN_RC"; }
+[[ $DUT_RC -eq 0 ]] || { it_show "$IT_TMP/echo.log"; it_fail "sluice-echo exited $DUT_RC"; }
+((peak >= CONNS)) || it_fail "sluice-echo never held $CONNS connections (peak seen $peak)"
 CONNS=$CONNS it_py <<'PY' || it_fail "results disagree (see above)"
 import json, os, sys
 conns = int(os.environ["CONNS"])

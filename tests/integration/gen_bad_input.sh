@@ -38,6 +38,8 @@ expect_bad line-rate "${P[@]}" --line-rate 50%
 expect_bad size-small "${P[@]}" --size 63
 expect_bad size-big "${P[@]}" --size 9000
 expect_bad size-word "${P[@]}" --size big
+expect_bad linger-word "${P[@]}" --linger soon
+expect_bad linger-big "${P[@]}" --linger 99999
 expect_bad size-range-reversed "${P[@]}" --size 1000-100
 expect_bad size-range-open "${P[@]}" --size 64-
 expect_bad size-sweep-fixed "${P[@]}" --size 64 --size-sweep

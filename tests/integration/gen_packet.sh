@@ -19,22 +19,25 @@ pipeline = echo
 [pipeline echo]
 stages = macswap
 EOT
-# shellcheck disable=SC2046
-it_start "$IT_TMP/fwd.log" 110 "$SLUICE_FWD" --lcores 0@1,1@0 $(it_eal fwd) \
-	--vdev "net_memif0,role=server,socket=$sock" -- --config "$IT_TMP/fwd.ini" --quiet
-fwd=$IT_PID
-it_wait_for "$IT_TMP/fwd.log" "running:" 20 || { it_show "$IT_TMP/fwd.log"; it_fail "sluice-fwd did not start"; }
-
+# One sluice-fwd per run: the generator stops polling (--linger) and
+# sluice-fwd leaves first, so no memif side polls while its peer leaves
+# (tests/integration/lib.sh, "Ending a memif run").
 gen() { # NAME ARGS...
-	local name=$1 rc=0
+	local name=$1 fwd
 	shift
 	# shellcheck disable=SC2046
-	timeout -k 5 -s INT 40 "$SLUICE_GEN" -l 1 $(it_eal "gen-$name") \
+	it_start "$IT_TMP/fwd-$name.log" 90 "$SLUICE_FWD" --lcores 0@1,1@0 $(it_eal "fwd-$name") \
+		--vdev "net_memif0,role=server,socket=$sock" -- --config "$IT_TMP/fwd.ini" --quiet
+	fwd=$IT_PID
+	it_wait_for "$IT_TMP/fwd-$name.log" "running:" 20 || { it_show "$IT_TMP/fwd-$name.log"; it_fail "sluice-fwd did not start"; }
+	# shellcheck disable=SC2046
+	it_start "$IT_TMP/$name.log" 40 "$SLUICE_GEN" -l 1 $(it_eal "gen-$name") \
 		--vdev "net_memif0,role=client,socket=$sock" -- --ports net_memif0 \
-		--dst-mac 02:00:00:00:00:aa --json "$IT_TMP/$name.json" "$@" \
-		>"$IT_TMP/$name.log" 2>&1 || rc=$?
+		--dst-mac 02:00:00:00:00:aa --json "$IT_TMP/$name.json" "${IT_LINGER[@]}" "$@"
+	it_gen_then_stop "$IT_TMP/$name.log" "$IT_PID" "$fwd"
 	cat "$IT_TMP/$name.log"
-	[[ $rc -eq 0 ]] || { it_show "$IT_TMP/fwd.log"; it_fail "sluice-gen $name exited $rc"; }
+	[[ $GEN_RC -eq 0 ]] || { it_show "$IT_TMP/fwd-$name.log"; it_fail "sluice-gen $name exited $GEN_RC"; }
+	[[ $DUT_RC -eq 0 ]] || { it_show "$IT_TMP/fwd-$name.log"; it_fail "sluice-fwd exited $DUT_RC on SIGINT"; }
 }
 
 N=30000
@@ -43,7 +46,6 @@ gen imix --count $N --size imix --rate 2% --line-rate 10G --flows 16 --udp-cksum
 gen sweep --duration 1.5 --size 64-1518 --size-sweep --rate 1Gbps --expect macswap
 gen search --search --rate 400k --search-min 50k --search-precision 25 --trial-s 0.5 \
 	--search-loss 0.5 --wait-ms 200 --quiet
-it_stop "$fwd"
 
 it_py "$N" <<'PY' || it_fail "JSON output disagrees (see above)"
 import json, sys

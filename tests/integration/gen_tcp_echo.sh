@@ -19,27 +19,29 @@ pipeline = host
 stages = tcpip
 tcpip = ip=10.0.0.2/24,tcp_echo=7,udp_echo=0,max_conns=4096,rto_min_ms=200,msl_ms=1000,timestamps=on,mss=1460
 EOT
-# shellcheck disable=SC2046
-it_start "$IT_TMP/echo.log" 100 "$SLUICE_ECHO" --lcores 0@1,1@0 $(it_eal echo) \
-	--vdev "net_memif0,role=server,socket=$sock" -- --config "$IT_TMP/echo.ini"
-echo_pid=$IT_PID
-it_wait_for "$IT_TMP/echo.log" "running:" 20 || { it_show "$IT_TMP/echo.log"; it_fail "sluice-echo did not start"; }
-
+# One sluice-echo per run: the generator stops polling (--linger) and
+# sluice-echo leaves first, so no memif side polls while its peer leaves
+# (tests/integration/lib.sh, "Ending a memif run").
 tcp() { # NAME ARGS...
-	local name=$1 rc=0
+	local name=$1 echo_pid
 	shift
 	# shellcheck disable=SC2046
-	timeout -k 5 -s INT 40 "$SLUICE_GEN" -l 1 $(it_eal "gen-$name") \
+	it_start "$IT_TMP/echo-$name.log" 60 "$SLUICE_ECHO" --lcores 0@1,1@0 $(it_eal "echo-$name") \
+		--vdev "net_memif0,role=server,socket=$sock" -- --config "$IT_TMP/echo.ini"
+	echo_pid=$IT_PID
+	it_wait_for "$IT_TMP/echo-$name.log" "running:" 20 || { it_show "$IT_TMP/echo-$name.log"; it_fail "sluice-echo did not start"; }
+	# shellcheck disable=SC2046
+	it_start "$IT_TMP/$name.log" 40 "$SLUICE_GEN" -l 1 $(it_eal "gen-$name") \
 		--vdev "net_memif0,role=client,socket=$sock" -- --ports net_memif0 \
-		--tcp 10.0.0.2:7 --local-ip 10.0.0.1 --json "$IT_TMP/$name.json" "$@" \
-		>"$IT_TMP/$name.log" 2>&1 || rc=$?
+		--tcp 10.0.0.2:7 --local-ip 10.0.0.1 --json "$IT_TMP/$name.json" "${IT_LINGER[@]}" "$@"
+	it_gen_then_stop "$IT_TMP/$name.log" "$IT_PID" "$echo_pid"
 	cat "$IT_TMP/$name.log"
-	[[ $rc -eq 0 ]] || { it_show "$IT_TMP/echo.log"; it_fail "sluice-gen --tcp $name exited $rc"; }
+	[[ $GEN_RC -eq 0 ]] || { it_show "$IT_TMP/echo-$name.log"; it_fail "sluice-gen --tcp $name exited $GEN_RC"; }
+	[[ $DUT_RC -eq 0 ]] || { it_show "$IT_TMP/echo-$name.log"; it_fail "sluice-echo exited $DUT_RC on SIGINT"; }
 }
 tcp pipelined --conns 16 --msg 1000 --depth 4 --duration 3
 tcp big --conns 2 --msg 100000 --depth 2 --duration 3
 tcp reconnect --conns 8 --msg 64 --depth 1 --msgs-per-conn 10 --duration 3
-it_stop "$echo_pid"
 
 it_py <<'PY' || it_fail "TCP results disagree (see above)"
 import json, sys

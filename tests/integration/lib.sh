@@ -76,12 +76,13 @@ it_eal() {
 }
 
 # it_start LOG LIMIT CMD...: run CMD in the background under a hard limit
-# (SIGINT at LIMIT s, SIGKILL 10 s later). Sets IT_PID.
+# (SIGINT at LIMIT s, SIGKILL 10 s later), stdin from $IT_STDIN (default
+# /dev/null). Sets IT_PID.
 it_start() {
 	local log=$1 limit=$2
 	shift 2
 	echo "+ $*" >"$log"
-	timeout -k 10 -s INT "$limit" "$@" >>"$log" 2>&1 </dev/null &
+	timeout -k 10 -s INT "$limit" "$@" >>"$log" 2>&1 <"${IT_STDIN:-/dev/null}" &
 	IT_PID=$!
 	IT_PIDS+=("$IT_PID")
 }
@@ -138,6 +139,41 @@ it_py() {
 # it_fwd_config FILE: write a sluice-fwd config from stdin.
 it_write() { cat >"$1"; }
 
+# Ending a memif run without a crash. DPDK 22.11's memif PMD (and DPDK main
+# as of 2026-11) unmaps the peer's rings from its control thread when the
+# peer disconnects, without waiting for a burst in progress on them: a
+# process still polling when its peer leaves dies of SIGSEGV if its worker
+# is preempted inside a burst at that moment (docs/sluice-gen.md, "Ending a
+# memif run"). So nobody may poll a memif port while its peer leaves: the
+# generator runs with --linger (stops polling, keeps its ports open), the
+# DUT is stopped next, and the generator leaves when it sees the link go
+# down. With dpdk-testpmd, "stop" (forwarding) comes before either leaves.
+IT_LINGER=(--linger 30)
+
+# it_gen_wait_over LOG PID [SECS]: wait until a sluice-gen started with
+# --linger says its run is over (or it has exited already).
+it_gen_wait_over() {
+	local log=$1 pid=$2 secs=${3:-90} i
+	for ((i = 0; i < secs * 10; i++)); do
+		grep -q "^run over:" "$log" 2>/dev/null && return 0
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# it_gen_then_stop GEN_LOG GEN_PID DUT_PID: the generator's run is over (it
+# lingers, polling nothing), then the DUT stops (SIGINT), then the generator,
+# which leaves when its links go down. Sets GEN_RC and DUT_RC.
+it_gen_then_stop() {
+	local log=$1 gen=$2 dut=$3
+	it_gen_wait_over "$log" "$gen" || it_say "sluice-gen's run is not over after 90 s: stopping anyway"
+	it_stop "$dut"
+	DUT_RC=$IT_RC
+	it_reap "$gen"
+	GEN_RC=$IT_RC
+}
+
 # it_two_port RUN_NAME CONFIG GEN_ARGS...: sluice-fwd on two memif ports
 # (servers, MACs 02:00:00:00:aa:0N, ethdev ids 0 and 1 as p0 and p1) wired to
 # sluice-gen's two ports in the same order. Leaves $IT_TMP/RUN_NAME-fwd.json
@@ -146,24 +182,21 @@ it_two_port() {
 	local name=$1 cfg=$2 fwd
 	shift 2
 	# shellcheck disable=SC2046
-	# Worker alone on cpu 0, main and control threads on cpu 1: the memif PMD
-	# unmaps its rings from the control thread when the peer leaves, racing a
-	# burst in progress; a worker never preempted mid-burst does not lose it.
-	it_start "$IT_TMP/$name-fwd.log" 60 "$SLUICE_FWD" --lcores 0@1,1@0 $(it_eal "$name-fwd") \
+	# Worker alone on cpu 0, main and control threads on cpu 1.
+	it_start "$IT_TMP/$name-fwd.log" 90 "$SLUICE_FWD" --lcores 0@1,1@0 $(it_eal "$name-fwd") \
 		--vdev "net_memif0,role=server,socket=$IT_TMP/$name-a.sock,mac=02:00:00:00:aa:00" \
 		--vdev "net_memif1,role=server,socket=$IT_TMP/$name-b.sock,mac=02:00:00:00:aa:01" -- \
 		--config "$cfg" --stats-json "$IT_TMP/$name-fwd.json" --quiet
 	fwd=$IT_PID
 	it_wait_for "$IT_TMP/$name-fwd.log" "running:" 20 || { it_show "$IT_TMP/$name-fwd.log"; it_fail "sluice-fwd did not start"; }
-	GEN_RC=0
 	# shellcheck disable=SC2046
-	timeout -k 5 -s INT 60 "$SLUICE_GEN" -l 1 $(it_eal "$name-gen") \
+	it_start "$IT_TMP/$name-gen.log" 60 "$SLUICE_GEN" -l 1 $(it_eal "$name-gen") \
 		--vdev "net_memif0,role=client,socket=$IT_TMP/$name-a.sock" \
 		--vdev "net_memif1,role=client,socket=$IT_TMP/$name-b.sock" -- \
 		--ports net_memif0,net_memif1 --dut-mac 02:00:00:00:aa:00,02:00:00:00:aa:01 \
-		--json "$IT_TMP/$name-gen.json" "$@" >"$IT_TMP/$name-gen.log" 2>&1 || GEN_RC=$?
-	it_stop "$fwd"
-	FWD_RC=$IT_RC
+		--json "$IT_TMP/$name-gen.json" "${IT_LINGER[@]}" "$@"
+	it_gen_then_stop "$IT_TMP/$name-gen.log" "$IT_PID" "$fwd"
+	FWD_RC=$DUT_RC
 	cat "$IT_TMP/$name-gen.log"
 	[[ $FWD_RC -eq 0 ]] || { it_show "$IT_TMP/$name-fwd.log"; it_fail "sluice-fwd exited $FWD_RC on SIGINT"; }
 }

@@ -34,21 +34,28 @@ it_start "$IT_TMP/fwd.log" 60 "$SLUICE_FWD" --lcores 0@1,1@0 $(it_eal fwd) \
 	--config "$IT_TMP/fwd.ini" --stats-json "$IT_TMP/fwd.json"
 fwd=$IT_PID
 it_wait_for "$IT_TMP/fwd.log" "running:" 20 || { it_show "$IT_TMP/fwd.log"; it_fail "sluice-fwd did not start"; }
-# testpmd's forwarding lcore on cpu 1, sluice's worker on cpu 0.
+# testpmd's forwarding lcore on cpu 1, sluice's worker on cpu 0. testpmd
+# is interactive, fed through a fifo (stdout line-buffered): it stops forwarding ("stop", which
+# prints its statistics while the link is still up) before sluice-fwd
+# leaves, and quits after (tests/integration/lib.sh, "Ending a memif run").
+mkfifo "$IT_TMP/tp1.in"
 # shellcheck disable=SC2046
-it_start "$IT_TMP/testpmd1.log" 60 "$TESTPMD" --lcores 0@1,1@1 $(it_eal tp1) \
+IT_STDIN=$IT_TMP/tp1.in it_start "$IT_TMP/testpmd1.log" 60 stdbuf -oL "$TESTPMD" --lcores 0@1,1@1 $(it_eal tp1) \
 	--vdev "net_memif0,role=client,socket=$sock" -- \
-	--forward-mode=flowgen --stats-period 1 --txd 1024 --rxd 1024 --burst 32
+	-i --forward-mode=flowgen --txd 1024 --rxd 1024 --burst 32
 tp=$IT_PID
+exec {tp_in}>"$IT_TMP/tp1.in"
+it_wait_for "$IT_TMP/testpmd1.log" "testpmd>" 20 || { it_show "$IT_TMP/testpmd1.log"; it_fail "testpmd did not start"; }
+echo start >&"$tp_in"
 it_wait_for "$IT_TMP/fwd.log" " rx [0-9.]* tx" 20 || true
 sleep 3
-# testpmd first: both sides' ethdev counters read 0 once the memif peer has
-# gone, and testpmd's exit statistics are ethdev counters. sluice's worker
-# counters survive the disconnect.
-it_stop "$tp"
-sleep 0.5
+echo stop >&"$tp_in"
+it_wait_for "$IT_TMP/testpmd1.log" "Accumulated forward statistics" 20 || { it_show "$IT_TMP/testpmd1.log"; it_fail "testpmd did not stop forwarding"; }
 it_stop "$fwd"
 fwd_rc=$IT_RC
+echo quit >&"$tp_in"
+exec {tp_in}>&-
+it_reap "$tp"
 it_show "$IT_TMP/fwd.log"
 [[ $fwd_rc -eq 0 ]] || it_fail "sluice-fwd exited $fwd_rc on SIGINT (want 0)"
 grep -q "=== final stats" "$IT_TMP/fwd.log" || it_fail "sluice-fwd printed no final stats"
@@ -100,7 +107,7 @@ sock=$IT_TMP/memif2.sock
 it_start "$IT_TMP/gen.log" 60 "$SLUICE_GEN" -l 1 $(it_eal gen) \
 	--vdev "net_memif0,role=server,socket=$sock" -- \
 	--ports net_memif0 --count $N --rate $RATE --flows 8 --expect macswap \
-	--link-wait 20 --start-delay-ms 1500 --json "$IT_TMP/gen.json"
+	--link-wait 20 --start-delay-ms 1500 --json "$IT_TMP/gen.json" "${IT_LINGER[@]}"
 gen=$IT_PID
 # (DPDK 22.11 memif sockets are abstract by default: no file to wait for.)
 it_wait_for "$IT_TMP/gen.log" "waiting up to" 20 || { it_show "$IT_TMP/gen.log"; it_fail "sluice-gen did not set up its port"; }
@@ -109,9 +116,10 @@ it_start "$IT_TMP/testpmd2.log" 60 "$TESTPMD" --lcores 0@1,1@0 $(it_eal tp2) \
 	--vdev "net_memif0,role=client,socket=$sock" -- \
 	--forward-mode=macswap --stats-period 1
 tp=$IT_PID
-it_reap "$gen"
-gen_rc=$IT_RC
-it_stop "$tp"
+# The generator's run is over and it lingers; testpmd leaves first
+# (forwarding stopped before its port closes), then the generator.
+it_gen_then_stop "$IT_TMP/gen.log" "$gen" "$tp"
+gen_rc=$GEN_RC
 cat "$IT_TMP/gen.log"
 [[ $gen_rc -eq 0 ]] || { it_show "$IT_TMP/testpmd2.log"; it_fail "sluice-gen against testpmd macswap exited $gen_rc"; }
 # testpmd's exit statistics are garbage once the memif peer has gone (ethdev

@@ -26,7 +26,7 @@ it_wait_for "$IT_TMP/fwd.log" "running:" 20 || { it_show "$IT_TMP/fwd.log"; it_f
 # shellcheck disable=SC2046
 it_start "$IT_TMP/gen.log" 60 "$SLUICE_GEN" -l 1 $(it_eal gen) \
 	--vdev "net_memif0,role=client,socket=$sock" -- \
-	--ports net_memif0 --duration 20 --rate 100000 --expect macswap --quiet
+	--ports net_memif0 --duration 20 --rate 100000 --expect macswap --quiet "${IT_LINGER[@]}"
 gen=$IT_PID
 it_wait_for "$IT_TMP/gen.log" "waiting up to" 20 || { it_show "$IT_TMP/gen.log"; it_fail "sluice-gen did not start"; }
 sleep 2 # let packets flow
@@ -35,9 +35,9 @@ sleep 2 # let packets flow
 	it_fail "no answer on /var/run/dpdk/$prefix/dpdk_telemetry.v2"
 "$IT_DIR/tel_client.py" "$prefix" /sluice/workers >"$IT_TMP/workers.json" || it_fail "/sluice/workers did not answer"
 "$IT_DIR/tel_client.py" "$prefix" /sluice/ports >"$IT_TMP/ports.json" || it_fail "/sluice/ports did not answer"
-it_stop "$gen"
-it_stop "$fwd"
-[[ $IT_RC -eq 0 ]] || it_fail "sluice-fwd exited $IT_RC on SIGINT"
+kill -INT "$gen" # ends its run; it lingers until sluice-fwd has left
+it_gen_then_stop "$IT_TMP/gen.log" "$gen" "$fwd"
+[[ $DUT_RC -eq 0 ]] || it_fail "sluice-fwd exited $DUT_RC on SIGINT"
 
 it_py <<'PY' || it_fail "telemetry answers are wrong"
 import json, sys

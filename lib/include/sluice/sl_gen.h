@@ -121,6 +121,7 @@ struct sl_gen_opts {
 	unsigned int burst;
 	unsigned int link_wait_s;
 	unsigned int start_delay_ms; /**< after link up, before the first packet */
+	unsigned int linger_s;	     /**< after the run, hold the ports until the peer leaves */
 	bool src_mac_set, dst_mac_set;
 	struct rte_ether_addr src_mac, dst_mac;
 	uint32_t src_ip_be;
@@ -171,6 +172,15 @@ int sl_gen_run(struct sl_gen *gen);
 
 /** Stop sending and start draining (async-signal-safe). */
 void sl_gen_request_stop(void);
+
+/**
+ * With --linger: keep the ports open, polling nothing, until every port's
+ * link is down (the peer closed its side), linger_s passes, or a stop is
+ * requested after this call began. A memif peer that is still polling when
+ * we disconnect can be hit by DPDK's memif PMD unmapping the rings under a
+ * burst in progress; lingering lets the peer stop first. No-op without it.
+ */
+void sl_gen_linger(struct sl_gen *gen);
 
 /** Stop ports and free everything (not the EAL). NULL is fine. */
 void sl_gen_destroy(struct sl_gen *gen);
