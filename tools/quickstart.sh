@@ -52,6 +52,18 @@ gen_prefix=sluice-qs-gen-$$ fwd_prefix=sluice-qs-fwd-$$
 gen_log=$(mktemp /tmp/sluice-quickstart-gen.XXXXXX.log)
 gen_pid="" fwd_pid=""
 
+# wait_line PATTERN SECONDS PID...: until the generator's log has a line
+# matching PATTERN, SECONDS pass, or one of the PIDs has exited.
+wait_line() {
+	local pattern=$1 secs=$2 i p
+	shift 2
+	for ((i = 0; i < secs * 10; i++)); do
+		grep -q -- "$pattern" "$gen_log" && return 0
+		for p in "$@"; do kill -0 "$p" 2>/dev/null || return 1; done
+		sleep 0.1
+	done
+	return 1
+}
 stop_proc() { # PID: SIGINT, wait up to 10 s, then SIGKILL
 	[[ -n $1 ]] && kill -0 "$1" 2>/dev/null || return 0
 	kill -INT "$1" 2>/dev/null || true
@@ -79,12 +91,7 @@ timeout -k 10 -s INT $((seconds + 90)) "$gen" -l 1 "${SL_EAL_MEM[@]}" --file-pre
 	--ports net_memif0 --duration "$seconds" --rate 2M --flows 16 --expect macswap --max-loss 0.1% \
 	--link-wait 30 --linger 60 --stats-interval 0 >"$gen_log" 2>&1 </dev/null &
 gen_pid=$!
-for _ in {1..300}; do
-	grep -q "waiting up to" "$gen_log" && break
-	kill -0 "$gen_pid" 2>/dev/null || break
-	sleep 0.1
-done
-grep -q "waiting up to" "$gen_log" || { tail -n 20 "$gen_log" >&2; die "the generator did not start (its log is above)"; }
+wait_line "waiting up to" 30 "$gen_pid" || { tail -n 20 "$gen_log" >&2; die "the generator did not start (its log is above)"; }
 
 say "running sluice-fwd for $seconds s (worker on CPU 0); per-second lines, then a summary"
 echo
@@ -94,19 +101,13 @@ echo
 fwd_pid=$!
 # The generator's run ends after $seconds s of traffic (it waits for the
 # link first); then sluice-fwd gets Ctrl-C (SIGINT) like a user would give it.
-for ((i = 0; i < (seconds + 60) * 10; i++)); do
-	grep -q "^run over:" "$gen_log" && break
-	kill -0 "$gen_pid" 2>/dev/null || break
-	kill -0 "$fwd_pid" 2>/dev/null || break
-	sleep 0.1
-done
+wait_line "^run over:" $((seconds + 60)) "$gen_pid" "$fwd_pid" || true
 rc=0
 if kill -0 "$fwd_pid" 2>/dev/null; then
 	kill -INT "$fwd_pid"
 	wait "$fwd_pid" || rc=$?
 else
 	wait "$fwd_pid" || rc=$?
-	rc=${rc:-0}
 	((rc == 0)) && rc=1 # it left before being asked to
 fi
 fwd_pid=""

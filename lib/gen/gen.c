@@ -203,6 +203,21 @@ static int gen_port_setup(struct sl_gen *g, unsigned int i)
 	return 0;
 }
 
+/* Started ports whose link is up. */
+static unsigned int gen_links_up(const struct sl_gen *g)
+{
+	unsigned int up = 0;
+
+	for (unsigned int i = 0; i < g->o.nb_ports; i++) {
+		struct rte_eth_link link;
+
+		if (g->started[i] && rte_eth_link_get_nowait(g->port_id[i], &link) == 0 &&
+		    link.link_status)
+			up++;
+	}
+	return up;
+}
+
 /* memif links come up only when the peer connects: do not send before. */
 static int gen_links_wait(struct sl_gen *g)
 {
@@ -212,15 +227,7 @@ static int gen_links_wait(struct sl_gen *g)
 	printf("ports ready, waiting up to %u s for link up\n", g->o.link_wait_s);
 	fflush(stdout);
 	for (;;) {
-		unsigned int up = 0;
-
-		for (unsigned int i = 0; i < g->o.nb_ports; i++) {
-			struct rte_eth_link link;
-
-			if (rte_eth_link_get_nowait(g->port_id[i], &link) == 0 && link.link_status)
-				up++;
-		}
-		if (up == g->o.nb_ports) {
+		if (gen_links_up(g) == g->o.nb_ports) {
 			if (g->o.start_delay_ms)
 				rte_delay_us_sleep(g->o.start_delay_ms * 1000u);
 			return 0;
@@ -989,20 +996,6 @@ int sl_gen_run(struct sl_gen *g)
 	if (g->o.json != NULL && gen_json(g, g->o.json, verdict) < 0)
 		return SL_GEN_EXIT_FAILED;
 	return pass ? SL_GEN_EXIT_OK : SL_GEN_EXIT_FAILED;
-}
-
-static unsigned int gen_links_up(const struct sl_gen *g)
-{
-	unsigned int up = 0;
-
-	for (unsigned int i = 0; i < g->o.nb_ports; i++) {
-		struct rte_eth_link link;
-
-		if (g->started[i] && rte_eth_link_get_nowait(g->port_id[i], &link) == 0 &&
-		    link.link_status)
-			up++;
-	}
-	return up;
 }
 
 void sl_gen_linger(struct sl_gen *g)

@@ -35,9 +35,10 @@ it_start "$IT_TMP/fwd.log" 60 "$SLUICE_FWD" --lcores 0@1,1@0 $(it_eal fwd) \
 fwd=$IT_PID
 it_wait_for "$IT_TMP/fwd.log" "running:" 20 || { it_show "$IT_TMP/fwd.log"; it_fail "sluice-fwd did not start"; }
 # testpmd's forwarding lcore on cpu 1, sluice's worker on cpu 0. testpmd
-# is interactive, fed through a fifo (stdout line-buffered): it stops forwarding ("stop", which
-# prints its statistics while the link is still up) before sluice-fwd
-# leaves, and quits after (tests/integration/lib.sh, "Ending a memif run").
+# is interactive, fed through a fifo (stdout line-buffered): it stops
+# forwarding ("stop", which prints its statistics while the link is still
+# up) before sluice-fwd leaves, and quits after (tests/integration/lib.sh,
+# "Ending a memif run").
 mkfifo "$IT_TMP/tp1.in"
 # shellcheck disable=SC2046
 IT_STDIN=$IT_TMP/tp1.in it_start "$IT_TMP/testpmd1.log" 60 stdbuf -oL "$TESTPMD" --lcores 0@1,1@1 $(it_eal tp1) \
