@@ -122,16 +122,17 @@ static inline uint16_t sl_cksum_adjust32(uint16_t cksum, uint32_t old_val, uint3
  */
 static inline void sl_ipv4_dec_ttl(struct rte_ipv4_hdr *ip)
 {
-	uint16_t old_word, new_word;
-
 	/*
-	 * One 16-bit load and store: decrementing the TTL byte and then
-	 * loading the word over it would stall on store-to-load forwarding.
+	 * The TTL is the high byte of its 16-bit word, so that word drops by
+	 * 0x0100 and RFC 1624 eqn. 3 reduces to HC' = HC + 0x0100 in one's
+	 * complement (as Linux's ip_decrease_ttl). A sum of exactly 0xffff
+	 * becomes 0x0000, the value a full recompute gives. Two independent
+	 * stores: no 16-bit load over the TTL byte just written.
 	 */
-	memcpy(&old_word, &ip->time_to_live, sizeof(old_word));
-	new_word = rte_cpu_to_be_16((uint16_t)(rte_be_to_cpu_16(old_word) - 0x0100));
-	memcpy(&ip->time_to_live, &new_word, sizeof(new_word));
-	ip->hdr_checksum = sl_cksum_adjust16(ip->hdr_checksum, old_word, new_word);
+	uint32_t sum = (uint32_t)rte_be_to_cpu_16(ip->hdr_checksum) + 0x0100;
+
+	ip->time_to_live--;
+	ip->hdr_checksum = rte_cpu_to_be_16((uint16_t)(sum + (sum >= 0xffff)));
 }
 
 /**
