@@ -29,7 +29,6 @@
 #include <rte_lpm.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
-#include <rte_prefetch.h>
 #include <rte_vect.h>
 
 #include "net/sl_net.h"
@@ -50,11 +49,6 @@ enum { IP4_COUNTERS(SL_CNT_ENUM) IP4_NB_COUNTERS };
 static const char *const ip4_counters[] = {IP4_COUNTERS(SL_CNT_NAME) NULL};
 static const char *const ip4_args[] = {"routes", NULL};
 
-/*
- * Frames whose header is prefetched before the first is checked: a whole
- * default vector. More would push the mbufs of a large vector out of L1.
- */
-#define IP4_PREFETCH 32
 /* rte_lpm keeps 24 bits of next hop; a far smaller cap keeps the table in cache. */
 #define IP4_MAX_HOPS 4096
 #define IP4_LINE_MAX 512
@@ -461,12 +455,6 @@ static inline xmm_t ip4_vec(const uint32_t *ips)
 	return x;
 }
 
-static inline void ip4_prefetch(struct rte_mbuf **pkts, uint16_t from, uint16_t to)
-{
-	for (uint16_t k = from; k < to; k++)
-		rte_prefetch0(rte_pktmbuf_mtod_offset(pkts[k], void *, RTE_ETHER_HDR_LEN));
-}
-
 static uint16_t ip4_process(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 			    uint16_t *nexts)
 {
@@ -482,11 +470,15 @@ static uint16_t ip4_process(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts, ui
 	 * header, then look every destination up, then rewrite. Each loop
 	 * keeps few values live, and the lookups of one pass overlap. A packet
 	 * that failed its check looks up 0.0.0.0 and is dropped by its verdict.
+	 *
+	 * No prefetch (nor in l3fwd's SSE path): the checks of one packet do
+	 * not wait on those of the one before, so the out-of-order core already
+	 * overlaps the header loads of several packets. A prefetch pass cost
+	 * 1.2 cycles/packet on net_pcap, whose frames are in cache (docs/
+	 * PERFORMANCE.md); frames a NIC wrote to the LLC were not measurable
+	 * here.
 	 */
-	ip4_prefetch(pkts, 0, RTE_MIN(n, IP4_PREFETCH));
 	for (i = 0; i < n; i++) {
-		if (unlikely(i + IP4_PREFETCH < n))
-			ip4_prefetch(pkts, i + IP4_PREFETCH, i + IP4_PREFETCH + 1);
 		verdict[i] = (uint8_t)ip4_check(pkts[i], &ips[i]);
 		bad |= verdict[i];
 	}
