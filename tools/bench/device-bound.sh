@@ -180,7 +180,8 @@ done
 
 echo
 echo "Device-bound, $size B (net_pcap; net_null: 64 B), one forwarding core (core 1), median of $runs x ${duration}s"
-echo "ratio: vs testpmd macswap (l3fwd-lpm: vs testpmd; sluice-ip4_lpm: vs l3fwd-lpm)"
+echo "ratio: of medians, vs testpmd macswap (l3fwd-lpm: vs testpmd; sluice-ip4_lpm: vs l3fwd-lpm);"
+echo "paired: median over rounds of the ratio to the baseline's run in the same round"
 echo "cyc/pkt: the app's own figure (testpmd --record-core-cycles, sluice summary);"
 echo "core c/p: TSC ${tsc_mhz:-?} MHz / rate (the core polls 100% of the time)"
 bench_md_header "$md" "Device-bound forwarding (tools/bench/device-bound.sh)" "$cmdline"

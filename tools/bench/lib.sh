@@ -170,7 +170,7 @@ parse_sluice_cycles() {
 
 # ---- results -------------------------------------------------------------
 
-declare -A RES_PPS=() RES_CYC=()
+declare -A RES_PPS=() RES_CYC=() RES_SEQ=()
 RES_ROWS=()   # "group|label" in first-seen order
 
 # bench_record GROUP LABEL PPS [CYCLES]
@@ -179,6 +179,24 @@ bench_record() {
 	[[ -v RES_PPS[$key] ]] || RES_ROWS+=("$key")
 	RES_PPS[$key]+="${3:-} "
 	RES_CYC[$key]+="${4:-} "
+	RES_SEQ[$key]+="${3:--} " # one token per run, "-" when it failed: pairs runs
+}
+
+# paired_ratio KEY BASE_KEY: median over runs of (rate / baseline's rate in
+# the same round). Rounds alternate the contenders, so each ratio compares
+# runs a few seconds apart; on a machine whose speed drifts or flips between
+# runs this is steadier than the ratio of the two medians.
+paired_ratio() {
+	local -a a b
+	local i r=()
+	read -ra a <<<"${RES_SEQ[$1]:-}"
+	read -ra b <<<"${RES_SEQ[$2]:-}"
+	for ((i = 0; i < ${#a[@]} && i < ${#b[@]}; i++)); do
+		[[ ${a[i]} != - && ${b[i]} != - ]] || continue
+		r+=("$(awk -v x="${a[i]}" -v y="${b[i]}" 'BEGIN {if (y > 0) printf "%.6f", x / y}')")
+	done
+	# shellcheck disable=SC2068
+	median ${r[@]+"${r[@]}"}
 }
 
 median() { # numbers as arguments; prints nothing when there are none
@@ -189,16 +207,16 @@ median() { # numbers as arguments; prints nothing when there are none
 # bench_table BASE_OF_GROUP_FN TSC_MHZ MD_FILE: print the table; the function
 # named by $1 maps a "group|label" key to the key of its baseline ("" = none).
 bench_table() {
-	local base_of=$1 tsc_mhz=$2 md=$3 key base ratio mpps bmpps cyc core runs
-	local fmt='%-8s %-22s %9s %7s %10s %10s  %s\n'
+	local base_of=$1 tsc_mhz=$2 md=$3 key base ratio paired mpps bmpps cyc core runs
+	local fmt='%-8s %-22s %9s %7s %7s %10s %10s  %s\n'
 	local hdr
 	# shellcheck disable=SC2059
-	hdr=$(printf "$fmt" device contender "Mpps" "ratio" "cyc/pkt" "core c/p" "runs (Mpps)")
+	hdr=$(printf "$fmt" device contender "Mpps" "ratio" "paired" "cyc/pkt" "core c/p" "runs (Mpps)")
 	echo "$hdr"
 	if [[ -n $md ]]; then
 		{
-			echo "| device | contender | median Mpps | ratio | cycles/pkt (app) | core cycles/pkt | runs (Mpps) |"
-			echo "|---|---|---:|---:|---:|---:|---|"
+			echo "| device | contender | median Mpps | ratio | paired ratio | cycles/pkt (app) | core cycles/pkt | runs (Mpps) |"
+			echo "|---|---|---:|---:|---:|---:|---:|---|"
 		} >>"$md"
 	fi
 	for key in "${RES_ROWS[@]}"; do
@@ -212,17 +230,19 @@ bench_table() {
 		cyc=$(median ${RES_CYC[$key]})
 		[[ -n $cyc ]] && cyc=$(awk -v c="$cyc" 'BEGIN {printf "%.1f", c}')
 		base=$("$base_of" "$key")
-		ratio=""
+		ratio="" paired=""
 		if [[ -n $base && -n $mpps ]]; then
 			# shellcheck disable=SC2086
 			bmpps=$(median ${RES_PPS[$base]:-})
 			[[ -n $bmpps ]] && ratio=$(awk -v a="$mpps" -v b="$bmpps" 'BEGIN {printf "%.2f", a * 1e6 / b}')
+			paired=$(paired_ratio "$key" "$base")
+			[[ -n $paired ]] && paired=$(awk -v r="$paired" 'BEGIN {printf "%.2f", r}')
 		fi
 		core=""
 		[[ -n $mpps && -n $tsc_mhz ]] && core=$(awk -v m="$mpps" -v t="$tsc_mhz" 'BEGIN {if (m > 0) printf "%.1f", t / m}')
 		# shellcheck disable=SC2059
-		printf "$fmt" "${key%%|*}" "${key#*|}" "${mpps:--}" "${ratio:--}" "${cyc:--}" "${core:--}" "${runs:-none}"
-		[[ -z $md ]] || echo "| ${key%%|*} | ${key#*|} | ${mpps:--} | ${ratio:--} | ${cyc:--} | ${core:--} | ${runs:-none} |" >>"$md"
+		printf "$fmt" "${key%%|*}" "${key#*|}" "${mpps:--}" "${ratio:--}" "${paired:--}" "${cyc:--}" "${core:--}" "${runs:-none}"
+		[[ -z $md ]] || echo "| ${key%%|*} | ${key#*|} | ${mpps:--} | ${ratio:--} | ${paired:--} | ${cyc:--} | ${core:--} | ${runs:-none} |" >>"$md"
 	done
 }
 
