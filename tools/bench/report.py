@@ -237,18 +237,22 @@ def main():
     md = [open(a.header).read()]
     if a.record:
         rec = load(a.record)
-        d = forwarding(rec, "device-bound", "Record run: device-bound, 64 B, net_null and net_pcap, one core, 3 runs x 5 s "
-                       "(the issue's targets)", md, a.tsc_mhz)
+        nruns = len({r[4] for r in rec.get("device-bound", [])})
+        d = forwarding(rec, "device-bound", f"Record run: device-bound, 64 B, net_null and net_pcap, one core, "
+                       f"{nruns} runs per contender (the issue's targets)", md, a.tsc_mhz)
         if d:
-            def ratio(lab, base):
-                m, b = med(d.get((64, "net_pcap", lab), {}).get("pps", [])), \
-                    med(d.get((64, "net_pcap", base), {}).get("pps", []))
+            def ratio(dev, lab, base):
+                m, b = med(d.get((64, dev, lab), {}).get("pps", [])), \
+                    med(d.get((64, dev, base), {}).get("pps", []))
                 return m / b if m and b else None
-            r1, r2 = ratio("sluice-macswap", "testpmd"), ratio("sluice-ip4_lpm", "l3fwd-lpm")
-            md.append(f"- sluice macswap / testpmd macswap = **{f(r1)}** (target >= 0.95: "
-                      f"{'met' if r1 and r1 >= 0.95 else 'NOT met'})")
-            md.append(f"- sluice ip4_lpm / l3fwd LPM = **{f(r2)}** (target >= 0.95: "
-                      f"{'met' if r2 and r2 >= 0.95 else 'NOT met'})\n")
+            for dev, lab, base, what in (("net_null", "sluice-macswap", "testpmd", "macswap / testpmd macswap"),
+                                         ("net_pcap", "sluice-macswap", "testpmd", "macswap / testpmd macswap"),
+                                         ("net_pcap", "sluice-ip4_lpm", "l3fwd-lpm", "ip4_lpm / l3fwd LPM")):
+                r = ratio(dev, lab, base)
+                if r is not None:
+                    md.append(f"- {dev}: sluice {what} = **{f(r)}** (target >= 0.95: "
+                              f"{'met' if r >= 0.95 else 'NOT met'})")
+            md.append("")
     db = forwarding(rows, "device-bound", "Device-bound forwarding, one core (tools/bench/"
                     "device-bound.sh)", md, a.tsc_mhz)
     if db:

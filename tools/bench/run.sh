@@ -97,7 +97,7 @@ tsc=$(sed -n 's/.*CPU cycles\/packet=.* at \([0-9]*\) MHz Clock.*/\1/p' "$work"/
 	echo "Commands run (each appends to one CSV that tools/bench/report.py turns into this page):"
 	echo
 	for s in "${steps[@]}"; do echo "    sudo $s"; done
-	[[ -z $record ]] || echo "    (record run, separately:) sudo tools/bench/device-bound.sh -t 5 -r 3 --kinds null,pcap --csv FILE"
+	[[ -z $record ]] || echo "    (record run, separately:) sudo tools/bench/device-bound.sh -t T -r R --kinds null,pcap --csv FILE"
 	echo
 } >"$work/header.md"
 mkdir -p "$(dirname "$out")"
