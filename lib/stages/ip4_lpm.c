@@ -413,12 +413,19 @@ static inline unsigned int ip4_check(struct rte_mbuf *m, uint32_t *dst)
 	return ip4_check_slow(m, dst);
 }
 
+/* Send a checked frame to its next hop: MACs and output port. */
+static inline void ip4_rewrite(const struct ip4_node *nd, struct rte_mbuf *m, uint32_t hop)
+{
+	const struct ip4_hop *h = &nd->hops[hop];
+
+	sl_ether_write_macs(rte_pktmbuf_mtod(m, void *), h);
+	m->port = h->port;
+}
+
 static inline unsigned int ip4_finish(struct sl_stage_ctx *ctx, const struct ip4_node *nd,
 				      struct rte_mbuf *m, unsigned int verdict, uint32_t hop,
 				      uint16_t *next)
 {
-	const struct ip4_hop *h;
-
 	/*
 	 * Drops are rare and counted in place; forwarded packets are counted
 	 * once per vector, since a per-packet increment through ctx->counters
@@ -434,9 +441,7 @@ static inline unsigned int ip4_finish(struct sl_stage_ctx *ctx, const struct ip4
 		*next = SL_EDGE_DROP;
 		return 0;
 	}
-	h = &nd->hops[hop];
-	sl_ether_write_macs(rte_pktmbuf_mtod(m, void *), h);
-	m->port = h->port;
+	ip4_rewrite(nd, m, hop);
 	*next = SL_EDGE_NEXT;
 	return 1;
 }
@@ -490,12 +495,8 @@ static uint16_t ip4_process(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts, ui
 	i = 0;
 	if (likely(bad == IP4_FORWARDED)) {
 		/* Every header passed: rewrite until a packet has no route. */
-		for (; i < n && hops[i] != IP4_NO_HOP; i++) {
-			const struct ip4_hop *h = &nd->hops[hops[i]];
-
-			sl_ether_write_macs(rte_pktmbuf_mtod(pkts[i], void *), h);
-			pkts[i]->port = h->port;
-		}
+		for (; i < n && hops[i] != IP4_NO_HOP; i++)
+			ip4_rewrite(nd, pkts[i], hops[i]);
 		if (likely(i == n)) {
 			ctx->counters[IP4_FORWARDED] += n;
 			return SL_EDGE_NEXT;

@@ -195,7 +195,6 @@ paired_ratio() {
 		[[ ${a[i]} != - && ${b[i]} != - ]] || continue
 		r+=("$(awk -v x="${a[i]}" -v y="${b[i]}" 'BEGIN {if (y > 0) printf "%.6f", x / y}')")
 	done
-	# shellcheck disable=SC2068
 	median ${r[@]+"${r[@]}"}
 }
 
