@@ -9,9 +9,11 @@
  * below keeps a bad checksum bad, so the next hop still sees the damage.
  * NICs that verify it can drop such frames in hardware.
  *
- * A valid packet has its TTL and checksum updated before the route lookup
- * so that header work and lookups can be batched; a packet that then has no
- * route is dropped anyway.
+ * The vector goes through three passes: checks that only read the frames,
+ * route lookups, and a last pass that does every write to a frame (TTL,
+ * checksum, MACs). Keeping the stores out of the first pass measured about
+ * a cycle per packet: the header loads of the next frames no longer queue
+ * behind stores to the frame before (docs/PERFORMANCE.md).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -358,8 +360,9 @@ static int ip4_node_init(struct sl_stage_init *init)
 }
 
 /*
- * Validate one frame; on success decrement TTL, store the destination
- * (host order) and return IP4_FORWARDED, else return the drop counter.
+ * Validate one frame without writing to it; on success store the
+ * destination (host order) and return IP4_FORWARDED, else return the drop
+ * counter.
  * Every case: header options, and each way a frame can be bad.
  */
 static unsigned int ip4_check_slow(struct rte_mbuf *m, uint32_t *dst)
@@ -381,7 +384,6 @@ static unsigned int ip4_check_slow(struct rte_mbuf *m, uint32_t *dst)
 		return IP4_BAD_LENGTH;
 	if (unlikely(ip->time_to_live <= 1))
 		return IP4_TTL_EXCEEDED;
-	sl_ipv4_dec_ttl(ip);
 	*dst = rte_be_to_cpu_32(ip->dst_addr);
 	return IP4_FORWARDED;
 }
@@ -405,7 +407,6 @@ static inline unsigned int ip4_check(struct rte_mbuf *m, uint32_t *dst)
 			   (uint32_t)rte_be_to_cpu_16(ip->total_length) - 20u <=
 			       rte_pktmbuf_pkt_len(m) - (uint32_t)SL_ETH_IP4_MIN_LEN &&
 			   ip->time_to_live > 1)) {
-			sl_ipv4_dec_ttl(ip);
 			*dst = rte_be_to_cpu_32(ip->dst_addr);
 			return IP4_FORWARDED;
 		}
@@ -413,12 +414,14 @@ static inline unsigned int ip4_check(struct rte_mbuf *m, uint32_t *dst)
 	return ip4_check_slow(m, dst);
 }
 
-/* Send a checked frame to its next hop: MACs and output port. */
+/* Send a checked frame to its next hop: TTL and checksum, MACs, output port. */
 static inline void ip4_rewrite(const struct ip4_node *nd, struct rte_mbuf *m, uint32_t hop)
 {
 	const struct ip4_hop *h = &nd->hops[hop];
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 
-	sl_ether_write_macs(rte_pktmbuf_mtod(m, void *), h);
+	sl_ipv4_dec_ttl((struct rte_ipv4_hdr *)(eth + 1));
+	sl_ether_write_macs(eth, h);
 	m->port = h->port;
 }
 
