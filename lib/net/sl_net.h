@@ -118,7 +118,7 @@ static inline uint16_t sl_cksum_adjust32(uint16_t cksum, uint32_t old_val, uint3
 
 /**
  * Decrement the TTL of an IPv4 header and patch its checksum. The caller
- * checked TTL > 0. TTL shares a 16-bit word with the protocol byte.
+ * checked TTL > 0 (a TTL of 0 would borrow from the protocol byte).
  */
 static inline void sl_ipv4_dec_ttl(struct rte_ipv4_hdr *ip)
 {
@@ -126,13 +126,29 @@ static inline void sl_ipv4_dec_ttl(struct rte_ipv4_hdr *ip)
 	 * The TTL is the high byte of its 16-bit word, so that word drops by
 	 * 0x0100 and RFC 1624 eqn. 3 reduces to HC' = HC + 0x0100 in one's
 	 * complement (as Linux's ip_decrease_ttl). A sum of exactly 0xffff
-	 * becomes 0x0000, the value a full recompute gives. Two independent
-	 * stores: no 16-bit load over the TTL byte just written.
+	 * becomes 0x0000, the value a full recompute gives.
 	 */
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	/*
+	 * TTL, protocol and checksum are bytes 8-11 of the header: one load,
+	 * one store. Loaded little endian, the checksum's bytes are swapped,
+	 * and one's complement addition commutes with byte swapping, so the
+	 * update is C + 1 with the same end-around rule (C = 0xfffe gives
+	 * 0x0000, C = 0xffff carries round to 0x0001): no byte swaps.
+	 * TTL > 1 was checked, so its decrement borrows nothing.
+	 */
+	uint32_t w, c;
+
+	memcpy(&w, &ip->time_to_live, sizeof(w));
+	c = w >> 16;
+	w = w - 1 + ((1u + (c >= 0xfffe)) << 16);
+	memcpy(&ip->time_to_live, &w, sizeof(w));
+#else
 	uint32_t sum = (uint32_t)rte_be_to_cpu_16(ip->hdr_checksum) + 0x0100;
 
 	ip->time_to_live--;
 	ip->hdr_checksum = rte_cpu_to_be_16((uint16_t)(sum + (sum >= 0xffff)));
+#endif
 }
 
 /**

@@ -402,10 +402,14 @@ static inline unsigned int ip4_check(struct rte_mbuf *m, uint32_t *dst)
 
 	if (likely(rte_pktmbuf_data_len(m) >= SL_ETH_IP4_MIN_LEN)) {
 		memcpy(&lead, &eth->ether_type, sizeof(lead));
-		/* total - 20 <= pkt_len - 34 holds for 20 <= total <= pkt_len - 14. */
+		/*
+		 * total - 20 <= data_len - 34 holds for 20 <= total <= data_len -
+		 * 14: the packet fits the first segment (a longer one is checked
+		 * against pkt_len by the slow path).
+		 */
 		if (likely((lead & RTE_BE32(0xffffff00)) == RTE_BE32(0x08004500) &&
 			   (uint32_t)rte_be_to_cpu_16(ip->total_length) - 20u <=
-			       rte_pktmbuf_pkt_len(m) - (uint32_t)SL_ETH_IP4_MIN_LEN &&
+			       rte_pktmbuf_data_len(m) - (uint32_t)SL_ETH_IP4_MIN_LEN &&
 			   ip->time_to_live > 1)) {
 			*dst = rte_be_to_cpu_32(ip->dst_addr);
 			return IP4_FORWARDED;
