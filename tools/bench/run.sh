@@ -77,7 +77,8 @@ step tcp-echo.sh -t "$tt" -r "$r" --conns "$conns" --sizes 64,1448 --csv "$csv"
 step latency.sh -t "$lt" -r "$r" --csv "$csv"
 elapsed=$(($(date +%s) - start))
 
-tsc=$(sed -n 's/.*CPU cycles\/packet=.* at \([0-9]*\) MHz Clock.*/\1/p' "$work"/*.err 2>/dev/null | head -n 1)
+# The bench scripts' tables say "core c/p: TSC 2600 MHz / rate".
+tsc=$(sed -n 's/.*TSC \([0-9][0-9]*\) MHz.*/\1/p' "$work"/*.out 2>/dev/null | head -n 1)
 {
 	echo "# sluice performance"
 	echo
@@ -86,7 +87,7 @@ tsc=$(sed -n 's/.*CPU cycles\/packet=.* at \([0-9]*\) MHz Clock.*/\1/p' "$work"/
 		echo
 		echo "**Quick mode: 1 run of 1 s per point** — a smoke-level picture on a shared, noisy"
 		echo "machine, not a median of several runs. Use \`--full\` (3 runs per point) for numbers"
-		echo "to quote; the record run below (if present) has 3 runs per contender."
+		echo "to quote; the record run below (if present) says how many runs it has."
 	fi
 	echo
 	echo "- CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(nproc) cores; TSC ${tsc:-?} MHz"
