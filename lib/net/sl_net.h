@@ -135,7 +135,7 @@ static inline void sl_ipv4_dec_ttl(struct rte_ipv4_hdr *ip)
 	 * and one's complement addition commutes with byte swapping, so the
 	 * update is C + 1 with the same end-around rule (C = 0xfffe gives
 	 * 0x0000, C = 0xffff carries round to 0x0001): no byte swaps.
-	 * TTL > 1 was checked, so its decrement borrows nothing.
+	 * The caller checked TTL > 0, so its decrement borrows nothing.
 	 */
 	uint32_t w, c;
 

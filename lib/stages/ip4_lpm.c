@@ -391,8 +391,8 @@ static unsigned int ip4_check_slow(struct rte_mbuf *m, uint32_t *dst)
 /*
  * The same verdicts, with the usual frame on a short path: long enough,
  * IPv4 with a 20-byte header (EtherType and version/IHL in one 32-bit
- * compare), a total length that fits, TTL above 1. Anything else takes
- * ip4_check_slow, which sorts it out.
+ * compare), a total length that fits the first segment, TTL above 1.
+ * Anything else takes ip4_check_slow, which sorts it out.
  */
 static inline unsigned int ip4_check(struct rte_mbuf *m, uint32_t *dst)
 {
