@@ -245,6 +245,51 @@ Test(ip4_lpm, forwards_ip_options_and_ttl_2)
 	sl_test_stage_close(&st);
 }
 
+/*
+ * A frame whose IPv4 packet runs on into a second segment: the short path
+ * only takes packets that fit the first one, so this goes the slow way and
+ * must still be forwarded (total length fits pkt_len), or dropped as
+ * bad_length once it claims more than the whole chain holds.
+ */
+Test(ip4_lpm, two_segment_frames)
+{
+	struct sl_test_stage st;
+
+	open_routes(&st, routes_text);
+	for (int claim_too_much = 0; claim_too_much <= 1; claim_too_much++) {
+		struct sl_test_pkt spec = {.dst_ip = SL_IP4(10, 1, 0, 1), .payload_len = 64};
+		struct rte_mbuf *m = sl_test_udp4(&spec);
+		struct rte_mbuf *tail = rte_pktmbuf_alloc(sl_test_pool());
+		struct rte_ipv4_hdr *ip = ip_of(m);
+		uint16_t next, moved = 40;
+
+		cr_assert_not_null(tail);
+		/* Move the last 40 bytes of the frame into a second segment. */
+		memcpy(rte_pktmbuf_append(tail, moved),
+		       rte_pktmbuf_mtod_offset(m, void *, m->data_len - moved), moved);
+		rte_pktmbuf_trim(m, moved);
+		cr_assert_eq(rte_pktmbuf_chain(m, tail), 0);
+		cr_assert_gt(rte_be_to_cpu_16(ip->total_length) + RTE_ETHER_HDR_LEN, m->data_len);
+		if (claim_too_much) {
+			ip->total_length = rte_cpu_to_be_16(m->pkt_len - RTE_ETHER_HDR_LEN + 1);
+			ip->hdr_checksum = 0;
+			ip->hdr_checksum = rte_ipv4_cksum(ip);
+		}
+		sl_test_process(&st, &m, 1, &next);
+		if (claim_too_much) {
+			cr_assert_eq(next, SL_EDGE_DROP);
+			cr_assert_eq(sl_test_counter(&st, "bad_length"), 1);
+			continue; /* sl_test_process freed it */
+		}
+		cr_assert_eq(next, SL_EDGE_NEXT);
+		cr_assert_eq(ip->time_to_live, 63);
+		assert_cksum(ip);
+		cr_assert_eq(sl_test_counter(&st, "forwarded"), 1);
+		rte_pktmbuf_free(m);
+	}
+	sl_test_stage_close(&st);
+}
+
 enum damage {
 	D_TTL1,
 	D_TTL0,
