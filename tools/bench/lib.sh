@@ -121,6 +121,18 @@ bench_stop() {
 	esac
 }
 
+# bench_wait_line LOG REGEX SECONDS PID: wait until LOG has a line matching
+# REGEX (0), PID exits or SECONDS pass (1).
+bench_wait_line() {
+	local i
+	for ((i = 0; i < $3 * 10; i++)); do
+		grep -Eq "$2" "$1" 2>/dev/null && return 0
+		kill -0 "$4" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
 # bench_rate PREFIX WARMUP DURATION [COUNTER]: packets/s summed over the
 # process's ports, from its telemetry socket. Prints pps, or nothing on error.
 # BENCH_TEL_CPU pins the sampler off the forwarding core.

@@ -83,10 +83,14 @@ run_pair() {
 	dlog=$BENCH_SCRATCH/$label-$run.log
 	bench_lock
 	if [[ -n $rate ]]; then # one lcore, on core 1, sends and receives
+		# Sends from link up for the DUT's warm-up and measurement plus a
+		# margin, then lingers unpolled so that the DUT leaves first
+		# (docs/sluice-gen.md: a memif peer must not be polled while the
+		# other side leaves).
 		bench_start "$glog" $((limit + 10)) "$GEN" -l 1 "${EAL_MEM[@]}" --file-prefix "$gprefix" --no-pci \
 			--vdev "net_memif0,role=server,socket=$sock,socket-abstract=no" -- \
 			--ports net_memif0 --rate "$rate" --size "$size" --flows 256 --expect macswap \
-			--max-loss 100% --duration $((limit - 5)) --stats-interval 0
+			--max-loss 100% --duration $((duration + 6)) --linger 30 --stats-interval 0
 	else
 		bench_start "$glog" $((limit + 10)) "$TESTPMD" -l 0-1 "${EAL_MEM[@]}" --file-prefix "$gprefix" --no-pci \
 			--vdev "net_memif0,role=server,socket=$sock,socket-abstract=no" -- \
@@ -113,9 +117,14 @@ run_pair() {
 	esac
 	dpid=$BENCH_LAST_PID
 	pps=$(bench_rate "$dprefix" 2 "$duration" "$counter")
+	if [[ -n $rate ]]; then
+		bench_wait_line "$glog" '^run over' 30 "$gpid" ||
+			bench_say "warning: sluice-gen's run is not over after 30 s: stopping anyway"
+	fi
 	bench_stop "$dpid" "$label (DUT)" "$dlog"
 	# testpmd as memif server sometimes crashes at exit once its client has
 	# gone (DPDK 22.11); bench_stop says so, the rate was taken before.
+	# sluice-gen, lingering, leaves when the DUT has gone.
 	bench_stop "$gpid" "generator" "$glog"
 	bench_unlock
 	rm -rf "/var/run/dpdk/${dprefix:?}" "/var/run/dpdk/${gprefix:?}" "$sock"
