@@ -182,7 +182,7 @@ parse_sluice_cycles() {
 
 # ---- results -------------------------------------------------------------
 
-declare -A RES_PPS=() RES_CYC=() RES_SEQ=()
+declare -A RES_PPS=() RES_CYC=() RES_SEQ=() RES_CSEQ=()
 RES_ROWS=()   # "group|label" in first-seen order
 
 # bench_record GROUP LABEL PPS [CYCLES]
@@ -192,17 +192,24 @@ bench_record() {
 	RES_PPS[$key]+="${3:-} "
 	RES_CYC[$key]+="${4:-} "
 	RES_SEQ[$key]+="${3:--} " # one token per run, "-" when it failed: pairs runs
+	RES_CSEQ[$key]+="${4:--} "
 }
 
-# paired_ratio KEY BASE_KEY: median over runs of (rate / baseline's rate in
-# the same round). Rounds alternate the contenders, so each ratio compares
-# runs a few seconds apart; on a machine whose speed drifts or flips between
-# runs this is steadier than the ratio of the two medians.
+# paired_ratio KEY BASE_KEY [cycles]: median over runs of (rate / baseline's
+# rate in the same round), or of the cycles/packet figures with "cycles".
+# Rounds alternate the contenders, so each ratio compares runs a few seconds
+# apart; on a machine whose speed drifts or flips between runs this is
+# steadier than the ratio of the two medians.
 paired_ratio() {
 	local -a a b
 	local i r=()
-	read -ra a <<<"${RES_SEQ[$1]:-}"
-	read -ra b <<<"${RES_SEQ[$2]:-}"
+	if [[ ${3:-} == cycles ]]; then
+		read -ra a <<<"${RES_CSEQ[$1]:-}"
+		read -ra b <<<"${RES_CSEQ[$2]:-}"
+	else
+		read -ra a <<<"${RES_SEQ[$1]:-}"
+		read -ra b <<<"${RES_SEQ[$2]:-}"
+	fi
 	for ((i = 0; i < ${#a[@]} && i < ${#b[@]}; i++)); do
 		[[ ${a[i]} != - && ${b[i]} != - ]] || continue
 		r+=("$(awk -v x="${a[i]}" -v y="${b[i]}" 'BEGIN {if (y > 0) printf "%.6f", x / y}')")

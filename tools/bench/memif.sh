@@ -167,5 +167,14 @@ echo "cyc/pkt: DUT busy cycles per packet (the generator is usually the limit, s
 echo "core c/p: TSC ${tsc_mhz:-?} MHz / rate, idle polls included"
 bench_md_header "$md" "net_memif, generator vs device under test (tools/bench/memif.sh)" "$cmdline"
 bench_table base_of "$tsc_mhz" "$md"
+# The target is on busy cycles/packet: pair them by round too.
+if ((have_sluice)); then
+	pc=$(paired_ratio "net_memif|sluice-macswap" "net_memif|testpmd" cycles)
+	if [[ -n $pc ]]; then
+		line=$(awk -v r="$pc" 'BEGIN {printf "busy cycles/pkt, sluice / testpmd in the same round (median over rounds): %.2f (target <= 1)", r}')
+		echo "$line"
+		[[ -z $md ]] || { echo >>"$md"; echo "$line" >>"$md"; }
+	fi
+fi
 ((have_sluice)) || echo "(sluice row skipped: $SLUICE_FWD not built)"
 [[ -z $md ]] || { echo >>"$md"; bench_say "markdown appended to $md"; }
