@@ -47,23 +47,13 @@ done
 
 # shellcheck source-path=SCRIPTDIR source=eal-mem.sh
 source "$repo/tools/eal-mem.sh"
+# shellcheck source-path=SCRIPTDIR source=wait-line.sh
+source "$repo/tools/wait-line.sh"
 sock=/tmp/sluice-quickstart-$$.sock
 gen_prefix=sluice-qs-gen-$$ fwd_prefix=sluice-qs-fwd-$$
 gen_log=$(mktemp /tmp/sluice-quickstart-gen.XXXXXX.log)
 gen_pid="" fwd_pid=""
 
-# wait_line PATTERN SECONDS PID...: until the generator's log has a line
-# matching PATTERN, SECONDS pass, or one of the PIDs has exited.
-wait_line() {
-	local pattern=$1 secs=$2 i p
-	shift 2
-	for ((i = 0; i < secs * 10; i++)); do
-		grep -q -- "$pattern" "$gen_log" && return 0
-		for p in "$@"; do kill -0 "$p" 2>/dev/null || return 1; done
-		sleep 0.1
-	done
-	return 1
-}
 stop_proc() { # PID: SIGINT, wait up to 10 s, then SIGKILL
 	[[ -n $1 ]] && kill -0 "$1" 2>/dev/null || return 0
 	kill -INT "$1" 2>/dev/null || true
@@ -91,7 +81,7 @@ timeout -k 10 -s INT $((seconds + 90)) "$gen" -l 1 "${SL_EAL_MEM[@]}" --file-pre
 	--ports net_memif0 --duration "$seconds" --rate 2M --flows 16 --expect macswap --max-loss 0.1% \
 	--link-wait 30 --linger 60 --stats-interval 0 >"$gen_log" 2>&1 </dev/null &
 gen_pid=$!
-wait_line "waiting up to" 30 "$gen_pid" || { tail -n 20 "$gen_log" >&2; die "the generator did not start (its log is above)"; }
+sl_wait_line "$gen_log" "waiting up to" 30 "$gen_pid" || { tail -n 20 "$gen_log" >&2; die "the generator did not start (its log is above)"; }
 
 say "running sluice-fwd for $seconds s (worker on CPU 0); per-second lines, then a summary"
 echo
@@ -101,7 +91,7 @@ echo
 fwd_pid=$!
 # The generator's run ends after $seconds s of traffic (it waits for the
 # link first); then sluice-fwd gets Ctrl-C (SIGINT) like a user would give it.
-wait_line "^run over:" $((seconds + 60)) "$gen_pid" "$fwd_pid" || true
+sl_wait_line "$gen_log" "^run over:" $((seconds + 60)) "$gen_pid" "$fwd_pid" || true
 rc=0
 if kill -0 "$fwd_pid" 2>/dev/null; then
 	kill -INT "$fwd_pid"

@@ -13,6 +13,8 @@ set -euo pipefail
 
 IT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 IT_REPO=$(cd "$IT_DIR/../.." && pwd)
+# shellcheck source=/dev/null
+source "$IT_REPO/tools/wait-line.sh"
 IT_NAME=$(basename "$0" .sh)
 IT_SKIP=77
 IT_PIDS=()
@@ -153,13 +155,7 @@ IT_LINGER=(--linger 30)
 # it_gen_wait_over LOG PID [SECS]: wait until a sluice-gen started with
 # --linger says its run is over (or it has exited already).
 it_gen_wait_over() {
-	local log=$1 pid=$2 secs=${3:-90} i
-	for ((i = 0; i < secs * 10; i++)); do
-		grep -q "^run over:" "$log" 2>/dev/null && return 0
-		kill -0 "$pid" 2>/dev/null || return 0
-		sleep 0.1
-	done
-	return 1
+	sl_wait_line "$1" '^run over:' "${3:-90}" "$2" || ! kill -0 "$2" 2>/dev/null
 }
 
 # it_gen_then_stop GEN_LOG GEN_PID DUT_PID: the generator's run is over (it

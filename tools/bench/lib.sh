@@ -5,6 +5,8 @@
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH_DIR/../.." && pwd)
+# shellcheck source=/dev/null
+source "$REPO/tools/wait-line.sh"
 SLUICE_FWD=${SLUICE_FWD:-$REPO/build/apps/sluice-fwd}
 TESTPMD=${TESTPMD:-dpdk-testpmd}
 LOCK=${SLUICE_RUN_LOCK:-/tmp/sluice-run.lock}
@@ -119,18 +121,6 @@ bench_stop() {
 	139) bench_say "note: $2 crashed on exit (SIGSEGV) after the measurement; rate unaffected" ;;
 	*) BENCH_KEEP=1; bench_say "note: $2 exited with status $BENCH_LAST_STATUS (log kept: $3)" ;;
 	esac
-}
-
-# bench_wait_line LOG REGEX SECONDS PID: wait until LOG has a line matching
-# REGEX (0), PID exits or SECONDS pass (1).
-bench_wait_line() {
-	local i
-	for ((i = 0; i < $3 * 10; i++)); do
-		grep -Eq "$2" "$1" 2>/dev/null && return 0
-		kill -0 "$4" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
 }
 
 # bench_rate PREFIX WARMUP DURATION [COUNTER]: packets/s summed over the

@@ -118,7 +118,7 @@ run_pair() {
 	dpid=$BENCH_LAST_PID
 	pps=$(bench_rate "$dprefix" 2 "$duration" "$counter")
 	if [[ -n $rate ]]; then
-		bench_wait_line "$glog" '^run over' 30 "$gpid" ||
+		sl_wait_line "$glog" '^run over' 30 "$gpid" ||
 			bench_say "warning: sluice-gen's run is not over after 30 s: stopping anyway"
 	fi
 	bench_stop "$dpid" "$label (DUT)" "$dlog"
