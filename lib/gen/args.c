@@ -39,6 +39,11 @@ void sl_gen_usage(FILE *f, const char *prog)
 		"  --flows N               1..%u; flow f has src IP + f and UDP src port + f\n"
 		"  --queues Q              tx/rx queues per port; flow f goes on tx queue f %% Q\n"
 		"  --burst N               packets per tx burst (default 32)\n"
+		"  --window N              closed loop: at most N packets in flight (sent,\n"
+		"                          not back yet); whole bursts only, so --window\n"
+		"                          equal to --burst keeps one burst in flight. A\n"
+		"                          packet not back within --wait-ms is written off\n"
+		"                          (default 0: no limit)\n"
 		"  --src-mac MAC           default: the tx port's MAC\n"
 		"  --dst-mac MAC           default 02:00:00:00:00:01\n"
 		"  --src-ip IP             first source address (default 10.0.0.1)\n"
@@ -276,6 +281,7 @@ enum {
 	OPT_FLOWS,
 	OPT_QUEUES,
 	OPT_BURST,
+	OPT_WINDOW,
 	OPT_SRC_MAC,
 	OPT_DST_MAC,
 	OPT_SRC_IP,
@@ -328,6 +334,7 @@ static const struct option gen_longopts[] = {
     {"flows", required_argument, NULL, OPT_FLOWS},
     {"queues", required_argument, NULL, OPT_QUEUES},
     {"burst", required_argument, NULL, OPT_BURST},
+    {"window", required_argument, NULL, OPT_WINDOW},
     {"src-mac", required_argument, NULL, OPT_SRC_MAC},
     {"dst-mac", required_argument, NULL, OPT_DST_MAC},
     {"src-ip", required_argument, NULL, OPT_SRC_IP},
@@ -592,6 +599,9 @@ static int parse_one(struct sl_gen_opts *o, int opt, const char *arg, const char
 				  "give 1..16 queues per port", &o->queues);
 	case OPT_BURST:
 		return parse_uint(o, "--burst", arg, 1, 256, "give 1..256", &o->burst);
+	case OPT_WINDOW:
+		return parse_uint(o, "--window", arg, 0, 1u << 20, "give packets, e.g. 32",
+				  &o->window);
 	case OPT_SRC_MAC:
 		o->src_mac_set = true;
 		return parse_mac(o, "--src-mac", arg, &o->src_mac);
@@ -709,6 +719,20 @@ static int gen_check(struct sl_gen_opts *o, bool tx_given, bool rx_given,
 			return -1;
 		}
 		o->rx_mask = 0;
+	}
+	if (o->window != 0 && (o->tx_only || o->tcp.enabled)) {
+		fprintf(stderr,
+			"%s: --window counts packets that come back, so it needs UDP traffic that "
+			"is received. Fix: drop --window, or drop --tx-only/--tcp\n",
+			o->prog);
+		return -1;
+	}
+	if (o->window != 0 && o->window < o->burst) {
+		fprintf(stderr,
+			"%s: --window %u is smaller than one burst (%u), so nothing could be sent. "
+			"Fix: --window %u or more, or a smaller --burst\n",
+			o->prog, o->window, o->burst, o->burst);
+		return -1;
 	}
 	if (o->search) {
 		if (o->rate.kind == SL_GEN_RATE_UNPACED) {

@@ -44,6 +44,7 @@ struct gen_txq {
 struct gen_counts {
 	uint64_t sent, sent_back, sent_drop; /* sent_back: expected to return */
 	uint64_t received, unique, dups, reordered, bad, late;
+	uint64_t written_off; /* --window: in flight too long, no longer waited for */
 	uint64_t built_bytes, unsent_bytes, rx_bytes; /* frame bytes incl. FCS */
 	uint64_t verify[SL_GEN_NB_VERIFY];
 	uint64_t port_tx[SL_GEN_MAX_PORTS], port_rx[SL_GEN_MAX_PORTS];
@@ -583,6 +584,33 @@ static inline unsigned int gen_paced_want(const struct sl_gen *g, uint64_t avail
 	return n;
 }
 
+/*
+ * --window: how many of `want` may be built now. Only whole bursts are sent,
+ * so that the peer sees bursts of the size asked for, not the scraps a
+ * sliding window would leave. Packets in flight that make no progress for
+ * `timeout` cycles are written off as lost (the loss count still has them),
+ * so one lost packet does not stop the run.
+ */
+static inline unsigned int gen_window_want(struct sl_gen *g, unsigned int want, uint64_t now,
+					   uint64_t timeout, uint64_t *last_unique,
+					   uint64_t *last_progress)
+{
+	uint64_t out = g->c.sent_back + gen_staged(g), back = g->c.unique + g->c.written_off;
+	uint64_t in_flight = out > back ? out - back : 0;
+
+	if (g->c.unique != *last_unique || in_flight == 0) {
+		*last_unique = g->c.unique;
+		*last_progress = now;
+	} else if (now - *last_progress > timeout) {
+		g->c.written_off += in_flight;
+		*last_progress = now;
+		in_flight = 0;
+	}
+	if (in_flight + g->o.burst > g->o.window)
+		return 0;
+	return want;
+}
+
 /* Reset everything a run measures (between --search trials). */
 static void gen_counts_reset(struct sl_gen *g)
 {
@@ -608,6 +636,9 @@ static void gen_loop(struct sl_gen *g, const struct sl_gen_rate *rate, double du
 	struct gen_counts prev;
 	struct sl_gen_pacer pacer;
 	bool sending = true;
+	/* --window: packets sent and not back (nor written off) yet. */
+	const uint64_t window_timeout = (uint64_t)o->wait_ms * g->hz / 1000;
+	uint64_t window_unique = 0, window_progress = now;
 
 	g->run_rate = *rate;
 	/* After a stall, catch up by at most 4 bursts: a paced run should not
@@ -627,6 +658,9 @@ static void gen_loop(struct sl_gen *g, const struct sl_gen_rate *rate, double du
 						      want);
 			if (count != 0)
 				want = (unsigned int)RTE_MIN((uint64_t)want, count - seq);
+			if (o->window != 0)
+				want = gen_window_want(g, want, now, window_timeout, &window_unique,
+						       &window_progress);
 			if (want != 0) {
 				unsigned int n = gen_build(g, want, &seq, &bytes);
 
@@ -708,8 +742,11 @@ static void gen_summary(const struct sl_gen *g, FILE *f, const char *verdict)
 
 	sl_gen_rate_format(&g->run_rate, rate, sizeof(rate));
 	fprintf(f, "\n=== sluice-gen summary ===\n");
-	fprintf(f, "%-10s %s, frames %u..%u B incl. FCS (avg %.1f), %u flow(s)\n", "config", rate,
-		g->o.size_min, g->o.size_max, g->sizes->avg, g->o.flows);
+	fprintf(f, "%-10s %s, frames %u..%u B incl. FCS (avg %.1f), %u flow(s), burst %u", "config",
+		rate, g->o.size_min, g->o.size_max, g->sizes->avg, g->o.flows, g->o.burst);
+	if (g->o.window != 0)
+		fprintf(f, ", window %u (%" PRIu64 " written off)", g->o.window, c->written_off);
+	fputc('\n', f);
 	fprintf(f,
 		"%-10s %" PRIu64 " pkts in %.3f s = %.3f Mpps, %.3f Gbps on the wire (frame + "
 		"%u B preamble/IFG); %" PRIu64 " expected back, %" PRIu64 " expected dropped\n",
@@ -829,6 +866,7 @@ static int gen_json(const struct sl_gen *g, const char *path, const char *verdic
 	    "{\n  \"result\": \"%s\",\n  \"mode\": \"%s\",\n  \"tsc_hz\": %" PRIu64
 	    ",\n  \"size\": %u,\n  \"size_min\": %u,\n  \"size_max\": %u,\n"
 	    "  \"size_avg\": %.3f,\n  \"flows\": %u,\n  \"queues\": %u,\n"
+	    "  \"burst\": %u,\n  \"window\": %u,\n  \"window_written_off\": %" PRIu64 ",\n"
 	    "  \"rate\": {\"kind\": \"%s\", \"value\": %.6g, \"target_pps\": %.1f, "
 	    "\"line_rate_bps\": %.0f},\n"
 	    "  \"send_s\": %.6f,\n  \"sent\": %" PRIu64 ",\n  \"sent_bytes\": %" PRIu64
@@ -839,8 +877,8 @@ static int gen_json(const struct sl_gen *g, const char *path, const char *verdic
 	    ",\n  \"loss_pct\": %.6f,\n  \"duplicates\": %" PRIu64 ",\n  \"reordered\": %" PRIu64
 	    ",\n  \"bad\": %" PRIu64 ",\n  \"verify_failed\": %" PRIu64 ",\n  \"verify\": {",
 	    verdict, g->o.search ? "search" : "packet", g->hz, g->o.size, g->o.size_min,
-	    g->o.size_max, g->sizes->avg, g->o.flows, g->o.queues,
-	    gen_rate_kind_name(g->run_rate.kind), g->run_rate.value,
+	    g->o.size_max, g->sizes->avg, g->o.flows, g->o.queues, g->o.burst, g->o.window,
+	    c->written_off, gen_rate_kind_name(g->run_rate.kind), g->run_rate.value,
 	    sl_gen_rate_pps(&g->run_rate, g->o.line_rate_bps, g->sizes->avg), g->o.line_rate_bps,
 	    send_s, c->sent, gen_sent_bytes(g), send_s > 0 ? (double)c->sent / send_s : 0,
 	    gen_wire_gbps(gen_sent_bytes(g), c->sent, send_s),

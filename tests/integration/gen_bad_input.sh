@@ -52,6 +52,10 @@ expect_bad queues-zero "${P[@]}" --queues 0
 expect_bad no-port -- --count 10
 expect_bad unknown-option "${P[@]}" --frobnicate
 expect_bad tx-only-expect "${P[@]}" --tx-only --expect macswap
+expect_bad window-word "${P[@]}" --window some
+expect_bad window-below-burst "${P[@]}" --window 16 --burst 32
+expect_bad window-tx-only "${P[@]}" --window 32 --tx-only
+expect_bad window-tcp "${P[@]}" --window 32 --tcp 10.0.0.2:7
 expect_bad search-min-unit "${P[@]}" --search --rate 10M --search-min 5%
 expect_bad search-loss "${P[@]}" --search --search-loss 200
 expect_bad trial-zero "${P[@]}" --search --trial-s 0

@@ -6,6 +6,10 @@
 #     the --json file parses with the documented keys (docs/sluice-gen.md).
 #  2. A size sweep at a Gbps rate for a duration.
 #  3. A short RFC 2544 search: finds a rate, reports every trial.
+#  4. Closed loop (--window 8 --burst 8): one 8-packet burst in flight at a
+#     time, so every graph walk of sluice-fwd carries exactly 8 packets
+#     (its macswap stage: objs = 8 x calls); unpaced without the window,
+#     walks take what has piled up.
 # Usage: gen_packet.sh SLUICE_FWD SLUICE_GEN
 SLUICE_FWD=${1:-${SLUICE_FWD:-}} SLUICE_GEN=${2:-${SLUICE_GEN:-}}
 source "$(dirname "$0")/lib.sh"
@@ -47,9 +51,19 @@ gen sweep --duration 1.5 --size 64-1518 --size-sweep --rate 1Gbps --expect macsw
 gen search --search --rate 400k --search-min 50k --search-precision 25 --trial-s 0.5 \
 	--search-loss 0.5 --wait-ms 200 --quiet
 
-it_py "$N" <<'PY' || it_fail "JSON output disagrees (see above)"
+W=20000
+gen window --count $W --window 8 --burst 8 --expect macswap
+# The stage line of sluice-fwd's final stats: "macswap-echo  calls C  objs O ...".
+read -r calls objs < <(awk '/macswap-echo +calls/ {for (i = 1; i < NF; i++) {
+	if ($i == "calls") c = $(i + 1); if ($i == "objs") o = $(i + 1) } } END {print c, o}' \
+	"$IT_TMP/fwd-window.log")
+it_say "closed loop: macswap stage calls ${calls:-?} objs ${objs:-?}"
+[[ -n $calls && $objs -eq $W && $((calls * 8)) -eq $objs ]] ||
+	{ it_show "$IT_TMP/fwd-window.log"; it_fail "with --window 8 --burst 8 every walk should carry 8 packets"; }
+
+it_py "$N" "$W" <<'PY' || it_fail "JSON output disagrees (see above)"
 import json, sys
-n = int(sys.argv[1])
+n, w = int(sys.argv[1]), int(sys.argv[2])
 errs = []
 def want(what, ok):
     if not ok:
@@ -83,6 +97,11 @@ want("sweep pass", s["result"] == "pass" and s["lost"] == 0 and s["sent"] > 1000
 want("sweep sizes", s["size_min"] == 64 and s["size_max"] == 1518)
 want(f"sweep rate kind {s['rate']}", s["rate"]["kind"] == "bps")
 want(f"sweep wire Gbps {s['tx_gbps_wire']}", abs(s["tx_gbps_wire"] - 1.0) < 0.1)
+c = json.load(open("window.json"))
+want(f"window {c.get('window')} burst {c.get('burst')}", c.get("window") == 8 and c.get("burst") == 8)
+want(f"window run: sent {c['sent']} back {c['unique']} of {w}", c["result"] == "pass" and c["sent"] == w and c["unique"] == w)
+want(f"window written off {c.get('window_written_off')}", c.get("window_written_off") == 0)
+want("burst/window keys default", g.get("burst") == 32 and g.get("window") == 0)
 r = json.load(open("search.json"))
 want("search mode", r["mode"] == "search")
 se = r.get("search", {})

@@ -20,10 +20,20 @@
 # generator's rate swings 2x between runs on a shared machine, and busy
 # cycles per packet grow as bursts shrink, so DUTs compared at different
 # offered loads differ for reasons of their own. At one fixed rate both DUTs
-# see the same arrivals: the busy figures then compare the DUTs alone.
+# see the same arrivals; but the burst sizes each DUT sees still come from
+# how the two processes' loops interleave (docs/PERFORMANCE.md).
+#
+# --window N: the generator is sluice-gen in closed loop, keeping at most N
+# packets in flight and sending only whole bursts (--burst, default 32): with
+# N = 32 one burst goes out, comes back, and the next goes. Every busy poll
+# of the DUT then takes one whole burst, so busy cycles per packet compare
+# what each DUT spends on a burst of that size, free of loop dynamics. With
+# --rate as well the window caps a paced load.
 #
 # Usage: sudo tools/bench/memif.sh [-t SECONDS] [-r RUNS] [--gen-mode flowgen|txonly]
-#            [--rate PPS] [--size BYTES] [--md FILE] [--csv FILE] [--keep]
+#            [--rate PPS] [--window N] [--burst N] [--size BYTES] [--md FILE]
+#            [--csv FILE] [--keep]
+#   --burst: sluice-gen's burst (with --rate or --window; default 32)
 #   --size: frame size incl. FCS (default 64)
 #   --csv: append one line per run: section,size,group,label,run,pps,cycles,baseline
 set -euo pipefail
@@ -32,7 +42,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() { awk 'NR > 2 && !/^#/ {exit} NR > 2 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
 
-duration=10 runs=3 gen_mode=flowgen md="" size=64 csv="" rate=""
+duration=10 runs=3 gen_mode=flowgen md="" size=64 csv="" rate="" window="" burst=32
 cmdline="tools/bench/memif.sh $*"
 while (($#)); do
 	case $1 in
@@ -40,6 +50,8 @@ while (($#)); do
 	-r | --runs) runs=${2:?}; shift ;;
 	--gen-mode) gen_mode=${2:?}; shift ;;
 	--rate) rate=${2:?}; shift ;;
+	--window) window=${2:?}; shift ;;
+	--burst) burst=${2:?}; shift ;;
 	--md) md=${2:?}; shift ;;
 	--size) size=${2:?}; shift ;;
 	--csv) csv=${2:?}; shift ;;
@@ -56,11 +68,19 @@ done
 counter=opackets
 [[ $gen_mode == txonly ]] && counter=ipackets
 GEN=$REPO/build/apps/sluice-gen
-if [[ -n $rate ]]; then
-	[[ $rate =~ ^[0-9]+(\.[0-9]+)?[kKmM]?$ ]] || bench_die "--rate wants packets/s, e.g. 8M"
-	[[ $gen_mode == flowgen ]] || bench_die "--rate and --gen-mode do not mix (--rate uses sluice-gen)"
-	[[ -x $GEN ]] || bench_die "--rate needs $GEN (ninja -C build)"
+use_gen=0
+if [[ -n $rate || -n $window ]]; then
+	use_gen=1
+	[[ -z $rate || $rate =~ ^[0-9]+(\.[0-9]+)?[kKmM]?$ ]] || bench_die "--rate wants packets/s, e.g. 8M"
+	[[ -z $window || $window =~ ^[1-9][0-9]*$ ]] || bench_die "--window wants packets, e.g. 32"
+	[[ $burst =~ ^[1-9][0-9]*$ && $burst -le 256 ]] || bench_die "--burst wants 1..256"
+	[[ -z $window || $window -ge $burst ]] || bench_die "--window must hold one --burst ($burst)"
+	[[ $gen_mode == flowgen ]] || bench_die "--rate/--window and --gen-mode do not mix (they use sluice-gen)"
+	[[ -x $GEN ]] || bench_die "--rate/--window need $GEN (ninja -C build)"
 fi
+gen_load=(--burst "$burst")
+[[ -n $rate ]] && gen_load+=(--rate "$rate")
+[[ -n $window ]] && gen_load+=(--window "$window")
 
 bench_init memif
 cd "$REPO"
@@ -82,14 +102,14 @@ run_pair() {
 	glog=$BENCH_SCRATCH/gen-$label-$run.log
 	dlog=$BENCH_SCRATCH/$label-$run.log
 	bench_lock
-	if [[ -n $rate ]]; then # one lcore, on core 1, sends and receives
+	if ((use_gen)); then # one lcore, on core 1, sends and receives
 		# Sends from link up for the DUT's warm-up and measurement plus a
 		# margin, then lingers unpolled so that the DUT leaves first
 		# (docs/sluice-gen.md: a memif peer must not be polled while the
 		# other side leaves).
 		bench_start "$glog" $((limit + 10)) "$GEN" -l 1 "${EAL_MEM[@]}" --file-prefix "$gprefix" --no-pci \
 			--vdev "net_memif0,role=server,socket=$sock,socket-abstract=no" -- \
-			--ports net_memif0 --rate "$rate" --size "$size" --flows 256 --expect macswap \
+			--ports net_memif0 "${gen_load[@]}" --size "$size" --flows 256 --expect macswap \
 			--max-loss 100% --duration $((duration + 6)) --linger 30 --stats-interval 0
 	else
 		bench_start "$glog" $((limit + 10)) "$TESTPMD" -l 0-1 "${EAL_MEM[@]}" --file-prefix "$gprefix" --no-pci \
@@ -117,7 +137,7 @@ run_pair() {
 	esac
 	dpid=$BENCH_LAST_PID
 	pps=$(bench_rate "$dprefix" 2 "$duration" "$counter")
-	if [[ -n $rate ]]; then
+	if ((use_gen)); then
 		sl_wait_line "$glog" '^run over' 30 "$gpid" ||
 			bench_say "warning: sluice-gen's run is not over after 30 s: stopping anyway"
 	fi
@@ -147,7 +167,7 @@ run_pair() {
 }
 
 gen_desc="testpmd $gen_mode"
-[[ -n $rate ]] && gen_desc="sluice-gen paced at $rate pkt/s"
+((use_gen)) && gen_desc="sluice-gen${rate:+ paced at $rate pkt/s}${window:+, window $window}, burst $burst"
 bench_say "T=${duration}s x ${runs} runs, $size B, generator $gen_desc on core 1, DUT on core 0; EAL ${EAL_MEM[*]}"
 for ((r = 1; r <= runs; r++)); do
 	run_pair testpmd "$r"

@@ -119,6 +119,7 @@ struct sl_gen_opts {
 	double duration;      /**< seconds of sending; 0 = no limit */
 	unsigned int wait_ms; /**< keep receiving this long after the last send */
 	unsigned int burst;
+	unsigned int window; /**< most packets in flight (sent, not yet back); 0 = no limit */
 	unsigned int link_wait_s;
 	unsigned int start_delay_ms; /**< after link up, before the first packet */
 	unsigned int linger_s;	     /**< after the run, hold the ports until the peer leaves */
