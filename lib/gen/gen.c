@@ -636,8 +636,9 @@ static void gen_loop(struct sl_gen *g, const struct sl_gen_rate *rate, double du
 	struct gen_counts prev;
 	struct sl_gen_pacer pacer;
 	bool sending = true;
-	/* --window: packets sent and not back (nor written off) yet. */
-	const uint64_t window_timeout = (uint64_t)o->wait_ms * g->hz / 1000;
+	/* --window: give up on packets in flight after --wait-ms (at least 1 ms,
+	 * so that --wait-ms 0 does not write everything off at once). */
+	const uint64_t window_timeout = (uint64_t)RTE_MAX(o->wait_ms, 1u) * g->hz / 1000;
 	uint64_t window_unique = 0, window_progress = now;
 
 	g->run_rate = *rate;

@@ -78,6 +78,7 @@ if [[ -n $rate || -n $window ]]; then
 	[[ $gen_mode == flowgen ]] || bench_die "--rate/--window and --gen-mode do not mix (they use sluice-gen)"
 	[[ -x $GEN ]] || bench_die "--rate/--window need $GEN (ninja -C build)"
 fi
+((use_gen)) || [[ $burst == 32 ]] || bench_die "--burst is sluice-gen's: use it with --rate or --window"
 gen_load=(--burst "$burst")
 [[ -n $rate ]] && gen_load+=(--rate "$rate")
 [[ -n $window ]] && gen_load+=(--window "$window")
