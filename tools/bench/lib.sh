@@ -172,17 +172,17 @@ parse_sluice_cycles() {
 
 # ---- results -------------------------------------------------------------
 
-declare -A RES_PPS=() RES_CYC=() RES_SEQ=() RES_CSEQ=()
+# One token per run, in run order, "-" for a run that gave no figure: median
+# skips those, and paired_ratio lines runs up by position.
+declare -A RES_PPS=() RES_CYC=()
 RES_ROWS=()   # "group|label" in first-seen order
 
 # bench_record GROUP LABEL PPS [CYCLES]
 bench_record() {
 	local key="$1|$2"
 	[[ -v RES_PPS[$key] ]] || RES_ROWS+=("$key")
-	RES_PPS[$key]+="${3:-} "
-	RES_CYC[$key]+="${4:-} "
-	RES_SEQ[$key]+="${3:--} " # one token per run, "-" when it failed: pairs runs
-	RES_CSEQ[$key]+="${4:--} "
+	RES_PPS[$key]+="${3:--} "
+	RES_CYC[$key]+="${4:--} "
 }
 
 # paired_ratio KEY BASE_KEY [cycles]: median over runs of (rate / baseline's
@@ -194,11 +194,11 @@ paired_ratio() {
 	local -a a b
 	local i r=()
 	if [[ ${3:-} == cycles ]]; then
-		read -ra a <<<"${RES_CSEQ[$1]:-}"
-		read -ra b <<<"${RES_CSEQ[$2]:-}"
+		read -ra a <<<"${RES_CYC[$1]:-}"
+		read -ra b <<<"${RES_CYC[$2]:-}"
 	else
-		read -ra a <<<"${RES_SEQ[$1]:-}"
-		read -ra b <<<"${RES_SEQ[$2]:-}"
+		read -ra a <<<"${RES_PPS[$1]:-}"
+		read -ra b <<<"${RES_PPS[$2]:-}"
 	fi
 	for ((i = 0; i < ${#a[@]} && i < ${#b[@]}; i++)); do
 		[[ ${a[i]} != - && ${b[i]} != - ]] || continue
@@ -232,7 +232,7 @@ bench_table() {
 		mpps=$(median ${RES_PPS[$key]})
 		[[ -n $mpps ]] && mpps=$(awk -v p="$mpps" 'BEGIN {printf "%.2f", p / 1e6}')
 		# shellcheck disable=SC2086
-		runs=$(for v in ${RES_PPS[$key]}; do awk -v p="$v" 'BEGIN {printf "%.2f ", p / 1e6}'; done)
+		runs=$(for v in ${RES_PPS[$key]}; do [[ $v == - ]] || awk -v p="$v" 'BEGIN {printf "%.2f ", p / 1e6}'; done)
 		runs=${runs% }
 		# shellcheck disable=SC2086
 		cyc=$(median ${RES_CYC[$key]})
