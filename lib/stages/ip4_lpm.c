@@ -48,6 +48,7 @@
 	X(IP4_NO_ROUTE, "no_route")
 
 enum { IP4_COUNTERS(SL_CNT_ENUM) IP4_NB_COUNTERS };
+_Static_assert(IP4_FORWARDED == 0, "ip4_process ORs the verdicts of a vector: 0 must be forwarded");
 static const char *const ip4_counters[] = {IP4_COUNTERS(SL_CNT_NAME) NULL};
 static const char *const ip4_args[] = {"routes", NULL};
 
