@@ -114,7 +114,18 @@ struct sl_rxq_state {
 	uint64_t packets;
 };
 
+/* What the walk in progress records in rte_graph's per-node stats. The
+ * worker loop sets it before each walk; the straight-line path (chain.c),
+ * which makes node calls the walk does not see, reads it. */
+struct sl_walk_stats {
+	bool count;		 /**< calls and objs */
+	bool timed;		 /**< cycles too, times `scale` */
+	uint64_t scale;		 /**< walks one timed walk stands for */
+	uint64_t chained_cycles; /**< cycles of those calls, within the rx node's call */
+};
+
 struct sl_rx_ctx {
+	struct sl_walk_stats *walk_stats; /**< the worker's */
 	uint16_t nb_rxq;
 	uint16_t burst;
 	uint16_t vector; /**< most packets one walk takes in */
@@ -156,6 +167,7 @@ struct sl_worker {
 	/* Stages with a poll callback, called every loop. */
 	unsigned int nb_pollers;
 	struct sl_stage_inst *pollers[SL_MAX_PIPELINES * SL_MAX_STAGES];
+	struct sl_walk_stats walk_stats;
 	/* Loop accounting (written by the worker only). */
 	uint64_t loops;
 	uint64_t busy_loops;
@@ -172,6 +184,14 @@ int sl_graphs_create(struct sl_app *app, struct sl_error *err);
 void sl_graphs_destroy(struct sl_app *app);
 void sl_pipelines_teardown(struct sl_app *app);
 int sl_rx_tx_nodes_register(void);
+/* The generic stage shell and the transmit node: the straight-line path
+ * recognises the nodes by these and calls them itself. */
+uint16_t sl_stage_node_process(struct rte_graph *graph, struct rte_node *node, void **objs,
+			       uint16_t nb_objs);
+uint16_t sl_tx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs,
+			    uint16_t nb_objs);
+void sl_chain_run(struct rte_graph *graph, struct rte_node *rx_node, struct sl_walk_stats *ws,
+		  uint16_t n);
 rte_node_t sl_rx_node_id(void);
 extern struct sl_worker *sl_building_worker;
 extern struct sl_app *sl_building_app;

@@ -46,6 +46,57 @@ rx_total(struct sl_rx_ctx *const *rx, unsigned int nb_rx)
 	return total;
 }
 
+/*
+ * rte_graph_walk() with its per-node statistics made optional per walk.
+ * rte_graph times every node call with two TSC reads: 6 to 8 reads per walk
+ * of a short pipeline, which is about a cycle per packet when walks carry
+ * 32 packets. Here calls and packets are always counted (two adds to the
+ * node, which is in cache anyway) and a node call is timed only when `timed`
+ * is set; its cycles are then scaled by `scale` so that total_cycles
+ * estimates the cycles of all calls. Callers pick timed walks at random, so
+ * the estimate has no bias from walks that come in a pattern (queues polled
+ * in turn, a stage that holds packets every other walk).
+ * Needs `count`: with graph_stats = off nothing is counted at all.
+ * The receive node may call the next nodes itself (chain.c): `ws` tells it
+ * what to record, and the cycles of those calls come off its own.
+ */
+static __rte_always_inline void
+walk(struct rte_graph *graph, struct sl_walk_stats *ws, const bool count, const bool timed,
+     const uint64_t scale)
+{
+	const rte_graph_off_t *reel = graph->cir_start;
+	const uint32_t mask = graph->cir_mask;
+	uint32_t head = graph->head;
+
+	ws->count = count;
+	ws->timed = timed;
+	ws->scale = scale;
+
+	/* Source nodes sit before cir_start (negative head), pending ones after. */
+	while (likely(head != graph->tail)) {
+		struct rte_node *node = RTE_PTR_ADD(graph, reel[(int32_t)head++]);
+		uint16_t rc;
+
+		if (timed) {
+			uint64_t start = rte_rdtsc();
+
+			ws->chained_cycles = 0;
+			rc = node->process(graph, node, node->objs, node->idx);
+			node->total_cycles += (rte_rdtsc() - start - ws->chained_cycles) * scale;
+		} else {
+			rc = node->process(graph, node, node->objs, node->idx);
+		}
+		if (count) {
+			node->total_calls++;
+			node->total_objs += rc;
+		}
+		node->idx = 0;
+		if (likely((int32_t)head > 0))
+			head &= mask;
+	}
+	graph->tail = 0;
+}
+
 /* After stop: no more rx; let holding stages release what they hold (the
  * impair delay queue) for a bounded time so nothing is lost on Ctrl-C. */
 static void
@@ -64,7 +115,7 @@ drain(struct sl_worker *w)
 
 		for (unsigned int i = 0; i < w->nb_pollers; i++)
 			released += poll_stage(w->graph, w->pollers[i]);
-		rte_graph_walk(w->graph);
+		walk(w->graph, &w->walk_stats, false, false, 1);
 		if (released == 0 && w->nb_pollers == 0)
 			break;
 	}
@@ -72,49 +123,6 @@ drain(struct sl_worker *w)
 	for (unsigned int p = 0; p < SL_MAX_PIPELINES; p++)
 		if (w->rx[p] != NULL)
 			w->rx[p]->nb_rxq = nb_rxq[p];
-}
-
-/*
- * rte_graph_walk() with its per-node statistics made optional per walk.
- * rte_graph times every node call with two TSC reads: 6 to 8 reads per walk
- * of a short pipeline, which is about a cycle per packet when walks carry
- * 32 packets. Here calls and packets are always counted (two adds to the
- * node, which is in cache anyway) and a node call is timed only when `timed`
- * is set; its cycles are then scaled by `scale` so that total_cycles
- * estimates the cycles of all calls. Callers pick timed walks at random, so
- * the estimate has no bias from walks that come in a pattern (queues polled
- * in turn, a stage that holds packets every other walk).
- * Needs `count`: with graph_stats = off nothing is counted at all.
- */
-static __rte_always_inline void
-walk(struct rte_graph *graph, const bool count, const bool timed, const uint64_t scale)
-{
-	const rte_graph_off_t *reel = graph->cir_start;
-	const uint32_t mask = graph->cir_mask;
-	uint32_t head = graph->head;
-
-	/* Source nodes sit before cir_start (negative head), pending ones after. */
-	while (likely(head != graph->tail)) {
-		struct rte_node *node = RTE_PTR_ADD(graph, reel[(int32_t)head++]);
-		uint16_t rc;
-
-		if (timed) {
-			uint64_t start = rte_rdtsc();
-
-			rc = node->process(graph, node, node->objs, node->idx);
-			node->total_cycles += (rte_rdtsc() - start) * scale;
-		} else {
-			rc = node->process(graph, node, node->objs, node->idx);
-		}
-		if (count) {
-			node->total_calls++;
-			node->total_objs += rc;
-		}
-		node->idx = 0;
-		if (likely((int32_t)head > 0))
-			head &= mask;
-	}
-	graph->tail = 0;
 }
 
 _Static_assert((SL_GRAPH_STATS_SAMPLE_EVERY & (SL_GRAPH_STATS_SAMPLE_EVERY - 1)) == 0,
@@ -152,13 +160,14 @@ worker_main(void *arg)
 
 		if (stats_mode == SL_GRAPH_STATS_SAMPLED) {
 			if (unlikely((next_random(&random) & (SL_GRAPH_STATS_SAMPLE_EVERY - 1)) == 0))
-				walk(graph, true, true, SL_GRAPH_STATS_SAMPLE_EVERY);
+				walk(graph, &w->walk_stats, true, true,
+				     SL_GRAPH_STATS_SAMPLE_EVERY);
 			else
-				walk(graph, true, false, 1);
+				walk(graph, &w->walk_stats, true, false, 1);
 		} else if (stats_mode == SL_GRAPH_STATS_ON) {
-			walk(graph, true, true, 1);
+			walk(graph, &w->walk_stats, true, true, 1);
 		} else {
-			walk(graph, false, false, 1);
+			walk(graph, &w->walk_stats, false, false, 1);
 		}
 		for (unsigned int i = 0; i < w->nb_pollers; i++)
 			poll_stage(graph, w->pollers[i]);

@@ -40,8 +40,8 @@ sl_enqueue_runs(struct rte_graph *graph, struct rte_node *node, void **objs, con
 	}
 }
 
-static uint16_t
-stage_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
+uint16_t
+sl_stage_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
 {
 	struct sl_stage_inst *inst = NODE_CTX(node, struct sl_stage_inst);
 	uint16_t nexts[SL_STAGE_VEC_MAX];
@@ -177,7 +177,7 @@ stage_type_node(const struct sl_stage_ops *ops)
 	if (reg == NULL)
 		return RTE_NODE_ID_INVALID;
 	strlcpy(reg->name, ops->name, sizeof(reg->name));
-	reg->process = stage_node_process;
+	reg->process = sl_stage_node_process;
 	reg->init = stage_node_init;
 	reg->fini = stage_node_fini;
 	reg->parent_id = RTE_NODE_ID_INVALID; /* calloc's 0 would mean "clone of node 0" */

@@ -72,8 +72,28 @@ rx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uin
 	if (n == 0)
 		return 0;
 	rx->packets += n;
-	node->idx = n;
-	rte_node_next_stream_move(graph, node, SL_EDGE_NEXT);
+	sl_chain_run(graph, node, rx->walk_stats, n);
+	return n;
+}
+
+/* The usual shape, one queue and one burst per walk, without the loops. */
+static uint16_t
+rx_node_process_one(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
+{
+	struct sl_rx_ctx *rx = NODE_CTX(node, struct sl_rx_ctx);
+	uint16_t n;
+
+	RTE_SET_USED(objs);
+	RTE_SET_USED(nb_objs);
+	if (unlikely(rx->nb_rxq == 0)) /* draining */
+		return 0;
+	n = rte_eth_rx_burst(rx->q[0].port_id, rx->q[0].queue, (struct rte_mbuf **)node->objs,
+			     rx->burst);
+	if (n == 0)
+		return 0;
+	rx->q[0].packets += n;
+	rx->packets += n;
+	sl_chain_run(graph, node, rx->walk_stats, n);
 	return n;
 }
 
@@ -122,8 +142,13 @@ rx_node_init(const struct rte_graph *graph, struct rte_node *node)
 	rx->share -= rx->share % rx->burst;
 	if (rx->share < rx->burst)
 		rx->share = rx->burst;
+	rx->walk_stats = &w->walk_stats;
 	w->rx[pipeline] = rx;
 	NODE_CTX(node, struct sl_rx_ctx) = rx;
+	/* rte_graph copied the registered process into this graph's node
+	 * before calling init, so a per-graph choice made here sticks. */
+	if (rx->nb_rxq == 1 && rx->vector == rx->burst)
+		node->process = rx_node_process_one;
 	return 0;
 }
 
@@ -170,8 +195,8 @@ tx_to_port(struct sl_tx_ctx *tx, uint16_t port, struct rte_mbuf **pkts, uint16_t
 	}
 }
 
-static uint16_t
-tx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
+uint16_t
+sl_tx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
 {
 	struct sl_tx_ctx *tx = NODE_CTX(node, struct sl_tx_ctx);
 	struct rte_mbuf **pkts = (struct rte_mbuf **)objs;
@@ -277,7 +302,7 @@ tx_node_init(const struct rte_graph *graph, struct rte_node *node)
 
 static struct rte_node_register tx_node = {
 	.name = "sl_tx",
-	.process = tx_node_process,
+	.process = sl_tx_node_process,
 	.init = tx_node_init,
 	.fini = ctx_free_fini,
 	.nb_edges = 0,

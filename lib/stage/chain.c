@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The straight-line path of a walk. Once the receive node has a vector, it
+ * runs the pipeline's stages and the transmit node on it itself, one after
+ * the other, for as long as each stage sends the whole vector to its next
+ * edge (the usual case), instead of moving the vector to the next node and
+ * letting rte_graph's walk call that node. Per stage this saves a stream
+ * move, a trip through the walk's pending list and the generic shell's
+ * indirect call; with 8-packet vectors those were a good part of what a
+ * walk cost over testpmd's loop (docs/PERFORMANCE.md, eighth session).
+ *
+ * The first stage that splits the vector (per-packet edges), sends all of
+ * it elsewhere, or is a vector stage (it may hold, add or reorder packets)
+ * hands the vector to the graph exactly as the generic shell would, and
+ * the walk carries on from there. So a pipeline's packets meet the same
+ * stages in the same order either way. Per-node calls, objs and (on timed
+ * walks) cycles are recorded as if the walk had made the calls.
+ */
+#include <rte_cycles.h>
+#include <rte_graph_worker.h>
+
+#include "sl_priv.h"
+
+#define NODE_CTX(node, type) (*(type **)(node)->ctx)
+
+/* Record one call the walk did not make; returns the TSC at its end. */
+static inline uint64_t
+account(struct sl_walk_stats *ws, struct rte_node *node, uint16_t n, uint64_t since)
+{
+	uint64_t now = 0;
+
+	if (ws->count) {
+		node->total_calls++;
+		node->total_objs += n;
+	}
+	if (ws->timed) {
+		now = rte_rdtsc();
+		node->total_cycles += (now - since) * ws->scale;
+		ws->chained_cycles += now - since;
+	}
+	return now;
+}
+
+void
+sl_chain_run(struct rte_graph *graph, struct rte_node *rx_node, struct sl_walk_stats *ws,
+	     uint16_t n)
+{
+	struct rte_mbuf **pkts = (struct rte_mbuf **)rx_node->objs;
+	struct rte_node *from = rx_node;
+	struct rte_node *node = __rte_node_next_node_get(rx_node, SL_EDGE_NEXT);
+	uint64_t since = ws->timed ? rte_rdtsc() : 0;
+	uint16_t nexts[SL_STAGE_VEC_MAX];
+
+	while (node->process == sl_stage_node_process) {
+		struct sl_stage_inst *inst = NODE_CTX(node, struct sl_stage_inst);
+		uint16_t edge;
+
+		if (inst->ops->process == NULL || n > SL_STAGE_VEC_MAX)
+			goto hand_over;
+		edge = inst->ops->process(&inst->ctx, pkts, n, nexts);
+		since = account(ws, node, n, since);
+		if (unlikely(edge == SL_NEXTS_PER_PACKET)) {
+			sl_enqueue_runs(graph, node, (void **)pkts, nexts, n);
+			return;
+		}
+		if (unlikely(edge != SL_EDGE_NEXT)) {
+			rte_node_enqueue(graph, node, edge, (void **)pkts, n);
+			return;
+		}
+		from = node;
+		node = __rte_node_next_node_get(node, SL_EDGE_NEXT);
+	}
+	if (likely(node->process == sl_tx_node_process)) {
+		sl_tx_node_process(graph, node, (void **)pkts, n);
+		account(ws, node, n, since);
+		return;
+	}
+hand_over:
+	if (from == rx_node) {
+		/* Nothing ran yet: give the graph the array itself, no copy. */
+		rx_node->idx = n;
+		rte_node_next_stream_move(graph, rx_node, SL_EDGE_NEXT);
+	} else {
+		rte_node_enqueue(graph, from, SL_EDGE_NEXT, (void **)pkts, n);
+	}
+}
