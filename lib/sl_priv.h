@@ -171,8 +171,9 @@ struct sl_worker {
 	/* Loop accounting (written by the worker only). */
 	uint64_t loops;
 	uint64_t busy_loops;
-	uint64_t busy_cycles;
-	uint64_t idle_cycles;
+	uint64_t busy_cycles;	   /**< walks that received: walk start to end */
+	uint64_t busy_loop_cycles; /**< whole iterations that received */
+	uint64_t idle_cycles;	   /**< whole iterations that did not */
 	volatile bool running;
 } __rte_cache_aligned;
 

@@ -13,7 +13,7 @@ struct sl_stage_inst;
 
 struct sl_worker_totals {
 	uint64_t rx, tx, tx_dropped, dropped, bad_port;
-	uint64_t busy_cycles, idle_cycles, loops, busy_loops;
+	uint64_t busy_cycles, busy_loop_cycles, idle_cycles, loops, busy_loops;
 };
 
 struct sl_stage_stats {

@@ -39,6 +39,7 @@ sl_worker_totals(const struct sl_worker *w, struct sl_worker_totals *t)
 	if (w->drop != NULL)
 		t->dropped = w->drop->packets;
 	t->busy_cycles = w->busy_cycles;
+	t->busy_loop_cycles = w->busy_loop_cycles;
 	t->idle_cycles = w->idle_cycles;
 	t->loops = w->loops;
 	t->busy_loops = w->busy_loops;
@@ -72,6 +73,7 @@ static struct {
 	uint64_t tsc;
 	uint64_t port_rx[SL_MAX_PORTS], port_tx[SL_MAX_PORTS];
 	uint64_t w_rx[SL_MAX_WORKERS], w_busy[SL_MAX_WORKERS], w_cycles[SL_MAX_WORKERS];
+	uint64_t w_busy_loop[SL_MAX_WORKERS];
 } prev;
 
 void
@@ -106,16 +108,17 @@ sl_stats_snapshot_print(struct sl_app *app, bool final)
 		uint64_t cycles;
 
 		sl_worker_totals(app->workers[w], &t);
-		cycles = t.busy_cycles + t.idle_cycles;
+		cycles = t.busy_loop_cycles + t.idle_cycles;
 		if (dt > 0)
 			len += snprintf(line + len, sizeof(line) - len,
 					" | lcore%u busy %4.1f%% %.1f cyc/pkt",
 					app->workers[w]->info.lcore,
-					100.0 * ratio(t.busy_cycles - prev.w_busy[w],
+					100.0 * ratio(t.busy_loop_cycles - prev.w_busy_loop[w],
 						      cycles - prev.w_cycles[w]),
 					ratio(t.busy_cycles - prev.w_busy[w], t.rx - prev.w_rx[w]));
 		prev.w_rx[w] = t.rx;
 		prev.w_busy[w] = t.busy_cycles;
+		prev.w_busy_loop[w] = t.busy_loop_cycles;
 		prev.w_cycles[w] = cycles;
 	}
 	prev.tsc = now;
@@ -153,10 +156,10 @@ sl_stats_print_final(struct sl_app *app, FILE *f)
 		fprintf(f,
 			"  lcore %-3u rx %" PRIu64 "  tx %" PRIu64 "  tx_full_drops %" PRIu64
 			"  stage_drops %" PRIu64 "  bad_port %" PRIu64
-			"  busy %.1f%%  busy cycles/pkt %.1f\n",
+			"  busy %.1f%%  busy cycles/pkt %.1f  loop cycles/pkt %.1f\n",
 			wk->info.lcore, t.rx, t.tx, t.tx_dropped, t.dropped, t.bad_port,
-			100.0 * ratio(t.busy_cycles, t.busy_cycles + t.idle_cycles),
-			ratio(t.busy_cycles, t.rx));
+			100.0 * ratio(t.busy_loop_cycles, t.busy_loop_cycles + t.idle_cycles),
+			ratio(t.busy_cycles, t.rx), ratio(t.busy_loop_cycles, t.rx));
 		for (unsigned int p = 0; p < SL_MAX_PIPELINES; p++)
 			for (unsigned int q = 0; wk->rx[p] && q < wk->rx[p]->nb_rxq; q++)
 				fprintf(f, "      rx queue %s:%u  %" PRIu64 " pkts\n",
@@ -219,12 +222,13 @@ sl_stats_write_json(struct sl_app *app, FILE *f)
 			"%s\n    {\"lcore\": %u, \"index\": %u, \"socket\": %d, \"rx\": %" PRIu64
 			", \"tx\": %" PRIu64 ", \"tx_full_drops\": %" PRIu64
 			", \"stage_drops\": %" PRIu64 ", \"bad_port\": %" PRIu64
-			", \"busy_cycles\": %" PRIu64 ", \"idle_cycles\": %" PRIu64
-			", \"loops\": %" PRIu64 ", \"busy_loops\": %" PRIu64
+			", \"busy_cycles\": %" PRIu64 ", \"busy_loop_cycles\": %" PRIu64
+			", \"idle_cycles\": %" PRIu64 ", \"loops\": %" PRIu64
+			", \"busy_loops\": %" PRIu64
 			", \"busy_cycles_per_pkt\": %.3f,\n     \"rx_queues\": [",
 			w ? "," : "", wk->info.lcore, wk->info.index, wk->info.socket, t.rx, t.tx,
-			t.tx_dropped, t.dropped, t.bad_port, t.busy_cycles, t.idle_cycles, t.loops,
-			t.busy_loops, ratio(t.busy_cycles, t.rx));
+			t.tx_dropped, t.dropped, t.bad_port, t.busy_cycles, t.busy_loop_cycles,
+			t.idle_cycles, t.loops, t.busy_loops, ratio(t.busy_cycles, t.rx));
 		for (unsigned int p = 0; p < SL_MAX_PIPELINES; p++)
 			for (unsigned int q = 0; wk->rx[p] && q < wk->rx[p]->nb_rxq; q++) {
 				fprintf(f, "%s{\"port\": \"%s\", \"queue\": %u, \"packets\": %" PRIu64 "}",

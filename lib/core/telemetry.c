@@ -90,6 +90,7 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(c, "tx_full_drops", t.tx_dropped);
 		rte_tel_data_add_dict_u64(c, "stage_drops", t.dropped);
 		rte_tel_data_add_dict_u64(c, "busy_cycles", t.busy_cycles);
+		rte_tel_data_add_dict_u64(c, "busy_loop_cycles", t.busy_loop_cycles);
 		rte_tel_data_add_dict_u64(c, "idle_cycles", t.idle_cycles);
 		add_ratio(c, "busy_cycles_per_pkt", t.busy_cycles, t.rx);
 		snprintf(name, sizeof(name), "lcore%u", w->info.lcore);

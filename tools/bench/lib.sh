@@ -135,13 +135,13 @@ bench_rate() {
 	sed -n 's/^pps=\([0-9.]*\) .*/\1/p' <<<"$out"
 }
 
-# bench_sluice_busy PREFIX: "busy_cycles idle_cycles" summed over the
+# bench_sluice_busy PREFIX: "busy_loop_cycles idle_cycles" summed over the
 # workers of the sluice process with that EAL prefix (telemetry), or "0 0".
 bench_sluice_busy() {
 	"$BENCH_DIR/dpdk-tel.py" query "$1" /sluice/workers 2>/dev/null |
 		/usr/bin/python3 -c 'import json,sys
 d = json.load(sys.stdin) or {}
-print(sum(w["busy_cycles"] for w in d.values()), sum(w["idle_cycles"] for w in d.values()))' 2>/dev/null ||
+print(sum(w["busy_loop_cycles"] for w in d.values()), sum(w["idle_cycles"] for w in d.values()))' 2>/dev/null ||
 		echo "0 0"
 }
 
