@@ -104,6 +104,8 @@ drain(struct sl_worker *w)
 {
 	uint64_t deadline = rte_rdtsc() + rte_get_tsc_hz() / 5;
 	uint16_t nb_rxq[SL_MAX_PIPELINES] = {0};
+	/* What is released here is counted like any walk's packets (not timed). */
+	const bool count = w->app->cfg.graph_stats != SL_GRAPH_STATS_OFF;
 
 	for (unsigned int p = 0; p < SL_MAX_PIPELINES; p++)
 		if (w->rx[p] != NULL) {
@@ -115,7 +117,7 @@ drain(struct sl_worker *w)
 
 		for (unsigned int i = 0; i < w->nb_pollers; i++)
 			released += poll_stage(w->graph, w->pollers[i]);
-		walk(w->graph, &w->walk_stats, false, false, 1);
+		walk(w->graph, &w->walk_stats, count, false, 1);
 		if (released == 0 && w->nb_pollers == 0)
 			break;
 	}
