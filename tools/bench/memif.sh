@@ -170,9 +170,16 @@ run_pair() {
 gen_desc="testpmd $gen_mode"
 ((use_gen)) && gen_desc="sluice-gen${rate:+ paced at $rate pkt/s}${window:+, window $window}, burst $burst"
 bench_say "T=${duration}s x ${runs} runs, $size B, generator $gen_desc on core 1, DUT on core 0; EAL ${EAL_MEM[*]}"
+# Which contender goes first alternates by round (ABBA...): a machine that
+# drifts during the run then favours neither side of the per-round pairs.
 for ((r = 1; r <= runs; r++)); do
-	run_pair testpmd "$r"
-	((have_sluice)) && run_pair sluice-macswap "$r"
+	if ((r % 2 == 0 && have_sluice)); then
+		run_pair sluice-macswap "$r"
+		run_pair testpmd "$r"
+	else
+		run_pair testpmd "$r"
+		((have_sluice)) && run_pair sluice-macswap "$r"
+	fi
 done
 
 base_of() { [[ ${1#*|} == testpmd ]] && echo "" || echo "${1%%|*}|testpmd"; }
