@@ -31,12 +31,12 @@ gen() { # NAME ARGS...
 	shift
 	# shellcheck disable=SC2046
 	it_start "$IT_TMP/fwd-$name.log" 90 "$SLUICE_FWD" --lcores 0@1,1@0 $(it_eal "fwd-$name") \
-		--vdev "net_memif0,role=server,socket=$sock" -- --config "$IT_TMP/fwd.ini" --quiet
+		--vdev "net_memif0,role=server,socket=$sock,$IT_MEMIF_RING" -- --config "$IT_TMP/fwd.ini" --quiet
 	fwd=$IT_PID
 	it_wait_for "$IT_TMP/fwd-$name.log" "running:" 20 || { it_show "$IT_TMP/fwd-$name.log"; it_fail "sluice-fwd did not start"; }
 	# shellcheck disable=SC2046
 	it_start "$IT_TMP/$name.log" 40 "$SLUICE_GEN" -l 1 $(it_eal "gen-$name") \
-		--vdev "net_memif0,role=client,socket=$sock" -- --ports net_memif0 \
+		--vdev "net_memif0,role=client,socket=$sock,$IT_MEMIF_RING" -- --ports net_memif0 \
 		--dst-mac 02:00:00:00:00:aa --json "$IT_TMP/$name.json" "${IT_LINGER[@]}" "$@"
 	it_gen_then_stop "$IT_TMP/$name.log" "$IT_PID" "$fwd"
 	cat "$IT_TMP/$name.log"

@@ -26,14 +26,14 @@ EOT
 # DUT's worker (lcore 1) on cpu 0, the generator on cpu 1.
 # shellcheck disable=SC2046
 it_start "$IT_TMP/fwd.log" 60 "$SLUICE_FWD" --lcores 0@1,1@0 $(it_eal fwd) \
-	--vdev "net_memif0,role=server,socket=$sock" -- \
+	--vdev "net_memif0,role=server,socket=$sock,$IT_MEMIF_RING" -- \
 	--config "$IT_TMP/fwd.ini" --stats-json "$IT_TMP/fwd.json" --quiet
 fwd=$IT_PID
 it_wait_for "$IT_TMP/fwd.log" "running:" 20 || { it_show "$IT_TMP/fwd.log"; it_fail "sluice-fwd did not start"; }
 
 # shellcheck disable=SC2046
 it_start "$IT_TMP/gen.log" 40 "$SLUICE_GEN" -l 1 $(it_eal gen) \
-	--vdev "net_memif0,role=client,socket=$sock" -- \
+	--vdev "net_memif0,role=client,socket=$sock,$IT_MEMIF_RING" -- \
 	--ports net_memif0 --count $N --rate $RATE --flows $FLOWS --expect macswap \
 	--dst-mac 02:00:00:00:00:aa --json "$IT_TMP/gen.json" "${IT_LINGER[@]}"
 it_gen_then_stop "$IT_TMP/gen.log" "$IT_PID" "$fwd"

@@ -30,7 +30,7 @@ stages = macswap
 EOT
 # shellcheck disable=SC2046
 it_start "$IT_TMP/fwd.log" 60 "$SLUICE_FWD" --lcores 0@1,1@0 $(it_eal fwd) \
-	--vdev "net_memif0,role=server,socket=$sock" -- \
+	--vdev "net_memif0,role=server,socket=$sock,$IT_MEMIF_RING" -- \
 	--config "$IT_TMP/fwd.ini" --stats-json "$IT_TMP/fwd.json"
 fwd=$IT_PID
 it_wait_for "$IT_TMP/fwd.log" "running:" 20 || { it_show "$IT_TMP/fwd.log"; it_fail "sluice-fwd did not start"; }
@@ -42,7 +42,7 @@ it_wait_for "$IT_TMP/fwd.log" "running:" 20 || { it_show "$IT_TMP/fwd.log"; it_f
 mkfifo "$IT_TMP/tp1.in"
 # shellcheck disable=SC2046
 IT_STDIN=$IT_TMP/tp1.in it_start "$IT_TMP/testpmd1.log" 60 stdbuf -oL "$TESTPMD" --lcores 0@1,1@1 $(it_eal tp1) \
-	--vdev "net_memif0,role=client,socket=$sock" -- \
+	--vdev "net_memif0,role=client,socket=$sock,$IT_MEMIF_RING" -- \
 	-i --forward-mode=flowgen --txd 1024 --rxd 1024 --burst 32
 tp=$IT_PID
 exec {tp_in}>"$IT_TMP/tp1.in"
@@ -106,7 +106,7 @@ RATE=10000 # two seconds, so that testpmd's once-a-second stats see it
 sock=$IT_TMP/memif2.sock
 # shellcheck disable=SC2046
 it_start "$IT_TMP/gen.log" 60 "$SLUICE_GEN" -l 1 $(it_eal gen) \
-	--vdev "net_memif0,role=server,socket=$sock" -- \
+	--vdev "net_memif0,role=server,socket=$sock,$IT_MEMIF_RING" -- \
 	--ports net_memif0 --count $N --rate $RATE --flows 8 --expect macswap \
 	--link-wait 20 --start-delay-ms 1500 --json "$IT_TMP/gen.json" "${IT_LINGER[@]}"
 gen=$IT_PID
@@ -114,7 +114,7 @@ gen=$IT_PID
 it_wait_for "$IT_TMP/gen.log" "waiting up to" 20 || { it_show "$IT_TMP/gen.log"; it_fail "sluice-gen did not set up its port"; }
 # shellcheck disable=SC2046
 it_start "$IT_TMP/testpmd2.log" 60 "$TESTPMD" --lcores 0@1,1@0 $(it_eal tp2) \
-	--vdev "net_memif0,role=client,socket=$sock" -- \
+	--vdev "net_memif0,role=client,socket=$sock,$IT_MEMIF_RING" -- \
 	--forward-mode=macswap --stats-period 1
 tp=$IT_PID
 # The generator's run is over and it lingers; testpmd leaves first

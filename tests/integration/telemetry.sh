@@ -19,13 +19,13 @@ EOT
 prefix=$(it_prefix fwd)
 # shellcheck disable=SC2046
 it_start "$IT_TMP/fwd.log" 60 "$SLUICE_FWD" --lcores 0@1,1@0 --no-pci --file-prefix "$prefix" \
-	"${EAL_MEM[@]}" --vdev "net_memif0,role=server,socket=$sock" -- \
+	"${EAL_MEM[@]}" --vdev "net_memif0,role=server,socket=$sock,$IT_MEMIF_RING" -- \
 	--config "$IT_TMP/fwd.ini" --quiet
 fwd=$IT_PID
 it_wait_for "$IT_TMP/fwd.log" "running:" 20 || { it_show "$IT_TMP/fwd.log"; it_fail "sluice-fwd did not start"; }
 # shellcheck disable=SC2046
 it_start "$IT_TMP/gen.log" 60 "$SLUICE_GEN" -l 1 $(it_eal gen) \
-	--vdev "net_memif0,role=client,socket=$sock" -- \
+	--vdev "net_memif0,role=client,socket=$sock,$IT_MEMIF_RING" -- \
 	--ports net_memif0 --duration 20 --rate 100000 --expect macswap --quiet "${IT_LINGER[@]}"
 gen=$IT_PID
 it_wait_for "$IT_TMP/gen.log" "waiting up to" 20 || { it_show "$IT_TMP/gen.log"; it_fail "sluice-gen did not start"; }
