@@ -199,7 +199,7 @@ bench_table base_of "$tsc_mhz" "$md"
 if ((have_sluice)); then
 	pc=$(paired_ratio "net_memif|sluice-macswap" "net_memif|testpmd" cycles)
 	if [[ -n $pc ]]; then
-		line=$(awk -v r="$pc" 'BEGIN {printf "busy cycles/pkt, sluice / testpmd in the same round (median over rounds): %.2f (target <= 1)", r}')
+		line=$(awk -v r="$pc" 'BEGIN {printf "busy cycles/pkt, sluice / testpmd in the same round (median over rounds): %.3f (target <= 1: %s)", r, r <= 1 ? "met" : "NOT met"}')
 		echo "$line"
 		[[ -z $md ]] || { echo >>"$md"; echo "$line" >>"$md"; }
 	fi

@@ -277,7 +277,7 @@ def main():
                              if r in theirs and num(mine[r]) and num(theirs[r])]
                     pc = med(pairs)
                     md.append(f"- {size} B: {label} busy cycles/pkt {v:.1f} vs testpmd {b:.1f}"
-                              f"{f', paired over {len(pairs)} rounds {pc:.2f}' if pc else ''}: "
+                              f"{f', paired over {len(pairs)} rounds {pc:.3f}' if pc else ''}: "
                               f"target (<=) {'met' if (pc if pc else v / b) <= 1 else 'NOT met'}")
         md.append("")
         plot_mpps(mf, "net_memif: DUT tx rate vs size (generator-bound; same run)",
