@@ -5,7 +5,8 @@
 #
 # Usage: sudo tools/test.sh [extra `meson test` arguments, e.g. a suite name]
 # Runs tools/setup.sh first when build/ has not been configured yet, so it
-# works on a fresh machine on its own.
+# works on a fresh machine on its own. tools/noisy.py beside it steals a core
+# for milliseconds at a time, as a shared VM does, to check the suite holds.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
