@@ -48,7 +48,14 @@ struct gen_counts {
 	uint64_t built_bytes, unsent_bytes, rx_bytes; /* frame bytes incl. FCS */
 	uint64_t verify[SL_GEN_NB_VERIFY];
 	uint64_t port_tx[SL_GEN_MAX_PORTS], port_rx[SL_GEN_MAX_PORTS];
+	/* Gaps of more than GEN_STALL_US between two turns of the send/receive
+	 * loop: the generator's core was taken (a VM's vCPU descheduled, another
+	 * thread on the core). They explain a rate short of the target and
+	 * latency spikes that are not the DUT's. */
+	uint64_t stalls, stall_cycles, stall_max;
 };
+
+#define GEN_STALL_US 500
 
 /* One trial of --search (or the single run otherwise). */
 struct gen_trial {
@@ -535,16 +542,31 @@ static double gen_us(const struct sl_gen *g, uint64_t cycles)
 	return (double)cycles * 1e6 / (double)g->hz;
 }
 
+/* " | stalled N ms (K gaps)" for an interval line, or "" when the loop ran
+ * without a gap since `prev`. */
+static const char *gen_stall_note(const struct sl_gen *g, const struct gen_counts *prev, char *buf,
+				  size_t len)
+{
+	uint64_t n = g->c.stalls - prev->stalls;
+
+	if (n == 0)
+		return "";
+	snprintf(buf, len, " | stalled %.1f ms (%" PRIu64 " gaps)",
+		 gen_us(g, g->c.stall_cycles - prev->stall_cycles) / 1000, n);
+	return buf;
+}
+
 static void gen_interval_line(struct sl_gen *g, uint64_t now, struct gen_counts *prev,
 			      uint64_t *prev_tsc)
 {
 	double dt = (double)(now - *prev_tsc) / (double)g->hz;
 	uint64_t dtx = g->c.sent - prev->sent, drx = g->c.received - prev->received;
 	uint64_t dtxb = gen_sent_bytes(g) - (prev->built_bytes - prev->unsent_bytes);
+	char stalled[64];
 
 	printf("[%7.1f s] tx %.3f Mpps %.3f Gbps | rx %.3f Mpps %.3f Gbps | lat p50 %.1f p99 "
 	       "%.1f us | sent %" PRIu64 " received %" PRIu64 " lost %" PRIu64 " bad %" PRIu64
-	       " verify_failed %" PRIu64 "\n",
+	       " verify_failed %" PRIu64 "%s\n",
 	       (double)(now - g->start_tsc) / (double)g->hz, (double)dtx / dt / 1e6,
 	       gen_wire_gbps(dtxb, dtx, dt), (double)drx / dt / 1e6,
 	       gen_wire_gbps(g->c.rx_bytes - prev->rx_bytes, drx, dt),
@@ -552,7 +574,8 @@ static void gen_interval_line(struct sl_gen *g, uint64_t now, struct gen_counts 
 	       gen_us(g, sl_gen_hist_quantile(g->lat_tick, 0.99)), g->c.sent, g->c.received,
 	       gen_lost(g), g->c.bad,
 	       g->c.verify[V_WRONG_PORT] + g->c.verify[V_DST_MAC] + g->c.verify[V_SRC_MAC] +
-		   g->c.verify[V_TTL] + g->c.verify[V_CKSUM] + g->c.verify[V_UNEXPECTED]);
+		   g->c.verify[V_TTL] + g->c.verify[V_CKSUM] + g->c.verify[V_UNEXPECTED],
+	       gen_stall_note(g, prev, stalled, sizeof(stalled)));
 	fflush(stdout);
 	sl_gen_hist_reset(g->lat_tick);
 	*prev = g->c;
@@ -640,6 +663,8 @@ static void gen_loop(struct sl_gen *g, const struct sl_gen_rate *rate, double du
 	 * so that --wait-ms 0 does not write everything off at once). */
 	const uint64_t window_timeout = (uint64_t)RTE_MAX(o->wait_ms, 1u) * g->hz / 1000;
 	uint64_t window_unique = 0, window_progress = now;
+	const uint64_t stall_gap = GEN_STALL_US * g->hz / 1000000;
+	uint64_t last_turn = now;
 
 	g->run_rate = *rate;
 	/* After a stall, catch up by at most 4 bursts: a paced run should not
@@ -657,6 +682,14 @@ static void gen_loop(struct sl_gen *g, const struct sl_gen_rate *rate, double du
 	prev = g->c;
 	for (;;) {
 		now = rte_rdtsc();
+		if (unlikely(now - last_turn > stall_gap)) {
+			uint64_t gap = now - last_turn;
+
+			g->c.stalls++;
+			g->c.stall_cycles += gap;
+			g->c.stall_max = RTE_MAX(g->c.stall_max, gap);
+		}
+		last_turn = now;
 		if (sending) {
 			unsigned int want = o->burst;
 			uint64_t bytes = 0;
@@ -696,6 +729,7 @@ static void gen_loop(struct sl_gen *g, const struct sl_gen_rate *rate, double du
 		if (lines && now >= next_line) {
 			gen_interval_line(g, now, &prev, &prev_tsc);
 			next_line += (uint64_t)o->stats_interval * g->hz;
+			last_turn = rte_rdtsc(); /* printing is not a stall */
 		}
 	}
 	g->end_tsc = rte_rdtsc();
@@ -765,6 +799,17 @@ static void gen_summary(const struct sl_gen *g, FILE *f, const char *verdict)
 		send_s > 0 ? (double)c->received / send_s / 1e6 : 0,
 		gen_wire_gbps(c->rx_bytes, c->received, send_s),
 		g->o.rx_mask ? "" : " (tx only: not polled)");
+	if (c->stalls == 0)
+		fprintf(f, "%-10s none (no gap over %u us in the send/receive loop)\n", "stalls",
+			GEN_STALL_US);
+	else
+		fprintf(f,
+			"%-10s %" PRIu64
+			" gaps over %u us in the send/receive loop, %.1f ms in all, "
+			"longest %.1f ms: this core was taken from the generator (rate and "
+			"latency suffer)\n",
+			"stalls", c->stalls, GEN_STALL_US, gen_us(g, c->stall_cycles) / 1000,
+			gen_us(g, c->stall_max) / 1000);
 	fprintf(f,
 		"%-10s unique %" PRIu64 "  lost %" PRIu64 " (%.4f%%)  duplicates %" PRIu64
 		"  reordered %" PRIu64 "  bad %" PRIu64 "\n",
@@ -896,7 +941,11 @@ static int gen_json(const struct sl_gen *g, const char *path, const char *verdic
 	    gen_verify_failed(g));
 	for (unsigned int i = 0; i < SL_GEN_NB_VERIFY; i++)
 		fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "", gen_verify_names[i], c->verify[i]);
-	fprintf(f, "},\n  \"latency_cycles\": ");
+	fprintf(f,
+		"},\n  \"stalls\": {\"count\": %" PRIu64
+		", \"total_ms\": %.3f, \"max_ms\": %.3f},\n"
+		"  \"latency_cycles\": ",
+		c->stalls, gen_us(g, c->stall_cycles) / 1000, gen_us(g, c->stall_max) / 1000);
 	gen_json_lat(f, g, false);
 	fprintf(f, ",\n  \"latency_us\": ");
 	gen_json_lat(f, g, true);
