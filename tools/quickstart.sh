@@ -59,7 +59,7 @@ gen_pid="" fwd_pid=""
 stop_proc() { # PID: SIGINT, wait up to 10 s, then SIGKILL
 	[[ -n $1 ]] && kill -0 "$1" 2>/dev/null || return 0
 	kill -INT "$1" 2>/dev/null || true
-	for _ in {1..100}; do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+	for _ in {1..100}; do kill -0 "$1" 2>/dev/null || break; sl_nap 0.1; done
 	kill -KILL "$1" 2>/dev/null || true
 	wait "$1" 2>/dev/null || true
 }
@@ -105,7 +105,7 @@ fi
 fwd_pid=""
 echo
 # It leaves by itself once sluice-fwd has closed the link.
-for _ in {1..300}; do kill -0 "$gen_pid" 2>/dev/null || break; sleep 0.1; done
+for _ in {1..300}; do kill -0 "$gen_pid" 2>/dev/null || break; sl_nap 0.1; done
 stop_proc "$gen_pid"
 gen_pid=""
 say "the generator's view (sluice-gen; full output: sluice-gen --help):"

@@ -44,7 +44,7 @@ EOT
 	}
 	for ((i = 0; i < 50; i++)); do
 		ip link show "$ECHO_IF" >/dev/null 2>&1 && break
-		sleep 0.1
+		sl_nap 0.1
 	done
 	ip link set "$ECHO_IF" netns "$ECHO_NS" || it_fail "cannot move $ECHO_IF into $ECHO_NS"
 	echo_ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 >/dev/null 2>&1 || true

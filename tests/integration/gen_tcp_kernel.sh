@@ -42,7 +42,7 @@ tcp() { # NAME ARGS...
 	pid=$!
 	for ((i = 0; i < 100; i++)); do
 		ip link show "$IF" >/dev/null 2>&1 && break
-		sleep 0.1
+		sl_nap 0.1
 	done
 	ip link set "$IF" netns "$NS" || it_fail "cannot move $IF into $NS"
 	ns ip addr add "$PEER_IP/24" dev "$IF"

@@ -95,7 +95,7 @@ it_reap() {
 	local pid=$1 i rc=0 keep=() p
 	for ((i = 0; i < 200; i++)); do
 		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
+		sl_nap 0.1
 	done
 	if kill -0 "$pid" 2>/dev/null; then
 		it_say "process $pid did not stop in 20 s: killing it"
@@ -114,12 +114,13 @@ it_stop() {
 	it_reap "$1"
 }
 
-# it_wait_for FILE PATTERN SECONDS: wait until FILE contains PATTERN.
+# it_wait_for FILE ERE SECONDS: wait until a line of FILE matches ERE (no
+# process started per poll: tools/wait-line.sh).
 it_wait_for() {
 	local file=$1 pattern=$2 secs=$3 i
 	for ((i = 0; i < secs * 10; i++)); do
-		grep -q -- "$pattern" "$file" 2>/dev/null && return 0
-		sleep 0.1
+		sl_log_has "$file" "$pattern" && return 0
+		sl_nap 0.1
 	done
 	return 1
 }

@@ -38,17 +38,39 @@ IFS=, read -ra load_list <<<"$loads"
 duts=(testpmd)
 [[ -x $SLUICE_FWD ]] && duts+=(sluice-macswap)
 
-# gen_run DUT RUN LOAD RATE: one sluice-gen run; prints "rx_pps p50 p99 p999 min avg max"
+# gen_run DUT RUN LOAD RATE: one sluice-gen run against a DUT started for it;
+# prints "rx_pps p50 p99 p999 min avg max". The DUT is started per run, not
+# once per round, because a memif port must not be polled while its peer
+# leaves (docs/sluice-gen.md, "Ending a memif run"): sluice-gen lingers
+# unpolled when its run is over, the DUT is stopped, then sluice-gen leaves.
 gen_run() {
-	local dut=$1 run=$2 load=$3 rate=$4 prefix json log
+	local dut=$1 run=$2 load=$3 rate=$4 prefix json log dprefix dlog dpid gpid i
+	local sock=$BENCH_SCRATCH/lat-$dut-$run-$load.sock
 	prefix=$(bench_prefix "lgen-$dut-$run-$load")
+	dprefix=$(bench_prefix "ldut-$dut-$run-$load")
 	json=$BENCH_SCRATCH/gen-$dut-$run-$load.json
 	log=$BENCH_SCRATCH/gen-$dut-$run-$load.log
-	timeout -k 5 -s INT $((duration + 30)) "$SLUICE_GEN" -l 1 "${EAL_MEM[@]}" --file-prefix "$prefix" --no-pci \
-		--vdev "net_memif0,role=client,socket=$SOCK,socket-abstract=no" -- --ports net_memif0 \
+	dlog=$BENCH_SCRATCH/dut-$dut-$run-$load.log
+	local -a eal=(--lcores '0@1,1@0' "${EAL_MEM[@]}" --file-prefix "$dprefix" --no-pci
+		--vdev "net_memif0,role=server,socket=$sock,socket-abstract=no")
+	case $dut in
+	testpmd) bench_start "$dlog" $((duration + 90)) "$TESTPMD" "${eal[@]}" -- --forward-mode=macswap \
+		--no-mlockall --stats-period 3600 ;;
+	sluice-macswap) bench_start "$dlog" $((duration + 90)) "$SLUICE_FWD" "${eal[@]}" -- \
+		--config tools/bench/configs/macswap-memif.ini --stats-interval 0 ;;
+	esac
+	dpid=$BENCH_LAST_PID
+	for ((i = 0; i < 100; i++)); do [[ -S $sock ]] && break; sl_nap 0.1; done
+	bench_start "$log" $((duration + 60)) "$SLUICE_GEN" -l 1 "${EAL_MEM[@]}" --file-prefix "$prefix" --no-pci \
+		--vdev "net_memif0,role=client,socket=$sock,socket-abstract=no" -- --ports net_memif0 \
 		--size "$size" --rate "$rate" --duration "$duration" --flows 16 --max-loss 100% \
-		--stats-interval 0 --json "$json" >"$log" 2>&1 || true
-	rm -rf "/var/run/dpdk/${prefix:?}"
+		--stats-interval 0 --json "$json" --linger 30
+	gpid=$BENCH_LAST_PID
+	sl_wait_line "$log" '^run over' $((duration + 30)) "$gpid" ||
+		bench_say "$dut load $load: sluice-gen's run is not over: stopping the DUT anyway"
+	bench_stop "$dpid" "$dut (DUT)" "$dlog"
+	bench_reap "$gpid"
+	rm -rf "/var/run/dpdk/${prefix:?}" "/var/run/dpdk/${dprefix:?}" "$sock"
 	[[ -s $json ]] || { bench_say "$dut load $load: sluice-gen wrote no JSON (log $log)"; tail -n 3 "$log" >&2; echo ""; return 0; }
 	/usr/bin/python3 - "$json" <<'PY'
 import json, sys
@@ -68,20 +90,7 @@ PY
 bench_say "T=${duration}s x $runs runs, $size B; sluice-gen on CPU 1, DUT on CPU 0; loads ${loads}% of each DUT's unpaced rate"
 for ((r = 1; r <= runs; r++)); do
 	for dut in "${duts[@]}"; do
-		SOCK=$BENCH_SCRATCH/lat-$dut-$r.sock
-		dprefix=$(bench_prefix "ldut-$dut-$r")
-		dlog=$BENCH_SCRATCH/dut-$dut-$r.log
-		eal=(--lcores '0@1,1@0' "${EAL_MEM[@]}" --file-prefix "$dprefix" --no-pci
-			--vdev "net_memif0,role=server,socket=$SOCK,socket-abstract=no")
 		bench_lock
-		case $dut in
-		testpmd) bench_start "$dlog" 300 "$TESTPMD" "${eal[@]}" -- --forward-mode=macswap \
-			--no-mlockall --stats-period 3600 ;;
-		sluice-macswap) bench_start "$dlog" 300 "$SLUICE_FWD" "${eal[@]}" -- \
-			--config tools/bench/configs/macswap-memif.ini --stats-interval 0 ;;
-		esac
-		dpid=$BENCH_LAST_PID
-		for ((i = 0; i < 100; i++)); do [[ -S $SOCK ]] && break; sleep 0.1; done
 		read -r max _ <<<"$(gen_run "$dut" "$r" max 0)"
 		printf '%s: run %d %-15s unpaced: %s pps back\n' "$BENCH_NAME" "$r" "$dut" "${max:-?}" >&2
 		[[ -z $csv || -z $max ]] || echo "latency,$size,$dut,max,$r,$max,,,,,,,,$([[ $dut == testpmd ]] || echo testpmd)" >>"$csv"
@@ -94,8 +103,6 @@ for ((r = 1; r <= runs; r++)); do
 				[[ -z $csv ]] || echo "latency,$size,$dut,$l,$r,$rx,$rate,$p50,$p99,$p999,$mn,$avg,$mx,$([[ $dut == testpmd ]] || echo testpmd)" >>"$csv"
 			done
 		fi
-		bench_stop "$dpid" "$dut" "$dlog"
 		bench_unlock
-		rm -f "$SOCK"
 	done
 done

@@ -76,12 +76,13 @@ bench_prefix() {
 }
 
 # bench_start LOG LIMIT_S CMD...: start CMD in the background under a hard
-# time limit (SIGINT first, SIGKILL 10 s later); sets BENCH_LAST_PID.
+# time limit (SIGINT first, SIGKILL 10 s later); sets BENCH_LAST_PID. Its
+# stdin is BENCH_STDIN when set (a fifo feeding testpmd -i), else /dev/null.
 bench_start() {
 	local log=$1 limit=$2
 	shift 2
 	echo "+ $*" >"$log"
-	timeout -k 10 -s INT "$limit" "$@" >>"$log" 2>&1 </dev/null &
+	timeout -k 10 -s INT "$limit" "$@" >>"$log" 2>&1 <"${BENCH_STDIN:-/dev/null}" &
 	BENCH_LAST_PID=$!
 	BENCH_PIDS+=("$BENCH_LAST_PID")
 }
@@ -96,7 +97,7 @@ bench_reap() {
 	{
 		for ((i = 0; i < 200; i++)); do
 			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
+			sl_nap 0.1
 		done
 		if kill -0 "$pid" 2>/dev/null; then
 			echo "${BENCH_NAME:-bench}: warning: process $pid ignored SIGINT for 20 s, killing it" >&3

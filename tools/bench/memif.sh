@@ -96,7 +96,7 @@ tsc_mhz=""
 
 # run_pair LABEL RUN: generator + one DUT; records the DUT's rate.
 run_pair() {
-	local label=$1 run=$2 sock gprefix dprefix glog dlog pps cyc="" gpid dpid f
+	local label=$1 run=$2 sock gprefix dprefix glog dlog pps cyc="" gpid dpid f gin gfd
 	sock=$BENCH_SCRATCH/memif-$label-$run.sock
 	gprefix=$(bench_prefix "gen-$label-$run")
 	dprefix=$(bench_prefix "dut-$label-$run")
@@ -113,9 +113,15 @@ run_pair() {
 			--ports net_memif0 "${gen_load[@]}" --size "$size" --flows 256 --expect macswap \
 			--max-loss 100% --duration $((duration + 6)) --linger 30 --stats-interval 0
 	else
-		bench_start "$glog" $((limit + 10)) "$TESTPMD" -l 0-1 "${EAL_MEM[@]}" --file-prefix "$gprefix" --no-pci \
-			--vdev "net_memif0,role=server,socket=$sock,socket-abstract=no" -- \
-			--forward-mode="$gen_mode" --txpkts=$((size - 4)) --no-mlockall --stats-period 3600
+		# Interactive, fed through a fifo, so that it can stop forwarding
+		# before the DUT leaves and quit after (line-buffered to see "stop"
+		# answered).
+		gin=$BENCH_SCRATCH/gen-$label-$run.in
+		mkfifo "$gin"
+		BENCH_STDIN=$gin bench_start "$glog" $((limit + 10)) stdbuf -oL "$TESTPMD" -l 0-1 "${EAL_MEM[@]}" \
+			--file-prefix "$gprefix" --no-pci --vdev "net_memif0,role=server,socket=$sock,socket-abstract=no" -- \
+			-i --forward-mode="$gen_mode" --txpkts=$((size - 4)) --no-mlockall
+		exec {gfd}>"$gin"
 	fi
 	gpid=$BENCH_LAST_PID
 	# DPDK's memif client does not retry: start it once the server listens.
@@ -123,7 +129,7 @@ run_pair() {
 	for ((i = 0; i < 300; i++)); do
 		[[ -S $sock ]] && break
 		kill -0 "$gpid" 2>/dev/null || break
-		sleep 0.1
+		sl_nap 0.1
 	done
 	[[ -S $sock ]] || bench_say "warning: generator made no socket $sock (see $glog)"
 	local -a eal=(--lcores '0@1,1@0' "${EAL_MEM[@]}" --file-prefix "$dprefix" --no-pci
@@ -137,16 +143,29 @@ run_pair() {
 			--config tools/bench/configs/macswap-memif.ini --stats-interval 0 ;;
 	esac
 	dpid=$BENCH_LAST_PID
+	((use_gen)) || echo start >&"$gfd"
 	pps=$(bench_rate "$dprefix" 2 "$duration" "$counter")
+	# Nobody may poll a memif port while its peer leaves (docs/sluice-gen.md):
+	# the generator stops polling before the DUT is stopped.
 	if ((use_gen)); then
 		sl_wait_line "$glog" '^run over' 30 "$gpid" ||
 			bench_say "warning: sluice-gen's run is not over after 30 s: stopping anyway"
+	else
+		echo stop >&"$gfd"
+		sl_wait_line "$glog" 'Accumulated forward statistics|Packet forwarding not started' 30 "$gpid" ||
+			bench_say "warning: the testpmd generator did not stop forwarding in 30 s: stopping anyway"
 	fi
 	bench_stop "$dpid" "$label (DUT)" "$dlog"
-	# testpmd as memif server sometimes crashes at exit once its client has
-	# gone (DPDK 22.11); bench_stop says so, the rate was taken before.
-	# sluice-gen, lingering, leaves when the DUT has gone.
-	bench_stop "$gpid" "generator" "$glog"
+	# sluice-gen, lingering, leaves when the DUT has gone; testpmd on "quit".
+	if ((use_gen)); then
+		bench_stop "$gpid" "generator" "$glog"
+	else
+		echo quit >&"$gfd"
+		exec {gfd}>&-
+		bench_reap "$gpid"
+		[[ $BENCH_LAST_STATUS == 0 ]] ||
+			bench_say "note: the generator exited with status $BENCH_LAST_STATUS (log: $glog)"
+	fi
 	bench_unlock
 	rm -rf "/var/run/dpdk/${dprefix:?}" "/var/run/dpdk/${gprefix:?}" "$sock"
 	case $label in

@@ -126,8 +126,8 @@ EOT
 			--config "$BENCH_SCRATCH/echo.ini"
 		SRV_PID=$BENCH_LAST_PID
 		for ((i = 0; i < 100; i++)); do
-			grep -q 'running' "$SRV_LOG" && break
-			sleep 0.1
+			sl_log_has "$SRV_LOG" running && break
+			sl_nap 0.1
 		done
 		TARGET=("$NS_T" "$SL_IP") ;;
 	epoll)
@@ -144,7 +144,7 @@ EOT
 	for ((i = 0; i < 100; i++)); do
 		ip netns exec "${TARGET[0]}" "$CLIENT" -H "${TARGET[1]}" -c 1 -s 8 -d 0.05 2>/dev/null |
 			grep -q '"transactions": [1-9]' && return 0
-		sleep 0.2
+		sl_nap 0.2
 	done
 	bench_say "$kind: server does not answer (log: $SRV_LOG)"
 	tail -n 5 "$SRV_LOG" >&2

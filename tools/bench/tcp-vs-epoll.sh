@@ -136,8 +136,8 @@ EOT
 			--file-prefix "$SRV_PREFIX" --no-pci --vdev "$vdev" -- --config "$BENCH_SCRATCH/echo.ini"
 		SRV_PID=$BENCH_LAST_PID
 		for ((i = 0; i < 100; i++)); do
-			grep -q 'running' "$SRV_LOG" && break
-			sleep 0.1
+			sl_log_has "$SRV_LOG" running && break
+			sl_nap 0.1
 		done ;;
 	epoll)
 		veth_up "$kind"
