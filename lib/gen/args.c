@@ -82,6 +82,8 @@ void sl_gen_usage(FILE *f, const char *prog)
 		"  --search-min R          lower bound, same unit as --rate (default rate/100)\n"
 		"  --search-precision PCT  stop when the bounds are this close (default 1)\n"
 		"  --trial-s S             seconds per trial (default 2)\n"
+		"  --search-warmup S       before the first trial, send at --rate for S\n"
+		"                          seconds, not counted (default 0.5; 0: none)\n"
 		"TCP client mode (over the sluice TCP stack; see docs/sluice-gen.md):\n"
 		"  --tcp IP:PORT[-PORT]    connect to this echo server instead of sending UDP\n"
 		"                          (a port range spreads the connections over it)\n"
@@ -116,6 +118,7 @@ void sl_gen_opts_default(struct sl_gen_opts *o)
 	o->line_rate_bps = 10e9;
 	o->search_precision = 0.01;
 	o->trial_s = 2;
+	o->search_warmup_s = 0.5;
 	o->search_min = -1;
 	o->tcp.conns = 1;
 	o->tcp.dst_ports = 1;
@@ -313,6 +316,7 @@ enum {
 	OPT_SEARCH_MIN,
 	OPT_SEARCH_PREC,
 	OPT_TRIAL_S,
+	OPT_SEARCH_WARMUP,
 	OPT_TCP,
 	OPT_LOCAL_IP,
 	OPT_GATEWAY,
@@ -366,6 +370,7 @@ static const struct option gen_longopts[] = {
     {"search-min", required_argument, NULL, OPT_SEARCH_MIN},
     {"search-precision", required_argument, NULL, OPT_SEARCH_PREC},
     {"trial-s", required_argument, NULL, OPT_TRIAL_S},
+    {"search-warmup", required_argument, NULL, OPT_SEARCH_WARMUP},
     {"tcp", required_argument, NULL, OPT_TCP},
     {"local-ip", required_argument, NULL, OPT_LOCAL_IP},
     {"gateway", required_argument, NULL, OPT_GATEWAY},
@@ -530,6 +535,9 @@ static int parse_one(struct sl_gen_opts *o, int opt, const char *arg, const char
 				  &o->duration);
 	case OPT_TRIAL_S:
 		return parse_secs(o, "--trial-s", arg, 0.01, "e.g. --trial-s 2", &o->trial_s);
+	case OPT_SEARCH_WARMUP:
+		return parse_secs(o, "--search-warmup", arg, 0,
+				  "e.g. --search-warmup 0.5 (0: none)", &o->search_warmup_s);
 	case OPT_SIZE:
 		return parse_size(o, arg);
 	case OPT_SIZE_SWEEP:

@@ -59,6 +59,7 @@ expect_bad window-tcp "${P[@]}" --window 32 --tcp 10.0.0.2:7
 expect_bad search-min-unit "${P[@]}" --search --rate 10M --search-min 5%
 expect_bad search-loss "${P[@]}" --search --search-loss 200
 expect_bad trial-zero "${P[@]}" --search --trial-s 0
+expect_bad search-warmup-negative "${P[@]}" --search --search-warmup -1
 expect_bad tcp-target "${P[@]}" --tcp 10.0.0.2
 expect_bad tcp-port "${P[@]}" --tcp 10.0.0.2:70000
 expect_bad conns-zero "${P[@]}" --tcp 10.0.0.2:7 --conns 0

@@ -113,6 +113,7 @@ struct sl_gen_opts {
 	double search_min;		 /**< lower bound, same unit as rate.value */
 	double search_precision;	 /**< stop when (hi - lo) / hi below this (fraction) */
 	double trial_s;			 /**< seconds per trial */
+	double search_warmup_s;		 /**< uncounted sending at rate before the first trial */
 	struct sl_gen_tcp_opts tcp;
 	unsigned int flows;
 	unsigned int queues;
