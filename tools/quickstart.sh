@@ -109,7 +109,7 @@ for _ in {1..300}; do kill -0 "$gen_pid" 2>/dev/null || break; sl_nap 0.1; done
 stop_proc "$gen_pid"
 gen_pid=""
 say "the generator's view (sluice-gen; full output: sluice-gen --help):"
-sed -n '/^=== sluice-gen summary/,/^result:/p' "$gen_log" | grep -E "^(tx|rx|sequence|result)" | sed 's/^/  /'
+sed -n '/^=== sluice-gen summary/,/^result:/p' "$gen_log" | grep -E "^(tx|rx|stalls|sequence|result)" | sed 's/^/  /'
 ((rc == 0)) || die "sluice-fwd exited with status $rc"
 grep -q "^result:" "$gen_log" || { tail -n 20 "$gen_log" >&2; die "the generator did not finish its run (its log is above)"; }
 grep -q "^result: pass" "$gen_log" || die "the generator's checks failed (its summary is above): more loss than its --max-loss, or frames that came back wrong"
