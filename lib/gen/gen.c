@@ -669,16 +669,9 @@ static void gen_loop(struct sl_gen *g, const struct sl_gen_rate *rate, double du
 
 	g->run_rate = *rate;
 	/* After a stall, catch up by at most 4 bursts: a paced run should not
-	 * turn into line-rate bursts. In byte mode that is 4 bursts of the
-	 * average frame (4 bursts of 1518 B frames are 73 bursts of 64 B
-	 * ones), and never less than one largest frame, which must always be
-	 * affordable. */
-	uint64_t catch_up = (uint64_t)o->burst * 4;
-
-	if (in_bytes)
-		catch_up = RTE_MAX((uint64_t)(catch_up * (g->sizes->avg + SL_GEN_WIRE_OVERHEAD)),
-				   (uint64_t)SL_GEN_MAX_SIZE + SL_GEN_WIRE_OVERHEAD);
-	sl_gen_pacer_init(&pacer, units, g->hz, now, catch_up);
+	 * turn into line-rate bursts. */
+	sl_gen_pacer_init(&pacer, units, g->hz, now,
+			  (uint64_t)o->burst * 4 * (in_bytes ? SL_GEN_MAX_SIZE + 20 : 1));
 	g->start_tsc = now;
 	prev = g->c;
 	for (;;) {
