@@ -56,6 +56,7 @@ struct gen_counts {
 };
 
 #define GEN_STALL_US 500
+#define GEN_CATCH_UP_US 100 /* least backlog the pacer makes up (gen_loop) */
 
 /* One trial of --search (or the single run otherwise). */
 struct gen_trial {
@@ -668,10 +669,13 @@ static void gen_loop(struct sl_gen *g, const struct sl_gen_rate *rate, double du
 	uint64_t last_turn = now;
 
 	g->run_rate = *rate;
-	/* After a stall, catch up by at most 4 bursts: a paced run should not
-	 * turn into line-rate bursts. */
+	/* After a stall, catch up by at most 4 bursts, so that a paced run
+	 * does not turn into line-rate bursts; or by GEN_CATCH_UP_US of the
+	 * rate when that is more: at Mpps rates 4 bursts are ~20 us, less than
+	 * an interrupt can take, and the rate would fall short. */
 	sl_gen_pacer_init(&pacer, units, g->hz, now,
-			  (uint64_t)o->burst * 4 * (in_bytes ? SL_GEN_MAX_SIZE + 20 : 1));
+			  RTE_MAX((uint64_t)o->burst * 4 * (in_bytes ? SL_GEN_MAX_SIZE + 20 : 1),
+				  (uint64_t)(units * GEN_CATCH_UP_US / 1e6)));
 	g->start_tsc = now;
 	prev = g->c;
 	for (;;) {
