@@ -4,13 +4,22 @@
 # scratch directory outside the repository, as baselines for tools/bench.
 # Nothing built or copied here is ever part of sluice.
 #
-# Usage: tools/bench/build-dpdk-examples.sh [SCRATCH_DIR]
+# Usage: tools/bench/build-dpdk-examples.sh [--link static|shared] [SCRATCH_DIR]
+#   --link: how the examples link DPDK (default static: the way sluice's apps
+#           link it by default, so that the comparison is of the code, not of
+#           the link; see docs/architecture.md, "Build and linking")
 #   SCRATCH_DIR defaults to $SLUICE_BENCH_EXAMPLES or /tmp/sluice-bench-examples.
 # Prints the directory holding the binaries (SCRATCH_DIR/bin) on its last line.
 set -euo pipefail
 
 die() { echo "build-dpdk-examples: error: $*" >&2; exit 1; }
 
+link=static
+if [[ ${1:-} == --link ]]; then
+	link=${2:-}
+	shift 2 || die "--link wants static or shared"
+fi
+[[ $link == static || $link == shared ]] || die "--link wants static or shared, not '$link'"
 src=/usr/share/dpdk/examples
 scratch=${1:-${SLUICE_BENCH_EXAMPLES:-/tmp/sluice-bench-examples}}
 
@@ -27,7 +36,7 @@ pkg-config --exists libdpdk || die "pkg-config cannot find libdpdk; install it w
 
 # Already built from the same sources (tools/bench/run.sh calls us per step)?
 stamp=$scratch/bin/.built-from
-want=$(stat -c %Y "$src/l2fwd/main.c" "$src/l3fwd/main.c" | tr '\n' ' ')
+want="$link $(stat -c %Y "$src/l2fwd/main.c" "$src/l3fwd/main.c" | tr '\n' ' ')"
 if [[ -x $scratch/bin/l2fwd && -x $scratch/bin/l3fwd && -f $stamp && $(cat "$stamp") == "$want" ]]; then
 	echo "$scratch/bin"
 	exit 0
@@ -47,12 +56,31 @@ grep -q '\.offloads = RTE_ETH_RX_OFFLOAD_CHECKSUM,' "$l3main" ||
 	die "l3fwd/main.c no longer has the rx checksum offload line this script patches; update the sed below"
 sed -i 's/\.offloads = RTE_ETH_RX_OFFLOAD_CHECKSUM,/.offloads = 0, \/* sluice bench: cleared for virtual devices *\//' "$l3main"
 
+# The examples' own static link line (pkg-config --static) names every library
+# the static archives of DPDK's dependencies would need, some of which Debian
+# ships no development file for (libsystemd, wanted by libpcap.a only). The
+# dependencies are linked shared anyway, so drop the names the linker cannot
+# find, as sluice's meson.build does.
+make_args=()
+if [[ $link == static ]]; then
+	static_flags=()
+	for f in $(pkg-config --static --libs libdpdk); do
+		if [[ $f == -l[!:]* && $f != -lrte_* ]]; then
+			name=${f#-l}
+			[[ $(cc -print-file-name="lib$name.so") == /* || $(cc -print-file-name="lib$name.a") == /* ]] ||
+				continue
+		fi
+		static_flags+=("$f")
+	done
+	make_args=("LDFLAGS_STATIC=${static_flags[*]}")
+fi
+
 jobs=$(nproc 2>/dev/null || echo 1)
 for ex in l2fwd l3fwd; do
-	echo "build-dpdk-examples: building $ex in $scratch/$ex" >&2
-	make -C "$scratch/$ex" -j"$jobs" shared >"$scratch/$ex/build.log" 2>&1 ||
+	echo "build-dpdk-examples: building $ex ($link) in $scratch/$ex" >&2
+	make -C "$scratch/$ex" -j"$jobs" "$link" "${make_args[@]}" >"$scratch/$ex/build.log" 2>&1 ||
 		{ tail -n 30 "$scratch/$ex/build.log" >&2; die "building $ex failed (full log: $scratch/$ex/build.log)"; }
-	cp "$scratch/$ex/build/$ex-shared" "$scratch/bin/$ex"
+	cp "$scratch/$ex/build/$ex-$link" "$scratch/bin/$ex"
 done
 echo "$want" >"$stamp"
 echo "$scratch/bin"

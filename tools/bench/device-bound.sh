@@ -14,19 +14,21 @@
 #
 # Usage: sudo tools/bench/device-bound.sh [-t SECONDS] [-r RUNS] [--kinds null,pcap]
 #            [--flows N] [--size BYTES] [--groups macswap,route] [--md FILE]
-#            [--csv FILE] [--keep]
+#            [--csv FILE] [--examples-link static|shared] [--keep]
 #   --size: frame size incl. FCS for the net_pcap replay (default 64;
 #           net_null frames are always 64 B)
 #   --groups: which comparisons (default both; route runs on net_pcap only)
 #   --csv: append one line per run: section,size,group,label,run,pps,cycles,baseline
 #          (tools/bench/run.sh reads it to build docs/PERFORMANCE.md)
+#   --examples-link: how l2fwd/l3fwd link DPDK (default static, as sluice's apps
+#          do by default; testpmd is Debian's binary, linked shared, whatever this says)
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() { awk 'NR > 2 && !/^#/ {exit} NR > 2 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
 
-duration=10 runs=3 kinds=null,pcap flows=256 md="" size=64 groups=macswap,route csv=""
+duration=10 runs=3 kinds=null,pcap flows=256 md="" size=64 groups=macswap,route csv="" examples_link=static
 cmdline="tools/bench/device-bound.sh $*"
 while (($#)); do
 	case $1 in
@@ -37,6 +39,7 @@ while (($#)); do
 	--md) md=${2:?}; shift ;;
 	--size) size=${2:?}; shift ;;
 	--groups) groups=${2:?}; shift ;;
+	--examples-link) examples_link=${2:?}; shift ;;
 	--csv) csv=${2:?}; shift ;;
 	--keep) BENCH_KEEP=1 ;;
 	-h | --help) usage; exit 0 ;;
@@ -60,7 +63,8 @@ done
 bench_init device-bound
 cd "$REPO"
 
-bin=$("$BENCH_DIR/build-dpdk-examples.sh" "$EXAMPLES_DIR" | tail -n 1)
+[[ $examples_link == static || $examples_link == shared ]] || bench_die "--examples-link wants static or shared"
+bin=$("$BENCH_DIR/build-dpdk-examples.sh" --link "$examples_link" "$EXAMPLES_DIR" | tail -n 1)
 L2FWD=$bin/l2fwd L3FWD=$bin/l3fwd
 have_sluice=1
 if [[ ! -x $SLUICE_FWD ]]; then
@@ -183,6 +187,7 @@ echo "Device-bound, $size B (net_pcap; net_null: 64 B), one forwarding core (cor
 echo "ratio: of medians, vs testpmd macswap (l3fwd-lpm: vs testpmd; sluice-ip4_lpm: vs l3fwd-lpm);"
 echo "paired: median over rounds of the ratio to the baseline's run in the same round"
 echo "cyc/pkt: the app's own figure (testpmd --record-core-cycles, sluice summary);"
+echo "DPDK linked: testpmd shared (Debian's binary), l2fwd/l3fwd $examples_link, sluice $(sluice_link_mode)"
 echo "core c/p: TSC ${tsc_mhz:-?} MHz / rate (the core polls 100% of the time)"
 bench_md_header "$md" "Device-bound forwarding (tools/bench/device-bound.sh)" "$cmdline"
 bench_table base_of "$tsc_mhz" "$md"

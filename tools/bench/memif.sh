@@ -212,6 +212,7 @@ else
 fi
 echo "cyc/pkt: DUT busy cycles per packet (the generator is usually the limit, so compare these)"
 echo "core c/p: TSC ${tsc_mhz:-?} MHz / rate, idle polls included"
+echo "DPDK linked: testpmd shared (Debian's binary), sluice $(sluice_link_mode)"
 bench_md_header "$md" "net_memif, generator vs device under test (tools/bench/memif.sh)" "$cmdline"
 bench_table base_of "$tsc_mhz" "$md"
 # The target is on busy cycles/packet: pair them by round too.
