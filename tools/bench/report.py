@@ -254,6 +254,10 @@ def main():
                 if r is not None:
                     md.append(f"- {dev}: sluice {what} = **{f(r)}** (target >= 0.95: "
                               f"{'met' if r >= 0.95 else 'NOT met'})")
+            md.append("- how each contender links DPDK is on the \"DPDK linked\" line above; "
+                      "testpmd is Debian's shared binary, and a static link is worth 4-13 % here, "
+                      "so for like-for-like figures against testpmd see the hand-run entry of "
+                      "2026-12-03 (twelfth session)")
             md.append("")
     db = forwarding(rows, "device-bound", "Device-bound forwarding, one core (tools/bench/"
                     "device-bound.sh)", md, a.tsc_mhz)
@@ -297,7 +301,7 @@ def main():
         with open(manual) as fh:
             md.append(fh.read())
     with open(a.out, "w") as fh:
-        fh.write("\n".join(md) + "\n")
+        fh.write("\n".join(md).rstrip("\n") + "\n")
 
 
 if __name__ == "__main__":
