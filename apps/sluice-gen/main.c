@@ -7,6 +7,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 
+#include "sluice/sl_app.h"
 #include "sluice/sl_gen.h"
 
 static void on_signal(int sig)
@@ -43,6 +44,7 @@ int main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	sl_crash_report_install();
 	if (sl_gen_create(&gen, &opts) < 0)
 		rc = SL_GEN_EXIT_USAGE;
 	else {

@@ -320,6 +320,7 @@ sl_app_init(struct sl_app **out, int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	sl_crash_report_install();
 	if (sl_app_create(out, &opts) < 0) {
 		sl_app_fini(*out);
 		*out = NULL;

@@ -22,6 +22,7 @@
 #include <rte_mempool.h>
 
 #include "gen_priv.h"
+#include "sluice/sl_port.h"
 
 #define GEN_DESC 1024
 #define GEN_MAX_BURST 256
@@ -1134,6 +1135,8 @@ void sl_gen_destroy(struct sl_gen *g)
 		return;
 	if (g->txq != NULL)
 		gen_unstage(g);
+	/* A memif peer that just left may still be being torn down. */
+	sl_port_ctrl_barrier();
 	for (unsigned int i = 0; i < g->o.nb_ports; i++)
 		if (g->started[i]) {
 			rte_eth_dev_stop(g->port_id[i]);

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_alarm.h>
 #include <rte_bus.h>
+#include <rte_cycles.h>
 #include <rte_dev.h>
 #include <rte_ethdev.h>
 #include <rte_string_fns.h>
@@ -301,9 +303,36 @@ sl_ports_start(struct sl_app *app, struct sl_error *err)
 	return 0;
 }
 
+/* Runs on EAL's interrupt thread, after whatever that thread was doing. */
+static void
+ctrl_barrier_reached(void *arg)
+{
+	__atomic_store_n((int *)arg, 1, __ATOMIC_RELEASE);
+}
+
+void
+sl_port_ctrl_barrier(void)
+{
+	/* EAL alarms fire on the interrupt thread, as PMD control callbacks
+	 * (memif's socket handler) do, and that thread runs one callback at a
+	 * time: when this alarm has run, a teardown it was doing is over. */
+	int reached = 0;
+	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz();
+
+	if (rte_eal_alarm_set(1, ctrl_barrier_reached, &reached) != 0)
+		return;
+	while (!__atomic_load_n(&reached, __ATOMIC_ACQUIRE) && rte_get_timer_cycles() < deadline)
+		rte_delay_us_sleep(1000);
+	/* Not run within 1 s: take it back (this waits if it is running right
+	 * now), so that it cannot write to this stack frame later. */
+	if (!__atomic_load_n(&reached, __ATOMIC_ACQUIRE))
+		rte_eal_alarm_cancel(ctrl_barrier_reached, &reached);
+}
+
 void
 sl_ports_stop(struct sl_app *app)
 {
+	sl_port_ctrl_barrier();
 	for (unsigned int i = 0; i < app->nb_ports; i++) {
 		struct sl_port *port = &app->ports[i];
 

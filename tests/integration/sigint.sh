@@ -3,6 +3,8 @@
 # (f) Ctrl-C mid-run: sluice-fwd, forwarding traffic, gets SIGINT and exits
 # 0 after printing its "final stats" block; sluice-gen, stopped the same way,
 # prints its summary too. Then the reverse order (generator first).
+# Last, a fatal signal: each app prints the signal and a backtrace that
+# addr2line maps to its functions, and still dies of the signal (exit 139).
 # The wire is a veth pair under net_af_packet, not memif: DPDK 22.11's memif
 # PMD unmaps its rings on peer disconnect while the peer may be mid-burst,
 # so "stop one side while the other polls" would test that PMD race.
@@ -66,4 +68,35 @@ run_once() { # FIRST_TO_STOP: fwd | gen
 }
 run_once fwd
 run_once gen
+
+it_write "$IT_TMP/null.ini" <<EOT
+[port p0]
+dev = net_null0
+pipeline = echo
+[pipeline echo]
+stages = macswap
+EOT
+crash_once() { # NAME BINARY ARGS...: SIGSEGV once running; checks the report
+	local name=$1 bin=$2 log=$IT_TMP/crash-$1.log frames
+	shift 2
+	it_start "$log" 60 "$bin" "$@"
+	it_wait_for "$log" "$([[ $name == fwd ]] && echo running: || echo 'ports ready')" 20 ||
+		{ it_show "$log"; it_fail "$name did not start"; }
+	pkill -SEGV -P "$IT_PID" # the app, not timeout(1) above it
+	it_reap "$IT_PID"
+	[[ $IT_RC -eq 139 ]] || { it_show "$log"; it_fail "$name exited $IT_RC on SIGSEGV, not 139 (128 + 11)"; }
+	grep -q "^fatal signal 11 (SIGSEGV)" "$log" || { it_show "$log"; it_fail "$name printed no fatal-signal line"; }
+	if command -v addr2line >/dev/null; then
+		frames=$(grep -o "$(basename "$bin")(+0x[0-9a-f]*)" "$log" | sed 's/.*(+\(0x[0-9a-f]*\))/\1/')
+		[[ -n $frames ]] || { it_show "$log"; it_fail "$name's backtrace has no frame in $bin"; }
+		# shellcheck disable=SC2086
+		[[ $'\n'$(addr2line -f -e "$bin" $frames)$'\n' == *$'\non_fatal_signal\n'* ]] ||
+			{ it_show "$log"; it_fail "addr2line does not find on_fatal_signal in $name's backtrace"; }
+	fi
+	it_say "$name: SIGSEGV reported with a backtrace, exit 139"
+}
+# shellcheck disable=SC2046
+crash_once fwd "$SLUICE_FWD" --lcores 0@1,1@0 $(it_eal crashfwd) --vdev net_null0 -- --config "$IT_TMP/null.ini"
+# shellcheck disable=SC2046
+crash_once gen "$SLUICE_GEN" -l 1 $(it_eal crashgen) --vdev net_null0 -- --ports net_null0 --tx-only --rate 1000
 it_say "PASS"

@@ -57,6 +57,13 @@ void sl_app_fini(struct sl_app *app);
 /** Print sluice's options to `f`. */
 void sl_app_usage(FILE *f, const char *prog);
 
+/**
+ * On SIGSEGV, SIGBUS, SIGFPE or SIGILL, print the signal, the fault address
+ * and a backtrace to stderr, then die of the signal as before. sl_app_init()
+ * installs it; an app of your own may call it after rte_eal_init().
+ */
+void sl_crash_report_install(void);
+
 #ifdef __cplusplus
 }
 #endif

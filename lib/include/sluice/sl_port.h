@@ -27,6 +27,16 @@ int sl_port_lookup(const char *name_or_id);
 /** Config name of a port, or NULL when it has none. */
 const char *sl_port_name(uint16_t port_id);
 
+/**
+ * Wait (at most 1 s) until EAL's interrupt thread has finished the callback
+ * it is running and those already due. Call it before stopping or closing
+ * ports: some PMDs tear a link down on that thread when the peer leaves
+ * (memif unmaps the peer's memory there), and the link reads as down before
+ * the teardown is over; closing the port meanwhile runs the same teardown
+ * twice at once. Not for the data path (it sleeps).
+ */
+void sl_port_ctrl_barrier(void);
+
 #ifdef __cplusplus
 }
 #endif
