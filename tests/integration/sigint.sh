@@ -17,13 +17,22 @@ it_init
 
 va=sls$$a
 vb=sls$$b
-IT_CLEANUPS+=("ip link del $va")
+ns=sls$$
+# The generator's end in a namespace of its own: DPDK 22.11's af_packet PMD
+# joins a PACKET_FANOUT group numbered (pid ^ ifindex) & 0xffff, and the
+# numbers are per namespace; two processes on the two ends of one veth pair
+# in one namespace collide when pid_a ^ ifindex_a == pid_b ^ ifindex_b, and
+# the second then fails to probe ("could not set PACKET_FANOUT": 2 runs in
+# ~60 here).
+IT_CLEANUPS+=("ip netns del $ns" "ip link del $va")
+ip netns add "$ns" || it_fail "ip netns add $ns failed"
 ip link add "$va" type veth peer name "$vb" || it_fail "cannot create a veth pair"
+ip link set "$vb" netns "$ns"
 # No IPv6 on the wire: only the generator's packets reach either side.
 sysctl -qw "net.ipv6.conf.$va.disable_ipv6=1" || true
-sysctl -qw "net.ipv6.conf.$vb.disable_ipv6=1" || true
+ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$vb.disable_ipv6=1" || true
 ip link set "$va" up
-ip link set "$vb" up
+ip netns exec "$ns" ip link set "$vb" up
 
 it_write "$IT_TMP/fwd.ini" <<EOT
 [port p0]
@@ -41,7 +50,7 @@ run_once() { # FIRST_TO_STOP: fwd | gen
 	fwd=$IT_PID
 	it_wait_for "$IT_TMP/fwd-$1.log" "running:" 20 || { it_show "$IT_TMP/fwd-$1.log"; it_fail "sluice-fwd did not start"; }
 	# shellcheck disable=SC2046
-	it_start "$IT_TMP/gen-$1.log" 60 "$SLUICE_GEN" -l 1 $(it_eal "gen$1") \
+	it_start "$IT_TMP/gen-$1.log" 60 ip netns exec "$ns" "$SLUICE_GEN" -l 1 $(it_eal "gen$1") \
 		--vdev "net_af_packet0,iface=$vb" -- \
 		--ports net_af_packet0 --rate 20000 --flows 4 --expect macswap --max-loss 100%
 	gen=$IT_PID
