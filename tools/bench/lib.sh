@@ -146,20 +146,22 @@ print(sum(w["busy_loop_cycles"] for w in d.values()), sum(w["idle_cycles"] for w
 		echo "0 0"
 }
 
-# ---- output parsers: one per app, the only place that knows their formats --
-
-# testpmd --record-core-cycles: "CPU cycles/packet=26.84 (... ) at 2600 MHz Clock"
 # How $SLUICE_FWD links DPDK (meson -Ddpdk_link): static or shared.
 sluice_link_mode() {
-	if [[ ! -x $SLUICE_FWD ]]; then
+	local libs
+	# Not `ldd | grep -q`: with pipefail, grep leaving early could fail ldd.
+	if [[ ! -x $SLUICE_FWD ]] || ! libs=$(ldd "$SLUICE_FWD" 2>/dev/null); then
 		echo "?"
-	elif ldd "$SLUICE_FWD" 2>/dev/null | grep -q 'librte_eal\.so'; then
+	elif [[ $libs == *librte_eal.so* ]]; then
 		echo shared
 	else
 		echo static
 	fi
 }
 
+# ---- output parsers: one per app, the only place that knows their formats --
+
+# testpmd --record-core-cycles: "CPU cycles/packet=26.84 (... ) at 2600 MHz Clock"
 parse_testpmd_cycles() {
 	sed -n 's/.*CPU cycles\/packet=\([0-9.]*\).*/\1/p' "$1" | tail -n 1
 }

@@ -79,6 +79,7 @@ elapsed=$(($(date +%s) - start))
 
 # The bench scripts' tables say "core c/p: TSC 2600 MHz / rate".
 tsc=$(sed -n 's/.*TSC \([0-9][0-9]*\) MHz.*/\1/p' "$work"/*.out 2>/dev/null | head -n 1)
+linked=$(sed -n 's/^DPDK linked: //p' "$work"/*.out 2>/dev/null | head -n 1)
 {
 	echo "# sluice performance"
 	echo
@@ -93,7 +94,7 @@ tsc=$(sed -n 's/.*TSC \([0-9][0-9]*\) MHz.*/\1/p' "$work"/*.out 2>/dev/null | he
 	echo "- CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(nproc) cores; TSC ${tsc:-?} MHz"
 	echo "- kernel $(uname -r); DPDK $(pkg-config --modversion libdpdk 2>/dev/null || echo '?') (Debian); sluice $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo '?')"
 	echo "- pinning: device-bound contenders forward on CPU 1; on memif and TCP the DUT/server on CPU 0 and the generator/client on CPU 1"
-	echo "- DPDK linked: sluice's apps $(ldd "$SLUICE_FWD" 2>/dev/null | grep -q 'librte_eal\.so' && echo shared || echo static), l2fwd/l3fwd static (built here from dpdk-doc), testpmd shared (Debian's binary): see docs/architecture.md, Build and linking, for what that is worth"
+	echo "- DPDK linked (as device-bound.sh found it): ${linked:-?}; l2fwd/l3fwd built here from dpdk-doc; see docs/architecture.md, Build and linking, for what the link is worth"
 	echo "- the machine is shared with other engineers' tests: the 'spread' column is (max - min) / median over the runs"
 	echo
 	echo "Commands run (each appends to one CSV that tools/bench/report.py turns into this page):"
