@@ -1,117 +1,156 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # sluice-gen (tx only, unpaced) against dpdk-testpmd --forward-mode=txonly as
-# the sender on the same memif link, side by side in one run. The receiver
-# is the same for both: testpmd rxonly (memif server) on cpu 0; the sender
-# (memif client) runs on cpu 1. The rate is what the sender's tx_burst
-# accepted: memif puts an accepted packet in the shared ring, which the
-# receiver drains, and refuses the rest (testpmd counts those as TX-dropped,
-# sluice-gen retries them), so accepted = delivered. testpmd: median of its
-# per-second Tx-pps lines (first and last dropped); sluice-gen: tx_pps of
-# its --json (sent / exact send time). The receiver's own Rx-pps lines are
-# not used: its stats thread shares a core with a busy poller and prints
-# irregularly.
-# Prints each run, both medians and the ratio sluice-gen / testpmd.
+# the sender on the same memif link, side by side in one run.
 #
-# Usage: tools/bench/gen-vs-txonly.sh [BUILD_DIR] (env: RUNS=3 SECS=6 SIZE=64)
+# The receiver is the same for both: testpmd rxonly (memif server), its
+# forwarding lcore on cpu 0; the sender (memif client) runs on cpu 1. The rate
+# is the sender's ethdev opackets per second over the measured window, read
+# through its telemetry socket (the same sampler for both senders): memif puts
+# an accepted packet in the shared ring, which the receiver drains, and
+# refuses the rest (testpmd drops those, sluice-gen retries them), so
+# accepted = delivered.
+#
+# Each run ends in the memif-safe order (docs/sluice-gen.md, Ending a memif
+# run): the sender stops polling (testpmd "stop", sluice-gen's --linger),
+# then the receiver ("stop"), then both leave.
+#
+# Usage: sudo tools/bench/gen-vs-txonly.sh [-t SECONDS] [-r RUNS] [--size BYTES] [--keep]
+#   -t SECONDS  measured seconds per run, after a 2 s warm-up (default 5)
+#   -r RUNS     rounds, each running both senders (default 3)
+#   --size B    frame size incl. FCS, 64..1518 (default 64)
+#   --keep      keep the logs (printed path)
+# env: SLUICE_GEN (default build/apps/sluice-gen), TESTPMD
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-BUILD=${1:-build}
-GEN=$BUILD/apps/sluice-gen
-TESTPMD=${TESTPMD:-dpdk-testpmd}
-RUNS=${RUNS:-3}
-SECS=${SECS:-6}
-SIZE=${SIZE:-64} # frame size incl. FCS; testpmd's --txpkts is without it
-[[ -x $GEN ]] || {
-	echo "gen-vs-txonly: no $GEN. Fix: build first (meson setup build && ninja -C build)" >&2
-	exit 1
-}
-command -v "$TESTPMD" >/dev/null || {
-	echo "gen-vs-txonly: $TESTPMD not found. Fix: apt-get install dpdk" >&2
-	exit 1
-}
-TMP=$(mktemp -d /tmp/gen-vs-txonly.XXXXXX)
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null || true; done
-	sleep 1
-	for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-	if [[ ${KEEP:-0} == 1 ]]; then echo "logs kept in $TMP"; else rm -rf "$TMP"; fi
-	rm -rf /var/run/dpdk/gvt$$-*
-}
-trap cleanup EXIT
+usage() { awk 'NR > 2 && !/^#/ {exit} NR > 2 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
 
-eal() { echo "--no-pci --in-memory --file-prefix gvt$$-$1 --log-level=*:warning"; }
+duration=5 runs=3 size=64 warmup=2
+GEN=${SLUICE_GEN:-$REPO/build/apps/sluice-gen}
+while (($#)); do
+	case $1 in
+	-t | --time) duration=${2:?}; shift ;;
+	-r | --runs) runs=${2:?}; shift ;;
+	--size) size=${2:?}; shift ;;
+	--keep) BENCH_KEEP=1 ;;
+	-h | --help) usage; exit 0 ;;
+	*) usage >&2; bench_die "unknown option '$1'" ;;
+	esac
+	shift
+done
+[[ $duration =~ ^[0-9]+$ && $duration -ge 1 ]] || bench_die "-t wants whole seconds >= 1"
+[[ $runs =~ ^[0-9]+$ && $runs -ge 1 ]] || bench_die "-r wants a count >= 1"
+[[ $size =~ ^[0-9]+$ && $size -ge 64 && $size -le 1518 ]] || bench_die "--size wants 64..1518"
+[[ -x $GEN ]] || bench_die "no $GEN: build first (meson setup build && ninja -C build)"
 
-# receiver LOG SOCK: testpmd rxonly, memif server, forwarding lcore on cpu 0;
-# its main lcore (which prints the stats and otherwise sleeps) on cpu 1, or
-# the busy poller starves it and the per-second lines stop.
-receiver() {
-	# shellcheck disable=SC2046
-	"$TESTPMD" --lcores 0@1,1@0 $(eal "rx$RANDOM") --vdev "net_memif0,role=server,socket=$2" -- \
-		--forward-mode=rxonly --stats-period 1 --rxd 1024 --txd 1024 --burst 32 \
-		>"$1" 2>&1 </dev/null &
-	RX_PID=$!
-	PIDS+=("$RX_PID")
-	sleep 2
+bench_init gen-vs-txonly
+cd "$REPO"
+limit=$((warmup + duration + 60)) # hard stop per process
+
+# testpmd_cmd FIFO LOG LIMIT EAL_ARGS... -- APP_ARGS...: interactive testpmd
+# fed through FIFO (line-buffered, so its answers show up in LOG at once).
+# Opens the fifo for writing on fd TP_FD; sets TP_PID.
+testpmd_cmd() {
+	local fifo=$1 log=$2 lim=$3
+	shift 3
+	mkfifo "$fifo"
+	BENCH_STDIN=$fifo bench_start "$log" "$lim" stdbuf -oL "$TESTPMD" "$@"
+	TP_PID=$BENCH_LAST_PID
+	exec {TP_FD}>"$fifo"
 }
 
-# median of the PPS lines (Tx-pps or Rx-pps) of a testpmd log, the first
-# non-zero one dropped (the sender started part way through it). Each line is
-# an average over its own interval (testpmd divides by the TSC difference),
-# so a line printed late is still right.
-pps_median() { # LOG FIELD
-	grep -o "$2: *[0-9]*" "$1" | awk '$2 > 0 {print $2}' | sed '1d' | sort -n |
-		awk '{a[NR]=$1} END {print NR ? a[int((NR+1)/2)] : 0}'
+# testpmd_stop FD PID LOG WHAT: stop forwarding and wait until it says so.
+testpmd_stop() {
+	echo stop >&"$1"
+	sl_wait_line "$3" 'Accumulated forward statistics|Packet forwarding not started' 30 "$2" ||
+		bench_say "warning: $4 did not stop forwarding within 30 s"
 }
 
-run_one() { # KIND IDX
-	local kind=$1 i=$2 sock="@gvt$$-$1-$2" log=$TMP/$1-$2
-	receiver "$log.rx" "$sock"
+# testpmd_quit FD PID WHAT LOG: quit, close the fifo, wait for the exit.
+testpmd_quit() {
+	local fd=$1
+	echo quit >&"$fd"
+	exec {fd}>&-
+	bench_reap "$2"
+	[[ $BENCH_LAST_STATUS == 0 ]] || bench_say "note: $3 exited with status $BENCH_LAST_STATUS (log: $4)"
+}
+
+# run_one KIND RUN: one sender, one run; sets RUN_PPS (empty on error).
+run_one() {
+	local kind=$1 run=$2 sock rprefix sprefix rlog slog rfd rpid sfd="" spid pps
+	sock=$BENCH_SCRATCH/memif-$kind-$run.sock
+	rprefix=$(bench_prefix "rx-$kind-$run")
+	sprefix=$(bench_prefix "tx-$kind-$run")
+	rlog=$BENCH_SCRATCH/rx-$kind-$run.log
+	slog=$BENCH_SCRATCH/$kind-$run.log
+	bench_lock
+	testpmd_cmd "$BENCH_SCRATCH/rx-$kind-$run.in" "$rlog" "$limit" --lcores 0@1,1@0 \
+		"${EAL_MEM[@]}" --file-prefix "$rprefix" --no-pci \
+		--vdev "net_memif0,role=server,socket=$sock,socket-abstract=no" -- \
+		-i --forward-mode=rxonly --burst 32 --no-mlockall
+	rfd=$TP_FD rpid=$TP_PID
+	echo start >&"$rfd"
+	local i
+	for ((i = 0; i < 300; i++)); do # DPDK's memif client does not retry
+		[[ -S $sock ]] && break
+		kill -0 "$rpid" 2>/dev/null || break
+		sl_nap 0.1
+	done
+	[[ -S $sock ]] || bench_say "warning: the receiver made no socket $sock (see $rlog)"
+	local -a eal=("${EAL_MEM[@]}" --file-prefix "$sprefix" --no-pci
+		--vdev "net_memif0,role=client,socket=$sock,socket-abstract=no")
 	if [[ $kind == testpmd ]]; then
-		# shellcheck disable=SC2046
-		timeout -s INT $((SECS + 5)) "$TESTPMD" --lcores 0@1,1@1 $(eal "tx$i") \
-			--vdev "net_memif0,role=client,socket=$sock" -- \
-			--forward-mode=txonly --txpkts $((SIZE - 4)) --stats-period 1 \
-			--rxd 1024 --txd 1024 --burst 32 >"$log.tx" 2>&1 </dev/null &
-		local tx=$!
-		sleep "$SECS"
-		kill -INT "$tx" 2>/dev/null || true
-		wait "$tx" 2>/dev/null || true
+		testpmd_cmd "$BENCH_SCRATCH/$kind-$run.in" "$slog" "$limit" --lcores 0@1,1@1 "${eal[@]}" -- \
+			-i --forward-mode=txonly --txpkts $((size - 4)) --burst 32 --no-mlockall
+		sfd=$TP_FD spid=$TP_PID
+		echo start >&"$sfd"
 	else
-		# shellcheck disable=SC2046
-		"$GEN" -l 1 $(eal "gen$i") --vdev "net_memif0,role=client,socket=$sock" -- \
-			--ports net_memif0 --tx-only --size "$SIZE" --duration "$SECS" \
-			--burst 32 --stats-interval 1 --json "$log.json" >"$log.tx" 2>&1 </dev/null || true
+		# Sends for the warm-up and the window plus a margin, then holds the
+		# port unpolled until the receiver has stopped and it is told to go.
+		bench_start "$slog" "$limit" "$GEN" -l 1 "${eal[@]}" -- --ports net_memif0 --tx-only \
+			--size "$size" --burst 32 --duration $((warmup + duration + 4)) --linger 30 \
+			--stats-interval 0
+		spid=$BENCH_LAST_PID
 	fi
-	sleep 1.5
-	kill -INT "$RX_PID" 2>/dev/null || true
-	wait "$RX_PID" 2>/dev/null || true
+	pps=$(bench_rate "$sprefix" "$warmup" "$duration" opackets)
 	if [[ $kind == testpmd ]]; then
-		pps_median "$log.tx" Tx-pps
+		testpmd_stop "$sfd" "$spid" "$slog" "the testpmd sender"
 	else
-		python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["tx_pps"]))' \
-			"$log.json" 2>/dev/null || echo 0
+		sl_wait_line "$slog" '^run over' 30 "$spid" ||
+			bench_say "warning: sluice-gen's run is not over after 30 s: stopping anyway"
 	fi
+	testpmd_stop "$rfd" "$rpid" "$rlog" "the receiver"
+	if [[ $kind == testpmd ]]; then
+		testpmd_quit "$sfd" "$spid" "the testpmd sender" "$slog"
+	else
+		bench_stop "$spid" sluice-gen "$slog"
+	fi
+	testpmd_quit "$rfd" "$rpid" "the receiver" "$rlog"
+	bench_unlock
+	rm -rf "/var/run/dpdk/${rprefix:?}" "/var/run/dpdk/${sprefix:?}" "$sock"
+	[[ -n $pps ]] || { BENCH_KEEP=1; bench_say "$kind run $run: no rate (log: $slog)"; }
+	RUN_PPS=$pps
 }
-
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 gen_r=() tp_r=()
-echo "gen-vs-txonly: $(date -u +%FT%TZ), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
+echo "gen-vs-txonly: $(date -u +%FT%TZ), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 echo "  receiver: testpmd rxonly (memif server) on cpu 0; sender (memif client) on cpu 1"
-echo "  frames $SIZE B incl. FCS, $SECS s per run, $RUNS runs, alternating"
-for ((i = 1; i <= RUNS; i++)); do
-	tp=$(run_one testpmd "$i")
-	gen=$(run_one gen "$i")
-	tp_r+=("$tp")
-	gen_r+=("$gen")
-	printf '  run %d: testpmd txonly %10d pps   sluice-gen %10d pps   ratio %s\n' "$i" "$tp" \
-		"$gen" "$(echo "if ($tp > 0) $gen / $tp else 0" | bc -l | cut -c1-5)"
+echo "  frames $size B incl. FCS, ${warmup} s warm-up + ${duration} s measured, $runs rounds, alternating"
+echo "  DPDK linked: testpmd shared (Debian's binary), sluice-gen $(SLUICE_FWD=$GEN sluice_link_mode)"
+for ((r = 1; r <= runs; r++)); do
+	run_one testpmd "$r"
+	tp=$RUN_PPS
+	run_one gen "$r"
+	gen=$RUN_PPS
+	tp_r+=("${tp:--}")
+	gen_r+=("${gen:--}")
+	tp_int=${tp%.*} gen_int=${gen%.*}
+	printf '  run %d: testpmd txonly %10s pps   sluice-gen %10s pps   ratio %s\n' "$r" "${tp_int:--}" \
+		"${gen_int:--}" "$(awk -v a="${gen:-0}" -v b="${tp:-0}" 'BEGIN {if (a > 0 && b > 0) printf "%.3f", a / b; else print "-"}')"
 done
 tp_m=$(median "${tp_r[@]}")
 gen_m=$(median "${gen_r[@]}")
-printf 'median: testpmd txonly %.3f Mpps, sluice-gen %.3f Mpps, ratio %.3f\n' \
-	"$(echo "$tp_m / 1000000" | bc -l)" "$(echo "$gen_m / 1000000" | bc -l)" \
-	"$(echo "if ($tp_m > 0) $gen_m / $tp_m else 0" | bc -l)"
+[[ -n $tp_m && -n $gen_m ]] || bench_die "no rate from one of the senders (logs kept: $BENCH_SCRATCH)"
+awk -v t="$tp_m" -v g="$gen_m" 'BEGIN {printf "median: testpmd txonly %.3f Mpps, sluice-gen %.3f Mpps, ratio %.3f\n", t / 1e6, g / 1e6, g / t}'
