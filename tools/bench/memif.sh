@@ -5,10 +5,12 @@
 #   generator: dpdk-testpmd, memif server, forwarding lcore on core 1
 #   DUT:       memif client, forwarding lcore on core 0 (--lcores 0@1,1@0)
 # Contenders as DUT, side by side, R rounds: dpdk-testpmd macswap (baseline),
-# sluice-fwd macswap. On 2 cores the generator is usually the limit, so beside
+# DPDK's l2fwd example (one port, forwarding back out of it; built from
+# Debian's dpdk-doc like device-bound.sh's) and sluice-fwd macswap; the order
+# rotates by round. On 2 cores the generator is usually the limit, so beside
 # the DUT's rate this reports its busy cycles per packet (cycles of polls that
 # got packets / packets), which testpmd (--record-core-cycles) and sluice
-# measure themselves.
+# measure themselves; l2fwd has no such figure, only its rate.
 #
 # Generator mode: flowgen (default) sends and also receives and frees what
 # comes back, like a real tester. txonly never reads its rx ring, so once it
@@ -16,7 +18,8 @@
 # with --gen-mode txonly the rate shown is the DUT's rx rate.
 #
 # --rate R: the generator is sluice-gen instead, paced at R packets/s (e.g.
-# 8M) and checking every returned frame (--expect macswap). An unpaced
+# 8M) and checking every returned frame (--expect macswap; l2fwd rewrites
+# the MACs its own way, so with l2fwd as DUT nothing is checked). An unpaced
 # generator's rate swings 2x between runs on a shared machine, and busy
 # cycles per packet grow as bursts shrink, so DUTs compared at different
 # offered loads differ for reasons of their own. At one fixed rate both DUTs
@@ -32,7 +35,10 @@
 #
 # Usage: sudo tools/bench/memif.sh [-t SECONDS] [-r RUNS] [--gen-mode flowgen|txonly]
 #            [--rate PPS] [--window N] [--burst N] [--size BYTES] [--md FILE]
+#            [--duts testpmd,l2fwd,sluice] [--examples-link static|shared]
 #            [--csv FILE] [--keep]
+#   --duts: which DUTs to run (default all three; testpmd, the baseline, is required)
+#   --examples-link: how l2fwd links DPDK (default static, as sluice's apps)
 #   --burst: sluice-gen's burst (with --rate or --window; default 32)
 #   --size: frame size incl. FCS (default 64)
 #   --csv: append one line per run: section,size,group,label,run,pps,cycles,baseline
@@ -43,6 +49,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 usage() { awk 'NR > 2 && !/^#/ {exit} NR > 2 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
 
 duration=10 runs=3 gen_mode=flowgen md="" size=64 csv="" rate="" window="" burst=32
+duts=testpmd,l2fwd,sluice examples_link=static
 cmdline="tools/bench/memif.sh $*"
 while (($#)); do
 	case $1 in
@@ -52,6 +59,8 @@ while (($#)); do
 	--rate) rate=${2:?}; shift ;;
 	--window) window=${2:?}; shift ;;
 	--burst) burst=${2:?}; shift ;;
+	--duts) duts=${2:?}; shift ;;
+	--examples-link) examples_link=${2:?}; shift ;;
 	--md) md=${2:?}; shift ;;
 	--size) size=${2:?}; shift ;;
 	--csv) csv=${2:?}; shift ;;
@@ -79,16 +88,33 @@ if [[ -n $rate || -n $window ]]; then
 	[[ -x $GEN ]] || bench_die "--rate/--window need $GEN (ninja -C build)"
 fi
 ((use_gen)) || [[ $burst == 32 ]] || bench_die "--burst is sluice-gen's: use it with --rate or --window"
+[[ $examples_link == static || $examples_link == shared ]] || bench_die "--examples-link wants static or shared"
+labels=() want_l2fwd=0 want_sluice=0
+IFS=, read -ra dut_list <<<"$duts"
+for d in "${dut_list[@]}"; do
+	case $d in
+	testpmd) labels+=(testpmd) ;;
+	l2fwd) labels+=(l2fwd) want_l2fwd=1 ;;
+	sluice) labels+=(sluice-macswap) want_sluice=1 ;;
+	*) bench_die "--duts takes testpmd, l2fwd and sluice, not '$d'" ;;
+	esac
+done
+[[ " ${labels[*]} " == *" testpmd "* ]] || bench_die "--duts must include testpmd (the baseline of every ratio)"
 gen_load=(--burst "$burst")
 [[ -n $rate ]] && gen_load+=(--rate "$rate")
 [[ -n $window ]] && gen_load+=(--window "$window")
 
 bench_init memif
 cd "$REPO"
-have_sluice=1
-if [[ ! -x $SLUICE_FWD ]]; then
+have_sluice=$want_sluice
+if ((want_sluice)) && [[ ! -x $SLUICE_FWD ]]; then
 	have_sluice=0
 	bench_say "note: $SLUICE_FWD not built yet: skipping the sluice row (ninja -C build)"
+fi
+((have_sluice)) || labels=("${labels[@]/sluice-macswap/}")
+if ((want_l2fwd)); then
+	bin=$("$BENCH_DIR/build-dpdk-examples.sh" --link "$examples_link" "$EXAMPLES_DIR" | tail -n 1)
+	L2FWD=$bin/l2fwd
 fi
 
 limit=$((duration + 45))
@@ -97,6 +123,8 @@ tsc_mhz=""
 # run_pair LABEL RUN: generator + one DUT; records the DUT's rate.
 run_pair() {
 	local label=$1 run=$2 sock gprefix dprefix glog dlog pps cyc="" gpid dpid f gin gfd
+	local expect=macswap
+	[[ $label == l2fwd ]] && expect=none
 	sock=$BENCH_SCRATCH/memif-$label-$run.sock
 	gprefix=$(bench_prefix "gen-$label-$run")
 	dprefix=$(bench_prefix "dut-$label-$run")
@@ -110,7 +138,7 @@ run_pair() {
 		# other side leaves).
 		bench_start "$glog" $((limit + 10)) "$GEN" -l 1 "${EAL_MEM[@]}" --file-prefix "$gprefix" --no-pci \
 			--vdev "net_memif0,role=server,socket=$sock,socket-abstract=no" -- \
-			--ports net_memif0 "${gen_load[@]}" --size "$size" --flows 256 --expect macswap \
+			--ports net_memif0 "${gen_load[@]}" --size "$size" --flows 256 --expect "$expect" \
 			--max-loss 100% --duration $((duration + 6)) --linger 30 --stats-interval 0
 	else
 		# Interactive, fed through a fifo, so that it can stop forwarding
@@ -132,14 +160,17 @@ run_pair() {
 		sl_nap 0.1
 	done
 	[[ -S $sock ]] || bench_say "warning: generator made no socket $sock (see $glog)"
-	local -a eal=(--lcores '0@1,1@0' "${EAL_MEM[@]}" --file-prefix "$dprefix" --no-pci
+	# testpmd and sluice: main lcore 0 on core 1, forwarding lcore 1 on core 0.
+	local -a eal=("${EAL_MEM[@]}" --file-prefix "$dprefix" --no-pci
 		--vdev "net_memif0,role=client,socket=$sock,socket-abstract=no")
 	case $label in
 	testpmd)
-		bench_start "$dlog" "$limit" "$TESTPMD" "${eal[@]}" -- --forward-mode=macswap \
-			--record-core-cycles --no-mlockall --stats-period 3600 ;;
+		bench_start "$dlog" "$limit" "$TESTPMD" --lcores '0@1,1@0' "${eal[@]}" -- \
+			--forward-mode=macswap --record-core-cycles --no-mlockall --stats-period 3600 ;;
+	l2fwd) # forwards on every lcore, main included: one lcore, on core 0; no stats timer
+		bench_start "$dlog" "$limit" "$L2FWD" --lcores '0@0' "${eal[@]}" -- -p 0x1 -q 1 -T 0 ;;
 	sluice-macswap)
-		bench_start "$dlog" "$limit" "$SLUICE_FWD" "${eal[@]}" -- \
+		bench_start "$dlog" "$limit" "$SLUICE_FWD" --lcores '0@1,1@0' "${eal[@]}" -- \
 			--config tools/bench/configs/macswap-memif.ini --stats-interval 0 ;;
 	esac
 	dpid=$BENCH_LAST_PID
@@ -189,16 +220,13 @@ run_pair() {
 gen_desc="testpmd $gen_mode"
 ((use_gen)) && gen_desc="sluice-gen${rate:+ paced at $rate pkt/s}${window:+, window $window}, burst $burst"
 bench_say "T=${duration}s x ${runs} runs, $size B, generator $gen_desc on core 1, DUT on core 0; EAL ${EAL_MEM[*]}"
-# Which contender goes first alternates by round (ABBA...): a machine that
-# drifts during the run then favours neither side of the per-round pairs.
+# Which contender goes first rotates by round (with two: ABBA...): a machine
+# that drifts during the run then favours none of them in the per-round pairs.
+read -ra labels <<<"${labels[*]}" # drop the empty slot of a skipped DUT
 for ((r = 1; r <= runs; r++)); do
-	if ((r % 2 == 0 && have_sluice)); then
-		run_pair sluice-macswap "$r"
-		run_pair testpmd "$r"
-	else
-		run_pair testpmd "$r"
-		((have_sluice)) && run_pair sluice-macswap "$r"
-	fi
+	for ((i = 0; i < ${#labels[@]}; i++)); do
+		run_pair "${labels[(r - 1 + i) % ${#labels[@]}]}" "$r"
+	done
 done
 
 base_of() { [[ ${1#*|} == testpmd ]] && echo "" || echo "${1%%|*}|testpmd"; }
@@ -212,7 +240,9 @@ else
 fi
 echo "cyc/pkt: DUT busy cycles per packet (the generator is usually the limit, so compare these)"
 echo "core c/p: TSC ${tsc_mhz:-?} MHz / rate, idle polls included"
-echo "DPDK linked: testpmd shared (Debian's binary), sluice $(sluice_link_mode)"
+linked="testpmd shared (Debian's binary)${L2FWD:+, l2fwd $examples_link}"
+((have_sluice)) && linked+=", sluice $(sluice_link_mode)"
+echo "DPDK linked: $linked"
 bench_md_header "$md" "net_memif, generator vs device under test (tools/bench/memif.sh)" "$cmdline"
 bench_table base_of "$tsc_mhz" "$md"
 # The target is on busy cycles/packet: pair them by round too.
@@ -224,5 +254,5 @@ if ((have_sluice)); then
 		[[ -z $md ]] || { echo >>"$md"; echo "$line" >>"$md"; }
 	fi
 fi
-((have_sluice)) || echo "(sluice row skipped: $SLUICE_FWD not built)"
+((want_sluice && !have_sluice)) && echo "(sluice row skipped: $SLUICE_FWD not built)"
 [[ -z $md ]] || { echo >>"$md"; bench_say "markdown appended to $md"; }
