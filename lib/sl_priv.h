@@ -124,6 +124,9 @@ struct sl_walk_stats {
 	uint64_t chained_cycles; /**< cycles of those calls, within the rx node's call */
 };
 
+/* No single port: a receive node whose queues belong to several ports. */
+#define SL_NO_PORT UINT16_MAX
+
 struct sl_rx_ctx {
 	struct sl_walk_stats *walk_stats; /**< the worker's */
 	uint16_t nb_rxq;
@@ -131,6 +134,7 @@ struct sl_rx_ctx {
 	uint16_t vector; /**< most packets one walk takes in */
 	uint16_t share;	 /**< most packets one queue gives per walk */
 	uint16_t next_q;	 /**< queue polled first on the next walk */
+	uint16_t only_port;	 /**< the port of all its queues, or SL_NO_PORT */
 	uint64_t packets; /**< all queues */
 	struct sl_rxq_state q[SL_MAX_RXQ_PER_WORKER];
 } __rte_cache_aligned;
@@ -192,7 +196,10 @@ uint16_t sl_stage_node_process(struct rte_graph *graph, struct rte_node *node, v
 uint16_t sl_tx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs,
 			    uint16_t nb_objs);
 void sl_chain_run(struct rte_graph *graph, struct rte_node *rx_node, struct sl_walk_stats *ws,
-		  uint16_t n);
+		  uint16_t n, uint16_t rx_port);
+/* Transmit a vector by one port, as the transmit node does for a vector
+ * whose packets all name that port. */
+void sl_tx_node_send(struct rte_node *tx_node, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
 rte_node_t sl_rx_node_id(void);
 extern struct sl_worker *sl_building_worker;
 extern struct sl_app *sl_building_app;

@@ -72,7 +72,7 @@ rx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uin
 	if (n == 0)
 		return 0;
 	rx->packets += n;
-	sl_chain_run(graph, node, rx->walk_stats, n);
+	sl_chain_run(graph, node, rx->walk_stats, n, rx->only_port);
 	return n;
 }
 
@@ -93,7 +93,7 @@ rx_node_process_one(struct rte_graph *graph, struct rte_node *node, void **objs,
 		return 0;
 	rx->q[0].packets += n;
 	rx->packets += n;
-	sl_chain_run(graph, node, rx->walk_stats, n);
+	sl_chain_run(graph, node, rx->walk_stats, n, rx->only_port);
 	return n;
 }
 
@@ -137,6 +137,10 @@ rx_node_init(const struct rte_graph *graph, struct rte_node *node)
 		rx->q[rx->nb_rxq].queue = ref->queue;
 		rx->nb_rxq++;
 	}
+	rx->only_port = rx->nb_rxq ? rx->q[0].port_id : SL_NO_PORT;
+	for (unsigned int i = 1; i < rx->nb_rxq; i++)
+		if (rx->q[i].port_id != rx->only_port)
+			rx->only_port = SL_NO_PORT;
 	/* A queue's share of one vector, in whole bursts (at least one). */
 	rx->share = rx->nb_rxq ? rx->vector / rx->nb_rxq : rx->vector;
 	rx->share -= rx->share % rx->burst;
@@ -193,6 +197,12 @@ tx_to_port(struct sl_tx_ctx *tx, uint16_t port, struct rte_mbuf **pkts, uint16_t
 		tx->port[port].dropped += n - sent;
 		rte_pktmbuf_free_bulk(pkts + sent, n - sent);
 	}
+}
+
+void
+sl_tx_node_send(struct rte_node *tx_node, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	tx_to_port(NODE_CTX(tx_node, struct sl_tx_ctx), port, pkts, n);
 }
 
 uint16_t

@@ -220,6 +220,7 @@ static const struct sl_stage_ops count_ops = {
     .global_fini = count_global_fini,
     .worker_init = count_worker_init,
     .worker_fini = count_worker_fini,
+    .keeps_port = true,
 };
 
 SL_STAGE_REGISTER(count_ops);

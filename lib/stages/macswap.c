@@ -93,6 +93,7 @@ static const struct sl_stage_ops macswap_ops = {
     .help = "swap destination and source MAC, send back out of the input port; no args",
     .process = macswap_process,
     .counters = macswap_counters,
+    .keeps_port = true,
 };
 
 SL_STAGE_REGISTER(macswap_ops);

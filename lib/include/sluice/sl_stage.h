@@ -27,6 +27,7 @@
 #ifndef SLUICE_SL_STAGE_H
 #define SLUICE_SL_STAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -133,6 +134,15 @@ struct sl_stage_ops {
 	void (*worker_fini)(struct sl_stage_ctx *ctx);
 	void (*node_fini)(void *node_state);
 	void (*global_fini)(void *global_state);
+	/**
+	 * Set by a process stage that never changes mbuf->port and sends what it
+	 * passes on back out of the port it came in on (macswap, count). When
+	 * every stage of a pipeline says so and a worker receives it from one
+	 * port, the packets leave by that port without transmit reading each
+	 * mbuf's port field. Leave it false if the stage routes: then transmit
+	 * goes by mbuf->port, packet by packet.
+	 */
+	bool keeps_port;
 };
 
 /** Make a stage known to pipelines (call before building them). 0 or -errno. */
