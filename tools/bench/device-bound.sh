@@ -21,7 +21,8 @@
 #   --csv: append one line per run: section,size,group,label,run,pps,cycles,baseline
 #          (tools/bench/run.sh reads it to build docs/PERFORMANCE.md)
 #   --examples-link: how l2fwd/l3fwd link DPDK (default static, as sluice's apps
-#          do by default; testpmd is Debian's binary, linked shared, whatever this says)
+#          do by default). testpmd is $TESTPMD: Debian's, linked shared, unless
+#          TESTPMD names another build (tools/bench/build-testpmd.sh: static)
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -187,7 +188,7 @@ echo "Device-bound, $size B (net_pcap; net_null: 64 B), one forwarding core (cor
 echo "ratio: of medians, vs testpmd macswap (l3fwd-lpm: vs testpmd; sluice-ip4_lpm: vs l3fwd-lpm);"
 echo "paired: median over rounds of the ratio to the baseline's run in the same round"
 echo "cyc/pkt: the app's own figure (testpmd --record-core-cycles, sluice summary);"
-echo "DPDK linked: testpmd shared (Debian's binary), l2fwd/l3fwd $examples_link, sluice $(sluice_link_mode)"
+echo "DPDK linked: testpmd $(testpmd_link_desc), l2fwd/l3fwd $examples_link, sluice $(sluice_link_mode)"
 echo "core c/p: TSC ${tsc_mhz:-?} MHz / rate (the core polls 100% of the time)"
 bench_md_header "$md" "Device-bound forwarding (tools/bench/device-bound.sh)" "$cmdline"
 bench_table base_of "$tsc_mhz" "$md"

@@ -138,7 +138,7 @@ gen_r=() tp_r=()
 echo "gen-vs-txonly: $(date -u +%FT%TZ), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 echo "  receiver: testpmd rxonly (memif server) on cpu 0; sender (memif client) on cpu 1"
 echo "  frames $size B incl. FCS, ${warmup} s warm-up + ${duration} s measured, $runs rounds, alternating"
-echo "  DPDK linked: testpmd shared (Debian's binary), sluice-gen $(SLUICE_FWD=$GEN sluice_link_mode)"
+echo "  DPDK linked: testpmd $(testpmd_link_desc), sluice-gen $(bench_link_mode "$GEN")"
 for ((r = 1; r <= runs; r++)); do
 	run_one testpmd "$r"
 	tp=$RUN_PPS

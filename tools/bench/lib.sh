@@ -146,16 +146,32 @@ print(sum(w["busy_loop_cycles"] for w in d.values()), sum(w["idle_cycles"] for w
 		echo "0 0"
 }
 
-# How $SLUICE_FWD links DPDK (meson -Ddpdk_link): static or shared.
-sluice_link_mode() {
-	local libs
+# bench_link_mode BIN: how BIN (a path or a command) links DPDK: static,
+# shared, or ? when it cannot tell.
+bench_link_mode() {
+	local path libs
 	# Not `ldd | grep -q`: with pipefail, grep leaving early could fail ldd.
-	if [[ ! -x $SLUICE_FWD ]] || ! libs=$(ldd "$SLUICE_FWD" 2>/dev/null); then
+	if ! path=$(command -v "$1" 2>/dev/null) || ! libs=$(ldd "$path" 2>/dev/null); then
 		echo "?"
 	elif [[ $libs == *librte_eal.so* ]]; then
 		echo shared
 	else
 		echo static
+	fi
+}
+
+# How $SLUICE_FWD links DPDK (meson -Ddpdk_link).
+sluice_link_mode() { bench_link_mode "$SLUICE_FWD"; }
+
+# How $TESTPMD links DPDK and which binary it is, for the "DPDK linked" lines:
+# Debian's (shared only) or another build (tools/bench/build-testpmd.sh).
+testpmd_link_desc() {
+	local mode
+	mode=$(bench_link_mode "$TESTPMD")
+	if [[ $TESTPMD == dpdk-testpmd ]]; then
+		echo "$mode (Debian's binary)"
+	else
+		echo "$mode ($TESTPMD)"
 	fi
 }
 

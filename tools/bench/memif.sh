@@ -240,7 +240,7 @@ else
 fi
 echo "cyc/pkt: DUT busy cycles per packet (the generator is usually the limit, so compare these)"
 echo "core c/p: TSC ${tsc_mhz:-?} MHz / rate, idle polls included"
-linked="testpmd shared (Debian's binary)${L2FWD:+, l2fwd $examples_link}"
+linked="testpmd $(testpmd_link_desc)${L2FWD:+, l2fwd $examples_link}"
 ((have_sluice)) && linked+=", sluice $(sluice_link_mode)"
 echo "DPDK linked: $linked"
 bench_md_header "$md" "net_memif, generator vs device under test (tools/bench/memif.sh)" "$cmdline"

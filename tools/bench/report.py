@@ -255,9 +255,10 @@ def main():
                     md.append(f"- {dev}: sluice {what} = **{f(r)}** (target >= 0.95: "
                               f"{'met' if r >= 0.95 else 'NOT met'})")
             md.append("- how each contender links DPDK is on the \"DPDK linked\" line above; "
-                      "testpmd is Debian's shared binary, and a static link is worth 4-13 % here, "
-                      "so for like-for-like figures against testpmd see the hand-run entry of "
-                      "2026-12-03 (twelfth session)")
+                      "a static link is worth 4-13 % here, so where testpmd is Debian's shared "
+                      "binary see the hand-run entries of 2026-12-03 (twelfth and thirteenth "
+                      "sessions) for figures with every contender linked the same way "
+                      "(tools/bench/build-testpmd.sh builds a static testpmd)")
             md.append("")
     db = forwarding(rows, "device-bound", "Device-bound forwarding, one core (tools/bench/"
                     "device-bound.sh)", md, a.tsc_mhz)

@@ -91,7 +91,7 @@ PY
 
 # baseline: testpmd macswap on the same memif wire, sluice-gen sending 1518 B frames unpaced
 baseline() {
-	local sock=$BENCH_SCRATCH/base.sock pt pg limit=$((duration + 60)) pps
+	local sock=$BENCH_SCRATCH/base.sock pt pg limit=$((duration + 60))
 	bench_lock
 	pt=$(bench_prefix testpmd)
 	bench_start "$BENCH_SCRATCH/testpmd.log" "$limit" "$TESTPMD" --lcores 0@1,1@0 "${EAL_MEM[@]}" \
