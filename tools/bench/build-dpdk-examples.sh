@@ -58,20 +58,10 @@ sed -i 's/\.offloads = RTE_ETH_RX_OFFLOAD_CHECKSUM,/.offloads = 0, \/* sluice be
 
 # The examples' own static link line (pkg-config --static) names every library
 # the static archives of DPDK's dependencies would need, some of which Debian
-# ships no development file for (libsystemd, wanted by libpcap.a only). The
-# dependencies are linked shared anyway, so drop the names the linker cannot
-# find, as sluice's meson.build does.
+# ships no development file for: dpdk-static-libs.sh drops those.
 make_args=()
 if [[ $link == static ]]; then
-	static_flags=()
-	for f in $(pkg-config --static --libs libdpdk); do
-		if [[ $f == -l[!:]* && $f != -lrte_* ]]; then
-			name=${f#-l}
-			[[ $(cc -print-file-name="lib$name.so") == /* || $(cc -print-file-name="lib$name.a") == /* ]] ||
-				continue
-		fi
-		static_flags+=("$f")
-	done
+	mapfile -t static_flags < <("$(dirname "${BASH_SOURCE[0]}")/dpdk-static-libs.sh")
 	make_args=("LDFLAGS_STATIC=${static_flags[*]}")
 fi
 

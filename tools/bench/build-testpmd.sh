@@ -78,17 +78,7 @@ printf '%s\n' '#include <stdint.h>' \
 	'void mlx5_test_avail_thresh_event_handler(uint16_t port_id, uint16_t rxq_id)' \
 	'{ (void)port_id; (void)rxq_id; }' >"$src/mlx5_stub.c"
 
-# The static link line, less the names of dependencies Debian ships no
-# development file for (as build-dpdk-examples.sh and meson.build do).
-link=()
-for f in $(pkg-config --static --libs libdpdk); do
-	if [[ $f == -l[!:]* && $f != -lrte_* ]]; then
-		name=${f#-l}
-		[[ $(cc -print-file-name="lib$name.so") == /* || $(cc -print-file-name="lib$name.a") == /* ]] ||
-			continue
-	fi
-	link+=("$f")
-done
+mapfile -t link < <("$(dirname "${BASH_SOURCE[0]}")/dpdk-static-libs.sh")
 # DPDK's build configuration decides two optional parts, as testpmd's meson.build does.
 # shellcheck disable=SC2046
 defines=$(echo '#include <rte_build_config.h>' | cc $(pkg-config --cflags libdpdk) -E -dM -)
