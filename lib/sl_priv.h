@@ -124,7 +124,7 @@ struct sl_walk_stats {
 	uint64_t chained_cycles; /**< cycles of those calls, within the rx node's call */
 };
 
-/* No single port: a receive node whose queues belong to several ports. */
+/* No single port: a walk whose packets came from several ports. */
 #define SL_NO_PORT UINT16_MAX
 
 struct sl_rx_ctx {
@@ -134,7 +134,6 @@ struct sl_rx_ctx {
 	uint16_t vector; /**< most packets one walk takes in */
 	uint16_t share;	 /**< most packets one queue gives per walk */
 	uint16_t next_q;	 /**< queue polled first on the next walk */
-	uint16_t only_port;	 /**< the port of all its queues, or SL_NO_PORT */
 	uint64_t packets; /**< all queues */
 	struct sl_rxq_state q[SL_MAX_RXQ_PER_WORKER];
 } __rte_cache_aligned;

@@ -16,8 +16,9 @@
  * stages in the same order either way. Per-node calls, objs and (on timed
  * walks) cycles are recorded as if the walk had made the calls.
  *
- * When the vector came from one port (rx_port) and every stage on the line
- * keeps ports (sl_stage_ops.keeps_port), the vector leaves by that port
+ * When the vector came from one port (rx_port: the receive node knows which
+ * queues gave packets this walk) and every stage on the line keeps ports
+ * (sl_stage_ops.keeps_port), the vector leaves by that port
  * without transmit reading each mbuf's port field: about a third of the
  * framework's instructions per walk on memif (docs/PERFORMANCE.md,
  * thirteenth session).

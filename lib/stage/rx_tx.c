@@ -41,6 +41,9 @@ rx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uin
 	struct sl_rx_ctx *rx = NODE_CTX(node, struct sl_rx_ctx);
 	struct rte_mbuf **pkts = (struct rte_mbuf **)node->objs;
 	uint16_t n = 0;
+	/* The port every packet of this walk came from, or SL_NO_PORT once a
+	 * second port gave some (chain.c: transmit may then skip its scan). */
+	uint16_t first_port = SL_NO_PORT, walk_port = SL_NO_PORT;
 
 	RTE_SET_USED(objs);
 	RTE_SET_USED(nb_objs);
@@ -56,7 +59,7 @@ rx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uin
 	for (uint16_t k = 0; k < rx->nb_rxq; k++) {
 		uint16_t i = rx->next_q + k < rx->nb_rxq ? rx->next_q + k : rx->next_q + k - rx->nb_rxq;
 		uint16_t limit = RTE_MIN(rx->vector, n + rx->share);
-		uint16_t got;
+		uint16_t before = n, got;
 
 		do {
 			got = rte_eth_rx_burst(rx->q[i].port_id, rx->q[i].queue, pkts + n,
@@ -64,6 +67,12 @@ rx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uin
 			rx->q[i].packets += got;
 			n += got;
 		} while (got == rx->burst && limit - n >= rx->burst);
+		if (n != before) {
+			if (first_port == SL_NO_PORT)
+				first_port = walk_port = rx->q[i].port_id;
+			else if (rx->q[i].port_id != first_port)
+				walk_port = SL_NO_PORT;
+		}
 		if (rx->vector - n < rx->burst)
 			break;
 	}
@@ -72,7 +81,7 @@ rx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uin
 	if (n == 0)
 		return 0;
 	rx->packets += n;
-	sl_chain_run(graph, node, rx->walk_stats, n, rx->only_port);
+	sl_chain_run(graph, node, rx->walk_stats, n, walk_port);
 	return n;
 }
 
@@ -93,7 +102,7 @@ rx_node_process_one(struct rte_graph *graph, struct rte_node *node, void **objs,
 		return 0;
 	rx->q[0].packets += n;
 	rx->packets += n;
-	sl_chain_run(graph, node, rx->walk_stats, n, rx->only_port);
+	sl_chain_run(graph, node, rx->walk_stats, n, rx->q[0].port_id);
 	return n;
 }
 
@@ -137,10 +146,6 @@ rx_node_init(const struct rte_graph *graph, struct rte_node *node)
 		rx->q[rx->nb_rxq].queue = ref->queue;
 		rx->nb_rxq++;
 	}
-	rx->only_port = rx->nb_rxq ? rx->q[0].port_id : SL_NO_PORT;
-	for (unsigned int i = 1; i < rx->nb_rxq; i++)
-		if (rx->q[i].port_id != rx->only_port)
-			rx->only_port = SL_NO_PORT;
 	/* A queue's share of one vector, in whole bursts (at least one). */
 	rx->share = rx->nb_rxq ? rx->vector / rx->nb_rxq : rx->vector;
 	rx->share -= rx->share % rx->burst;
