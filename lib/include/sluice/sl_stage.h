@@ -137,8 +137,8 @@ struct sl_stage_ops {
 	/**
 	 * Set by a process stage that never changes mbuf->port and sends what it
 	 * passes on back out of the port it came in on (macswap, count). When
-	 * every stage of a pipeline says so and a worker receives it from one
-	 * port, the packets leave by that port without transmit reading each
+	 * every stage of a pipeline says so and a walk's packets all came from
+	 * one port, they leave by that port without transmit reading each
 	 * mbuf's port field. Leave it false if the stage routes: then transmit
 	 * goes by mbuf->port, packet by packet.
 	 */
