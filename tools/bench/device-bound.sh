@@ -48,9 +48,9 @@ while (($#)); do
 	esac
 	shift
 done
-[[ $duration =~ ^[0-9]+$ && $duration -ge 1 ]] || bench_die "-t wants whole seconds >= 1"
-[[ $runs =~ ^[0-9]+$ && $runs -ge 1 ]] || bench_die "-r wants a count >= 1"
-[[ $size =~ ^[0-9]+$ && $size -ge 64 && $size -le 1518 ]] || bench_die "--size wants 64..1518"
+bench_check_time "$duration"
+bench_check_runs "$runs"
+bench_check_size "$size"
 want_macswap=0 want_route=0
 IFS=, read -ra group_list <<<"$groups"
 for g in "${group_list[@]}"; do

@@ -40,42 +40,14 @@ while (($#)); do
 	esac
 	shift
 done
-[[ $duration =~ ^[0-9]+$ && $duration -ge 1 ]] || bench_die "-t wants whole seconds >= 1"
-[[ $runs =~ ^[0-9]+$ && $runs -ge 1 ]] || bench_die "-r wants a count >= 1"
-[[ $size =~ ^[0-9]+$ && $size -ge 64 && $size -le 1518 ]] || bench_die "--size wants 64..1518"
+bench_check_time "$duration"
+bench_check_runs "$runs"
+bench_check_size "$size"
 [[ -x $GEN ]] || bench_die "no $GEN: build first (meson setup build && ninja -C build)"
 
 bench_init gen-vs-txonly
 cd "$REPO"
 limit=$((warmup + duration + 60)) # hard stop per process
-
-# testpmd_cmd FIFO LOG LIMIT EAL_ARGS... -- APP_ARGS...: interactive testpmd
-# fed through FIFO (line-buffered, so its answers show up in LOG at once).
-# Opens the fifo for writing on fd TP_FD; sets TP_PID.
-testpmd_cmd() {
-	local fifo=$1 log=$2 lim=$3
-	shift 3
-	mkfifo "$fifo"
-	BENCH_STDIN=$fifo bench_start "$log" "$lim" stdbuf -oL "$TESTPMD" "$@"
-	TP_PID=$BENCH_LAST_PID
-	exec {TP_FD}>"$fifo"
-}
-
-# testpmd_stop FD PID LOG WHAT: stop forwarding and wait until it says so.
-testpmd_stop() {
-	echo stop >&"$1"
-	sl_wait_line "$3" 'Accumulated forward statistics|Packet forwarding not started' 30 "$2" ||
-		bench_say "warning: $4 did not stop forwarding within 30 s"
-}
-
-# testpmd_quit FD PID WHAT LOG: quit, close the fifo, wait for the exit.
-testpmd_quit() {
-	local fd=$1
-	echo quit >&"$fd"
-	exec {fd}>&-
-	bench_reap "$2"
-	[[ $BENCH_LAST_STATUS == 0 ]] || bench_say "note: $3 exited with status $BENCH_LAST_STATUS (log: $4)"
-}
 
 # run_one KIND RUN: one sender, one run; sets RUN_PPS (empty on error).
 run_one() {
@@ -86,23 +58,17 @@ run_one() {
 	rlog=$BENCH_SCRATCH/rx-$kind-$run.log
 	slog=$BENCH_SCRATCH/$kind-$run.log
 	bench_lock
-	testpmd_cmd "$BENCH_SCRATCH/rx-$kind-$run.in" "$rlog" "$limit" --lcores 0@1,1@0 \
+	bench_testpmd_interactive "$BENCH_SCRATCH/rx-$kind-$run.in" "$rlog" "$limit" --lcores 0@1,1@0 \
 		"${EAL_MEM[@]}" --file-prefix "$rprefix" --no-pci \
 		--vdev "net_memif0,role=server,socket=$sock,socket-abstract=no" -- \
 		-i --forward-mode=rxonly --burst 32 --no-mlockall
 	rfd=$TP_FD rpid=$TP_PID
 	echo start >&"$rfd"
-	local i
-	for ((i = 0; i < 300; i++)); do # DPDK's memif client does not retry
-		[[ -S $sock ]] && break
-		kill -0 "$rpid" 2>/dev/null || break
-		sl_nap 0.1
-	done
-	[[ -S $sock ]] || bench_say "warning: the receiver made no socket $sock (see $rlog)"
+	bench_wait_socket "$sock" "$rpid" "the receiver (see $rlog)"
 	local -a eal=("${EAL_MEM[@]}" --file-prefix "$sprefix" --no-pci
 		--vdev "net_memif0,role=client,socket=$sock,socket-abstract=no")
 	if [[ $kind == testpmd ]]; then
-		testpmd_cmd "$BENCH_SCRATCH/$kind-$run.in" "$slog" "$limit" --lcores 0@1,1@1 "${eal[@]}" -- \
+		bench_testpmd_interactive "$BENCH_SCRATCH/$kind-$run.in" "$slog" "$limit" --lcores 0@1,1@1 "${eal[@]}" -- \
 			-i --forward-mode=txonly --txpkts $((size - 4)) --burst 32 --no-mlockall
 		sfd=$TP_FD spid=$TP_PID
 		echo start >&"$sfd"
@@ -116,18 +82,18 @@ run_one() {
 	fi
 	pps=$(bench_rate "$sprefix" "$warmup" "$duration" opackets)
 	if [[ $kind == testpmd ]]; then
-		testpmd_stop "$sfd" "$spid" "$slog" "the testpmd sender"
+		bench_testpmd_stop "$sfd" "$spid" "$slog" "the testpmd sender"
 	else
 		sl_wait_line "$slog" '^run over' 30 "$spid" ||
 			bench_say "warning: sluice-gen's run is not over after 30 s: stopping anyway"
 	fi
-	testpmd_stop "$rfd" "$rpid" "$rlog" "the receiver"
+	bench_testpmd_stop "$rfd" "$rpid" "$rlog" "the receiver"
 	if [[ $kind == testpmd ]]; then
-		testpmd_quit "$sfd" "$spid" "the testpmd sender" "$slog"
+		bench_testpmd_quit "$sfd" "$spid" "$slog" "the testpmd sender"
 	else
 		bench_stop "$spid" sluice-gen "$slog"
 	fi
-	testpmd_quit "$rfd" "$rpid" "the receiver" "$rlog"
+	bench_testpmd_quit "$rfd" "$rpid" "$rlog" "the receiver"
 	bench_unlock
 	rm -rf "/var/run/dpdk/${rprefix:?}" "/var/run/dpdk/${sprefix:?}" "$sock"
 	[[ -n $pps ]] || { BENCH_KEEP=1; bench_say "$kind run $run: no rate (log: $slog)"; }

@@ -54,6 +54,11 @@ bench_init() {
 		bench_say "warning: not enough free hugepages, running with ${EAL_MEM[*]}: rates will be lower (sudo tools/hugepages.sh)"
 }
 
+# Checks of the options every bench shares (-t, -r, --size), one wording.
+bench_check_time() { [[ $1 =~ ^[0-9]+$ && $1 -ge 1 ]] || bench_die "-t wants whole seconds >= 1"; }
+bench_check_runs() { [[ $1 =~ ^[0-9]+$ && $1 -ge 1 ]] || bench_die "-r wants a count >= 1"; }
+bench_check_size() { [[ $1 =~ ^[0-9]+$ && $1 -ge 64 && $1 -le 1518 ]] || bench_die "--size wants 64..1518"; }
+
 # One DPDK run (or generator+DUT pair) at a time on this 2-core machine,
 # shared with the tests and other people's runs.
 bench_lock() {
@@ -122,6 +127,52 @@ bench_stop() {
 	139) bench_say "note: $2 crashed on exit (SIGSEGV) after the measurement; rate unaffected" ;;
 	*) BENCH_KEEP=1; bench_say "note: $2 exited with status $BENCH_LAST_STATUS (log kept: $3)" ;;
 	esac
+}
+
+# ---- memif peers ---------------------------------------------------------
+
+# bench_wait_socket SOCK PID WHAT: wait (at most 30 s) for a memif server's
+# socket; DPDK's memif client does not retry, so start it only then.
+bench_wait_socket() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		[[ -S $1 ]] && return 0
+		kill -0 "$2" 2>/dev/null || break
+		sl_nap 0.1
+	done
+	bench_say "warning: $3 made no socket $1"
+}
+
+# bench_testpmd_interactive FIFO LOG LIMIT EAL_ARGS... -- APP_ARGS...: testpmd
+# with -i among APP_ARGS, fed through FIFO, so that it can stop forwarding
+# before its memif peer leaves and quit after (docs/sluice-gen.md); its
+# output is line-buffered, so answers show up in LOG at once. Opens the fifo
+# for writing on fd TP_FD; sets TP_PID.
+bench_testpmd_interactive() {
+	local fifo=$1 log=$2 lim=$3
+	shift 3
+	mkfifo "$fifo"
+	BENCH_STDIN=$fifo bench_start "$log" "$lim" stdbuf -oL "$TESTPMD" "$@"
+	# shellcheck disable=SC2034  # read by the caller
+	TP_PID=$BENCH_LAST_PID
+	# shellcheck disable=SC2034
+	exec {TP_FD}>"$fifo"
+}
+
+# bench_testpmd_stop FD PID LOG WHAT: "stop" forwarding, wait until it says so.
+bench_testpmd_stop() {
+	echo stop >&"$1"
+	sl_wait_line "$3" 'Accumulated forward statistics|Packet forwarding not started' 30 "$2" ||
+		bench_say "warning: $4 did not stop forwarding in 30 s: stopping anyway"
+}
+
+# bench_testpmd_quit FD PID LOG WHAT: "quit", close the fifo, wait for the exit.
+bench_testpmd_quit() {
+	local fd=$1
+	echo quit >&"$fd"
+	exec {fd}>&-
+	bench_reap "$2"
+	[[ $BENCH_LAST_STATUS == 0 ]] || bench_say "note: $4 exited with status $BENCH_LAST_STATUS (log: $3)"
 }
 
 # bench_rate PREFIX WARMUP DURATION [COUNTER]: packets/s summed over the

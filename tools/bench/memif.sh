@@ -70,9 +70,9 @@ while (($#)); do
 	esac
 	shift
 done
-[[ $duration =~ ^[0-9]+$ && $duration -ge 1 ]] || bench_die "-t wants whole seconds >= 1"
-[[ $runs =~ ^[0-9]+$ && $runs -ge 1 ]] || bench_die "-r wants a count >= 1"
-[[ $size =~ ^[0-9]+$ && $size -ge 64 && $size -le 1518 ]] || bench_die "--size wants 64..1518"
+bench_check_time "$duration"
+bench_check_runs "$runs"
+bench_check_size "$size"
 [[ $gen_mode == flowgen || $gen_mode == txonly ]] || bench_die "--gen-mode is flowgen or txonly"
 counter=opackets
 [[ $gen_mode == txonly ]] && counter=ipackets
@@ -122,7 +122,7 @@ tsc_mhz=""
 
 # run_pair LABEL RUN: generator + one DUT; records the DUT's rate.
 run_pair() {
-	local label=$1 run=$2 sock gprefix dprefix glog dlog pps cyc="" gpid dpid f gin gfd
+	local label=$1 run=$2 sock gprefix dprefix glog dlog pps cyc="" gpid dpid f gfd
 	local expect=macswap
 	[[ $label == l2fwd ]] && expect=none
 	sock=$BENCH_SCRATCH/memif-$label-$run.sock
@@ -141,25 +141,15 @@ run_pair() {
 			--ports net_memif0 "${gen_load[@]}" --size "$size" --flows 256 --expect "$expect" \
 			--max-loss 100% --duration $((duration + 6)) --linger 30 --stats-interval 0
 	else
-		# Interactive, fed through a fifo, so that it can stop forwarding
-		# before the DUT leaves and quit after (line-buffered to see "stop"
-		# answered).
-		gin=$BENCH_SCRATCH/gen-$label-$run.in
-		mkfifo "$gin"
-		BENCH_STDIN=$gin bench_start "$glog" $((limit + 10)) stdbuf -oL "$TESTPMD" -l 0-1 "${EAL_MEM[@]}" \
-			--file-prefix "$gprefix" --no-pci --vdev "net_memif0,role=server,socket=$sock,socket-abstract=no" -- \
+		# Interactive: it stops forwarding before the DUT leaves.
+		bench_testpmd_interactive "$BENCH_SCRATCH/gen-$label-$run.in" "$glog" $((limit + 10)) -l 0-1 \
+			"${EAL_MEM[@]}" --file-prefix "$gprefix" --no-pci \
+			--vdev "net_memif0,role=server,socket=$sock,socket-abstract=no" -- \
 			-i --forward-mode="$gen_mode" --txpkts=$((size - 4)) --no-mlockall
-		exec {gfd}>"$gin"
+		gfd=$TP_FD
 	fi
 	gpid=$BENCH_LAST_PID
-	# DPDK's memif client does not retry: start it once the server listens.
-	local i
-	for ((i = 0; i < 300; i++)); do
-		[[ -S $sock ]] && break
-		kill -0 "$gpid" 2>/dev/null || break
-		sl_nap 0.1
-	done
-	[[ -S $sock ]] || bench_say "warning: generator made no socket $sock (see $glog)"
+	bench_wait_socket "$sock" "$gpid" "the generator (see $glog)"
 	# testpmd and sluice: main lcore 0 on core 1, forwarding lcore 1 on core 0.
 	local -a eal=("${EAL_MEM[@]}" --file-prefix "$dprefix" --no-pci
 		--vdev "net_memif0,role=client,socket=$sock,socket-abstract=no")
@@ -182,20 +172,14 @@ run_pair() {
 		sl_wait_line "$glog" '^run over' 30 "$gpid" ||
 			bench_say "warning: sluice-gen's run is not over after 30 s: stopping anyway"
 	else
-		echo stop >&"$gfd"
-		sl_wait_line "$glog" 'Accumulated forward statistics|Packet forwarding not started' 30 "$gpid" ||
-			bench_say "warning: the testpmd generator did not stop forwarding in 30 s: stopping anyway"
+		bench_testpmd_stop "$gfd" "$gpid" "$glog" "the testpmd generator"
 	fi
 	bench_stop "$dpid" "$label (DUT)" "$dlog"
 	# sluice-gen, lingering, leaves when the DUT has gone; testpmd on "quit".
 	if ((use_gen)); then
 		bench_stop "$gpid" "generator" "$glog"
 	else
-		echo quit >&"$gfd"
-		exec {gfd}>&-
-		bench_reap "$gpid"
-		[[ $BENCH_LAST_STATUS == 0 ]] ||
-			bench_say "note: the generator exited with status $BENCH_LAST_STATUS (log: $glog)"
+		bench_testpmd_quit "$gfd" "$gpid" "$glog" "the generator"
 	fi
 	bench_unlock
 	rm -rf "/var/run/dpdk/${dprefix:?}" "/var/run/dpdk/${gprefix:?}" "$sock"

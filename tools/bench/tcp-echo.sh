@@ -45,7 +45,7 @@ while (($#)); do
 	esac
 	shift
 done
-[[ $runs =~ ^[0-9]+$ && $runs -ge 1 ]] || bench_die "-r wants a count >= 1"
+bench_check_runs "$runs"
 
 bench_init tcp-echo
 cd "$REPO"

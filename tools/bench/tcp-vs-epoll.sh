@@ -41,7 +41,7 @@ while (($#)); do
 	esac
 	shift
 done
-[[ $duration =~ ^[0-9]+$ && $duration -ge 1 ]] || bench_die "-t wants whole seconds >= 1"
+bench_check_time "$duration"
 IFS=, read -ra server_list <<<"$servers"
 IFS=, read -ra point_list <<<"$points"
 for s in "${server_list[@]}"; do
