@@ -24,6 +24,5 @@ EOT
 it_two_port l2 "$IT_TMP/l2fwd.ini" --tx-port net_memif0,net_memif1 --count $N \
 	--rate 200000 --flows 16 --expect l2fwd
 [[ $GEN_RC -eq 0 ]] || { it_show "$IT_TMP/l2-fwd.log"; it_fail "sluice-gen exited $GEN_RC (2 = a check failed or loss)"; }
-(cd "$IT_TMP" && /usr/bin/python3 "$IT_DIR/two_port_check.py" l2 "$N" l2fwd forwarded --zero no_pair) ||
-	it_fail "counters disagree"
+it_py l2 "$N" l2fwd forwarded --zero no_pair <"$IT_DIR/two_port_check.py" || it_fail "counters disagree"
 it_say "PASS"

@@ -9,7 +9,7 @@ may be lost or fail a check, and sluice-fwd's JSON must count the same: N in
 and out of one worker, half from each receive queue, no drops, and the
 stage's COUNTER at N (each --zero counter at 0).
 
-Usage (in the test's scratch dir): two_port_check.py PREFIX N STAGE COUNTER [--zero NAME]...
+Usage, in the test's scratch dir: it_py PREFIX N STAGE COUNTER [--zero NAME]... <two_port_check.py
 Exit 0 when everything holds, 1 with one MISMATCH line per difference.
 """
 import argparse
