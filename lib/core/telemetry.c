@@ -114,9 +114,20 @@ tel_stages(const char *cmd, const char *params, struct rte_tel_data *d)
 				struct rte_tel_data *c;
 				const char *const *names;
 				char key[RTE_TEL_MAX_STRING_LEN], raw[RTE_TEL_MAX_STRING_LEN];
+				uint64_t counters[SL_STAGE_COUNTERS_MAX];
+				unsigned int nb_counters = 0;
 
 				if (sl_stage_stats_get(w, p, s, &st) < 0)
 					continue;
+				/* Read the stage's counters right after its graph
+				 * counters, before anything that may allocate or
+				 * block: under traffic the two still differ by what
+				 * the worker did in between (not atomic). */
+				names = st.slot->ops->counters;
+				for (; names && names[nb_counters] &&
+				       nb_counters < SL_STAGE_COUNTERS_MAX;
+				     nb_counters++)
+					counters[nb_counters] = st.inst->counters[nb_counters];
 				c = rte_tel_data_alloc();
 				if (c == NULL)
 					return -ENOMEM;
@@ -125,9 +136,8 @@ tel_stages(const char *cmd, const char *params, struct rte_tel_data *d)
 				rte_tel_data_add_dict_u64(c, "objs", st.objs);
 				rte_tel_data_add_dict_u64(c, "cycles", st.cycles);
 				add_ratio(c, "cycles_per_pkt", st.cycles, st.objs);
-				names = st.slot->ops->counters;
-				for (unsigned int k = 0; names && names[k]; k++)
-					rte_tel_data_add_dict_u64(c, names[k], st.inst->counters[k]);
+				for (unsigned int k = 0; k < nb_counters; k++)
+					rte_tel_data_add_dict_u64(c, names[k], counters[k]);
 				snprintf(raw, sizeof(raw), "lcore%u/%s", w->info.lcore,
 					 st.slot->node_name);
 				tel_key(key, sizeof(key), raw);
