@@ -288,6 +288,37 @@ paired_ratio() {
 	median ${r[@]+"${r[@]}"}
 }
 
+# paired_signs KEY BASE_KEY [cycles]: how the rounds split, as "B of N
+# rounds below the baseline, A above (two-sided sign test p = P)": with the
+# VM's speed moving between rounds a median ratio near 1 alone does not say
+# whether one side is cheaper; p says how likely a split at least this
+# lopsided is when neither is (ties are left out, as the test does).
+paired_signs() {
+	local -a a b
+	local i below=0 above=0
+	if [[ ${3:-} == cycles ]]; then
+		read -ra a <<<"${RES_CYC[$1]:-}"
+		read -ra b <<<"${RES_CYC[$2]:-}"
+	else
+		read -ra a <<<"${RES_PPS[$1]:-}"
+		read -ra b <<<"${RES_PPS[$2]:-}"
+	fi
+	for ((i = 0; i < ${#a[@]} && i < ${#b[@]}; i++)); do
+		[[ ${a[i]} != - && ${b[i]} != - ]] || continue
+		case $(awk -v x="${a[i]}" -v y="${b[i]}" 'BEGIN {print (x < y) ? "b" : (x > y) ? "a" : "t"}') in
+		b) below=$((below + 1)) ;;
+		a) above=$((above + 1)) ;;
+		esac
+	done
+	((below + above > 0)) || return 0
+	awk -v b="$below" -v a="$above" 'BEGIN {
+		n = a + b; k = (a < b) ? a : b; c = 1; tail = 0
+		for (i = 0; i <= k; i++) { tail += c; c = c * (n - i) / (i + 1) }
+		p = 2 * tail / 2 ^ n; if (p > 1) p = 1
+		printf "%d of %d rounds below the baseline, %d above (two-sided sign test p = %.2g)", b, n, a, p
+	}'
+}
+
 median() { # numbers as arguments; prints nothing when there are none
 	printf '%s\n' "$@" | { grep -E '^[0-9.]+$' || true; } | sort -g |
 		awk '{v[NR] = $1} END {if (NR) printf "%.6g\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'

@@ -234,6 +234,7 @@ if ((have_sluice)); then
 	pc=$(paired_ratio "net_memif|sluice-macswap" "net_memif|testpmd" cycles)
 	if [[ -n $pc ]]; then
 		line=$(awk -v r="$pc" 'BEGIN {printf "busy cycles/pkt, sluice / testpmd in the same round (median over rounds): %.3f (target <= 1: %s)", r, r <= 1 ? "met" : "NOT met"}')
+		line+=$'\n'"busy cycles/pkt, sluice: $(paired_signs "net_memif|sluice-macswap" "net_memif|testpmd" cycles)"
 		echo "$line"
 		[[ -z $md ]] || { echo >>"$md"; echo "$line" >>"$md"; }
 	fi
