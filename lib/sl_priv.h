@@ -127,14 +127,38 @@ struct sl_walk_stats {
 /* No single port: a walk whose packets came from several ports. */
 #define SL_NO_PORT UINT16_MAX
 
+/* One stage on a receive node's straight line (chain.c). */
+struct sl_line_stage {
+	sl_stage_process_fn process;
+	struct sl_stage_ctx *ctx;
+	struct rte_node *node; /**< for its calls/objs */
+};
+
+/*
+ * The straight line a receive node's vectors take when every stage sends
+ * the whole vector on: the stages' process callbacks in order, then the
+ * transmit node. Read off the graph once it exists (sl_chain_resolve), so
+ * that a walk calls them from this array without finding each node again.
+ */
+struct sl_line {
+	bool to_tx;	 /**< the line is process stages only and ends at transmit */
+	bool keeps_port; /**< every stage on it keeps mbuf->port */
+	uint8_t nb_stages;
+	struct rte_node *tx_node;
+	struct sl_tx_ctx *tx;
+	struct sl_line_stage stage[SL_MAX_STAGES];
+};
+
 struct sl_rx_ctx {
 	struct sl_walk_stats *walk_stats; /**< the worker's */
+	struct rte_node *node;		  /**< this receive node in the worker's graph */
 	uint16_t nb_rxq;
 	uint16_t burst;
 	uint16_t vector; /**< most packets one walk takes in */
 	uint16_t share;	 /**< most packets one queue gives per walk */
 	uint16_t next_q;	 /**< queue polled first on the next walk */
 	uint64_t packets; /**< all queues */
+	struct sl_line line;
 	struct sl_rxq_state q[SL_MAX_RXQ_PER_WORKER];
 } __rte_cache_aligned;
 
@@ -196,6 +220,12 @@ uint16_t sl_tx_node_process(struct rte_graph *graph, struct rte_node *node, void
 			    uint16_t nb_objs);
 void sl_chain_run(struct rte_graph *graph, struct rte_node *rx_node, struct sl_walk_stats *ws,
 		  uint16_t n, uint16_t rx_port);
+/* Fill rx->line from the worker's graph (after rte_graph_create). */
+void sl_chain_resolve(struct sl_rx_ctx *rx);
+/* A stage on the line did not send the whole vector to its next edge:
+ * hand the vector to the graph as the generic shell would. */
+void sl_chain_leave(struct rte_graph *graph, struct rte_node *node, uint16_t edge,
+		    struct rte_mbuf **pkts, const uint16_t *nexts, uint16_t n);
 /* Transmit a vector by one port, as the transmit node does for a vector
  * whose packets all name that port. */
 void sl_tx_node_send(struct rte_node *tx_node, uint16_t port, struct rte_mbuf **pkts, uint16_t n);

@@ -389,6 +389,9 @@ sl_graphs_create(struct sl_app *app, struct sl_error *err)
 			return -1;
 		}
 		wk->graph = rte_graph_lookup(wk->graph_name);
+		for (unsigned int p = 0; p < SL_MAX_PIPELINES; p++)
+			if (wk->rx[p] != NULL)
+				sl_chain_resolve(wk->rx[p]);
 	}
 	return 0;
 }

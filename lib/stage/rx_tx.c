@@ -35,6 +35,51 @@ sl_rx_node_id(void)
 
 /* ---- receive ---- */
 
+static inline void tx_to_port(struct sl_tx_ctx *tx, uint16_t port, struct rte_mbuf **pkts,
+			      uint16_t n);
+
+/*
+ * Run the vector the receive node holds down its straight line (chain.c):
+ * inline here on untimed walks whose line is process stages ending at
+ * transmit; through sl_chain_run otherwise. `port` is the one port the
+ * vector came from, or SL_NO_PORT.
+ */
+static __rte_always_inline void
+run_line(struct rte_graph *graph, struct rte_node *node, struct sl_rx_ctx *rx, uint16_t n,
+	 uint16_t port)
+{
+	const struct sl_line *line = &rx->line;
+	struct rte_mbuf **pkts = (struct rte_mbuf **)node->objs;
+	const bool count = rx->walk_stats->count;
+	uint16_t nexts[SL_STAGE_VEC_MAX];
+
+	if (unlikely(!line->to_tx || rx->walk_stats->timed)) {
+		sl_chain_run(graph, node, rx->walk_stats, n, port);
+		return;
+	}
+	for (unsigned int k = 0; k < line->nb_stages; k++) {
+		const struct sl_line_stage *st = &line->stage[k];
+		const uint16_t edge = st->process(st->ctx, pkts, n, nexts);
+
+		if (count) {
+			st->node->total_calls++;
+			st->node->total_objs += n;
+		}
+		if (unlikely(edge != SL_EDGE_NEXT)) {
+			sl_chain_leave(graph, st->node, edge, pkts, nexts, n);
+			return;
+		}
+	}
+	if (line->keeps_port && port != SL_NO_PORT)
+		tx_to_port(line->tx, port, pkts, n);
+	else
+		sl_tx_node_process(graph, line->tx_node, (void **)pkts, n);
+	if (count) {
+		line->tx_node->total_calls++;
+		line->tx_node->total_objs += n;
+	}
+}
+
 static uint16_t
 rx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
 {
@@ -81,7 +126,7 @@ rx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uin
 	if (n == 0)
 		return 0;
 	rx->packets += n;
-	sl_chain_run(graph, node, rx->walk_stats, n, walk_port);
+	run_line(graph, node, rx, n, walk_port);
 	return n;
 }
 
@@ -114,7 +159,7 @@ rx_node_process_burst(struct rte_graph *graph, struct rte_node *node, void **obj
 		return 0;
 	rx->q[i].packets += n;
 	rx->packets += n;
-	sl_chain_run(graph, node, rx->walk_stats, n, rx->q[i].port_id);
+	run_line(graph, node, rx, n, rx->q[i].port_id);
 	return n;
 }
 
@@ -135,7 +180,7 @@ rx_node_process_one(struct rte_graph *graph, struct rte_node *node, void **objs,
 		return 0;
 	rx->q[0].packets += n;
 	rx->packets += n;
-	sl_chain_run(graph, node, rx->walk_stats, n, rx->q[0].port_id);
+	run_line(graph, node, rx, n, rx->q[0].port_id);
 	return n;
 }
 
@@ -185,6 +230,7 @@ rx_node_init(const struct rte_graph *graph, struct rte_node *node)
 	if (rx->share < rx->burst)
 		rx->share = rx->burst;
 	rx->walk_stats = &w->walk_stats;
+	rx->node = node; /* rx->line is filled once the whole graph exists */
 	w->rx[pipeline] = rx;
 	NODE_CTX(node, struct sl_rx_ctx) = rx;
 	/* rte_graph copied the registered process into this graph's node
