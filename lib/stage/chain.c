@@ -28,7 +28,7 @@
  * walks that are not timed: stage callbacks from an array, the vector's
  * calls and objs counted, transmit called directly. sl_chain_run below
  * stays the general path: timed walks, and lines with a vector stage or not
- * ending at transmit. The inline line took ~40 % of the framework's
+ * ending at transmit. The inline line took a third of the framework's
  * instructions per walk off (docs/PERFORMANCE.md, fourteenth session).
  */
 #include <stdbool.h>

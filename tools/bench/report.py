@@ -267,7 +267,7 @@ def main():
                               f"round **{f(pr)}** (target >= 0.95 for both: {'met' if ok else 'NOT met'})")
             md.append("- how each contender links DPDK is on the \"DPDK linked\" line above; "
                       "a static link is worth 4-13 % here, so where testpmd is Debian's shared "
-                      "binary see the hand-run entries of 2026-12-03 (twelfth and thirteenth "
+                      "binary see the hand-run entries of 2026-12-03 (twelfth to fourteenth "
                       "sessions) for figures with every contender linked the same way "
                       "(tools/bench/build-testpmd.sh builds a static testpmd)")
             md.append("")
