@@ -266,14 +266,11 @@ bench_record() {
 	RES_CYC[$key]+="${4:--} "
 }
 
-# paired_ratio KEY BASE_KEY [cycles]: median over runs of (rate / baseline's
-# rate in the same round), or of the cycles/packet figures with "cycles".
-# Rounds alternate the contenders, so each ratio compares runs a few seconds
-# apart; on a machine whose speed drifts or flips between runs this is
-# steadier than the ratio of the two medians.
-paired_ratio() {
+# paired_runs KEY BASE_KEY [cycles]: "figure baseline_figure" per round where
+# both gave one (rates, or cycles/packet with "cycles").
+paired_runs() {
 	local -a a b
-	local i r=()
+	local i
 	if [[ ${3:-} == cycles ]]; then
 		read -ra a <<<"${RES_CYC[$1]:-}"
 		read -ra b <<<"${RES_CYC[$2]:-}"
@@ -282,9 +279,19 @@ paired_ratio() {
 		read -ra b <<<"${RES_PPS[$2]:-}"
 	fi
 	for ((i = 0; i < ${#a[@]} && i < ${#b[@]}; i++)); do
-		[[ ${a[i]} != - && ${b[i]} != - ]] || continue
-		r+=("$(awk -v x="${a[i]}" -v y="${b[i]}" 'BEGIN {if (y > 0) printf "%.6f", x / y}')")
+		[[ ${a[i]} != - && ${b[i]} != - ]] && echo "${a[i]} ${b[i]}"
 	done
+	return 0
+}
+
+# paired_ratio KEY BASE_KEY [cycles]: median over runs of (rate / baseline's
+# rate in the same round), or of the cycles/packet figures with "cycles".
+# Rounds alternate the contenders, so each ratio compares runs a few seconds
+# apart; on a machine whose speed drifts or flips between runs this is
+# steadier than the ratio of the two medians.
+paired_ratio() {
+	local r=()
+	mapfile -t r < <(paired_runs "$@" | awk '$2 > 0 {printf "%.6f\n", $1 / $2}')
 	median ${r[@]+"${r[@]}"}
 }
 
@@ -294,29 +301,15 @@ paired_ratio() {
 # whether one side is cheaper; p says how likely a split at least this
 # lopsided is when neither is (ties are left out, as the test does).
 paired_signs() {
-	local -a a b
-	local i below=0 above=0
-	if [[ ${3:-} == cycles ]]; then
-		read -ra a <<<"${RES_CYC[$1]:-}"
-		read -ra b <<<"${RES_CYC[$2]:-}"
-	else
-		read -ra a <<<"${RES_PPS[$1]:-}"
-		read -ra b <<<"${RES_PPS[$2]:-}"
-	fi
-	for ((i = 0; i < ${#a[@]} && i < ${#b[@]}; i++)); do
-		[[ ${a[i]} != - && ${b[i]} != - ]] || continue
-		case $(awk -v x="${a[i]}" -v y="${b[i]}" 'BEGIN {print (x < y) ? "b" : (x > y) ? "a" : "t"}') in
-		b) below=$((below + 1)) ;;
-		a) above=$((above + 1)) ;;
-		esac
-	done
-	((below + above > 0)) || return 0
-	awk -v b="$below" -v a="$above" 'BEGIN {
-		n = a + b; k = (a < b) ? a : b; c = 1; tail = 0
-		for (i = 0; i <= k; i++) { tail += c; c = c * (n - i) / (i + 1) }
-		p = 2 * tail / 2 ^ n; if (p > 1) p = 1
-		printf "%d of %d rounds below the baseline, %d above (two-sided sign test p = %.2g)", b, n, a, p
-	}'
+	paired_runs "$@" | awk '
+		$1 < $2 {b++} $1 > $2 {a++}
+		END {
+			n = a + b; if (n == 0) exit
+			k = (a < b) ? a : b; c = 1; tail = 0
+			for (i = 0; i <= k; i++) { tail += c; c = c * (n - i) / (i + 1) }
+			p = 2 * tail / 2 ^ n; if (p > 1) p = 1
+			printf "%d of %d rounds below the baseline, %d above (two-sided sign test p = %.2g)", b, n, a, p
+		}'
 }
 
 median() { # numbers as arguments; prints nothing when there are none
