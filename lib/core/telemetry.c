@@ -124,8 +124,8 @@ tel_stages(const char *cmd, const char *params, struct rte_tel_data *d)
 				 * block: under traffic the two still differ by what
 				 * the worker did in between (not atomic). */
 				names = st.slot->ops->counters;
-				for (; names && names[nb_counters] &&
-				       nb_counters < SL_STAGE_COUNTERS_MAX;
+				for (; names && nb_counters < SL_STAGE_COUNTERS_MAX &&
+				       names[nb_counters];
 				     nb_counters++)
 					counters[nb_counters] = st.inst->counters[nb_counters];
 				c = rte_tel_data_alloc();
