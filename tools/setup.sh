@@ -33,7 +33,7 @@ packages=(
 	libhwloc-dev libnuma-dev libpcap-dev libcriterion-dev meson ninja-build pkg-config gcc make
 	python3-pyelftools clang-format
 	# tests and tools: traffic, namespaces, peers
-	python3-scapy tcpdump iproute2 iputils-ping socat netcat-openbsd procps util-linux hping3 ethtool
+	python3-scapy tcpdump iproute2 iputils-ping socat netcat-openbsd procps util-linux hping3 ethtool iptables
 )
 
 # ---- packages --------------------------------------------------------------

@@ -13,6 +13,14 @@ one line saying what went wrong.
                                     server first by idle timeout, crossing,
                                     half-close then data, RST by SO_LINGER 0)
   zerowin --bytes B                 stop reading while sending, wait, read on
+  pingpong --duration S --size N    one connection echoes N-byte messages one
+                                    at a time for S seconds, and every
+                                    --connect-every s a new connection echoes
+                                    once; prints the longest gap between
+                                    round trips (a liveness check), fails past
+                                    --max-gap-ms or when a new connection fails
+
+stream and pingpong print "elapsed=SECONDS" on their result line.
 """
 import argparse
 import hashlib
@@ -67,7 +75,8 @@ class Conn:
 
 
 def mode_stream(a):
-    deadline = time.monotonic() + a.timeout
+    t0 = time.monotonic()
+    deadline = t0 + a.timeout
     sel = selectors.DefaultSelector()
     conns = []
     for i in range(a.conns):
@@ -90,7 +99,10 @@ def mode_stream(a):
         if time.monotonic() > deadline:
             done = sum(1 for c in conns if c.eof)
             rx = sum(c.rcvd for c in conns)
-            fail(f"stream: timeout after {a.timeout} s: {done}/{len(conns)} done, {rx} bytes back")
+            fail(
+                f"stream: timeout after {a.timeout} s: {done}/{len(conns)} done, {rx} bytes back"
+                f" of {a.bytes * len(conns)}"
+            )
         for key, ev in sel.select(timeout=0.5):
             c = key.data
             s = c.sock
@@ -132,7 +144,10 @@ def mode_stream(a):
     for c in conns:
         if c.tx_hash.digest() != c.rx_hash.digest():
             fail(f"stream conn {c.i}: sha256 of the echo differs from what was sent")
-    print(f"stream: {len(conns)} connections x {a.bytes} B echoed byte-exact (sha256)")
+    print(
+        f"stream: {len(conns)} connections x {a.bytes} B echoed byte-exact (sha256)"
+        f" elapsed={time.monotonic() - t0:.3f}"
+    )
 
 
 def connect(a, timeout=5):
@@ -271,9 +286,62 @@ def mode_zerowin(a):
     print(f"zerowin: {total} bytes echoed byte-exact after a zero window")
 
 
+def mode_pingpong(a):
+    """Round trips on one connection, paced by --interval-ms, for --duration
+    s; a fresh connection echoes once every --connect-every s. The gap is the
+    time between two completed round trips: it shows a server that stops
+    serving, whatever the reason (pool, CPU, rate limit)."""
+    limit = a.max_gap_ms / 1000.0
+    t0 = time.monotonic()
+    end = t0 + a.duration
+    s = connect(a, timeout=5)
+    s.settimeout(max(2 * limit, 5))
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    trips, gaps, worst, worst_at = 0, 0, 0.0, 0.0
+    news, next_new = 0, t0 + a.connect_every
+    last = time.monotonic()
+    while time.monotonic() < end:
+        msg = os.urandom(a.size)
+        try:
+            roundtrip(s, msg)
+        except socket.timeout:
+            fail(f"pingpong: no echo in {s.gettimeout()} s after {trips} round trips")
+        now = time.monotonic()
+        gap = now - last
+        if gap > worst:
+            worst, worst_at = gap, now - t0
+        if gap > limit:
+            gaps += 1
+        last = now
+        trips += 1
+        if a.connect_every > 0 and now >= next_new:
+            try:
+                n = connect(a, timeout=a.connect_timeout)
+                n.settimeout(a.connect_timeout)
+                roundtrip(n, os.urandom(a.size))
+                n.close()
+            except OSError as e:
+                fail(f"pingpong: new connection {news + 1} at {now - t0:.1f} s: {e}")
+            news += 1
+            next_new = now + a.connect_every
+            last = time.monotonic()  # the gap is the long connection's, not the new one's
+        if a.interval_ms > 0:
+            time.sleep(a.interval_ms / 1000.0)
+            last += a.interval_ms / 1000.0
+    s.close()
+    line = (
+        f"pingpong: {trips} round trips of {a.size} B, {news} new connections,"
+        f" longest gap {worst * 1000:.1f} ms at {worst_at:.1f} s, {gaps} over {a.max_gap_ms} ms"
+        f" elapsed={time.monotonic() - t0:.3f}"
+    )
+    if gaps:
+        fail(line)
+    print(line)
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["udp", "stream", "closes", "zerowin"])
+    p.add_argument("mode", choices=["udp", "stream", "closes", "zerowin", "pingpong"])
     p.add_argument("--host", required=True)
     p.add_argument("--port", type=int, default=7)
     p.add_argument("--count", type=int, default=10)
@@ -285,10 +353,20 @@ def main():
     p.add_argument("--idle-ms", type=int, default=0)
     p.add_argument("--hold", type=float, default=3)
     p.add_argument("--rcvbuf", type=int, default=None, help="SO_RCVBUF before connect")
+    p.add_argument("--duration", type=float, default=10)
+    p.add_argument("--interval-ms", type=float, default=2)
+    p.add_argument("--max-gap-ms", type=float, default=1000)
+    p.add_argument("--connect-every", type=float, default=1)
+    p.add_argument("--connect-timeout", type=float, default=3)
     a = p.parse_args()
-    {"udp": mode_udp, "stream": mode_stream, "closes": mode_closes, "zerowin": mode_zerowin}[
-        a.mode
-    ](a)
+    modes = {
+        "udp": mode_udp,
+        "stream": mode_stream,
+        "closes": mode_closes,
+        "zerowin": mode_zerowin,
+        "pingpong": mode_pingpong,
+    }
+    modes[a.mode](a)
 
 
 if __name__ == "__main__":
