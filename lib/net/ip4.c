@@ -8,12 +8,18 @@
  * written in place into the received mbuf and leave from the port it came
  * in on, to the MAC it came from: no ARP lookup, no copy.
  *
- * Fragments are counted and dropped (docs/net.md): the echo services never
- * need reassembly with a 1500-byte MTU, and a reassembly queue is memory an
- * attacker could fill.
+ * Fragments for us are reassembled with DPDK's rte_ip_frag (docs/net.md): a
+ * per-worker table allocated at init on the worker's node, bounded in
+ * datagrams (frag_flows), fragments per datagram (the library's
+ * RTE_LIBRTE_IP_FRAG_MAX_FRAG), bytes (frag_max_size) and time
+ * (frag_timeout_ms), so a sender cannot make it grow; whatever it drops is
+ * counted by reason. A reassembled datagram is an mbuf chain, and a reply
+ * to it above the MTU leaves in fragments.
  */
 #include <rte_icmp.h>
 #include <rte_ip.h>
+#include <rte_ip_frag.h>
+#include <rte_malloc.h>
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
@@ -52,6 +58,83 @@ static inline void ip4_turn_around(struct sl_netif *nif, struct rte_ether_hdr *e
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 }
 
+/*
+ * Largest number of fragments one reply may need: a reassembled datagram is
+ * at most RTE_LIBRTE_IP_FRAG_MAX_FRAG fragments of at most our MTU (a
+ * sender on a larger MTU is refused below), plus slack for IP options.
+ */
+#define IP4_FRAGS_OUT_MAX (2 * RTE_LIBRTE_IP_FRAG_MAX_FRAG)
+
+/*
+ * A turned-around datagram above the MTU: cut into fragments by
+ * rte_ipv4_fragment_packet, each made one segment again (indirect mbufs
+ * copied into the fragment's own buffer) so that every PMD can send it,
+ * then given the reply's Ethernet header. Rare, so the copy is cheap
+ * compared to teaching every transmit path about chains.
+ */
+static void ip4_fragment_reply(struct sl_netif *nif, struct rte_mbuf *m)
+{
+	struct rte_mbuf *frags[IP4_FRAGS_OUT_MAX];
+	struct rte_ether_hdr eth = *rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip;
+	uint16_t port = m->port;
+	uint32_t ihl, mtu;
+	int32_t n;
+
+	rte_pktmbuf_adj(m, sizeof(eth));
+	ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	ihl = (uint32_t)(ip->version_ihl & 0xf) * 4;
+	/* Our reply, so our flags: DF copied from the request would forbid this. */
+	ip->fragment_offset = 0;
+	/* Fragment payloads are multiples of 8 bytes (RFC 791). */
+	mtu = ihl + RTE_ALIGN_FLOOR(nif->mtu - ihl, 8u);
+	n = rte_ipv4_fragment_packet(m, frags, IP4_FRAGS_OUT_MAX, (uint16_t)mtu, nif->pool,
+				     nif->pool);
+	/* The fragments hold references to m's buffers where they need them. */
+	rte_pktmbuf_free(m);
+	if (n < 0) {
+		nif->counters[NET_IP_FRAG_OUT_FAIL]++;
+		return;
+	}
+	for (int32_t i = 0; i < n; i++) {
+		struct rte_mbuf *f = frags[i];
+		struct rte_ether_hdr *e;
+
+		if (rte_pktmbuf_linearize(f) != 0 ||
+		    (e = (struct rte_ether_hdr *)rte_pktmbuf_prepend(f, sizeof(eth))) == NULL) {
+			nif->counters[NET_IP_FRAG_OUT_FAIL]++;
+			rte_pktmbuf_free(f);
+			continue;
+		}
+		*e = eth;
+		ip = (struct rte_ipv4_hdr *)(e + 1);
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		f->port = port;
+		f->l2_len = sizeof(eth);
+		f->l3_len = ihl;
+		f->ol_flags = 0;
+		nif->counters[NET_IP_FRAGS_OUT]++;
+		net_emit(nif, f);
+	}
+}
+
+/*
+ * Send a reply made in place from a received datagram. Only a reassembled
+ * datagram can be a chain or exceed the MTU; either way each frame leaves
+ * as one segment.
+ */
+static inline void ip4_emit_reply(struct sl_netif *nif, struct rte_mbuf *m)
+{
+	if (likely(m->nb_segs == 1 &&
+		   rte_pktmbuf_pkt_len(m) <= sizeof(struct rte_ether_hdr) + nif->mtu))
+		return net_emit(nif, m);
+	if (rte_pktmbuf_pkt_len(m) > sizeof(struct rte_ether_hdr) + nif->mtu)
+		return ip4_fragment_reply(nif, m);
+	if (rte_pktmbuf_linearize(m) != 0)
+		return net_drop(nif, m, NET_NO_MBUF);
+	net_emit(nif, m);
+}
+
 /* One's complement sum of the ICMP message; 0xffff when its checksum is right. */
 static inline uint16_t icmp_sum(const struct rte_mbuf *m, const void *icmp, uint32_t off,
 				uint32_t len)
@@ -87,7 +170,7 @@ static void icmp_input(struct sl_netif *nif, struct rte_mbuf *m, struct rte_ethe
 	    sl_cksum_adjust16(icmp->icmp_cksum, RTE_BE16(RTE_IP_ICMP_ECHO_REQUEST << 8),
 			      RTE_BE16(RTE_IP_ICMP_ECHO_REPLY << 8));
 	nif->counters[NET_ICMP_ECHO_OUT]++;
-	net_emit(nif, m);
+	ip4_emit_reply(nif, m);
 }
 
 static void udp_input(struct sl_netif *nif, struct rte_mbuf *m, struct rte_ether_hdr *eth,
@@ -112,7 +195,7 @@ static void udp_input(struct sl_netif *nif, struct rte_mbuf *m, struct rte_ether
 	/* It may have come to a broadcast MAC: answer from ours. */
 	rte_ether_addr_copy(&nif->mac, &eth->src_addr);
 	nif->counters[NET_UDP_ECHO]++;
-	net_emit(nif, m);
+	ip4_emit_reply(nif, m);
 }
 
 /*
@@ -155,6 +238,11 @@ static void tcp_input(struct sl_netif *nif, struct rte_mbuf *m, struct rte_ipv4_
 	if (len < sizeof(*th) ||
 	    rte_pktmbuf_data_len(m) < sizeof(struct rte_ether_hdr) + ihl + sizeof(*th))
 		return net_drop(nif, m, NET_TCP_BAD);
+	/* A reassembled segment: TCP reads its header from the first mbuf only. */
+	if (unlikely(m->nb_segs > 1) &&
+	    rte_pktmbuf_data_len(m) <
+		sizeof(struct rte_ether_hdr) + ihl + (uint32_t)(th->data_off >> 4) * 4)
+		return net_drop(nif, m, NET_TCP_BAD);
 	if (unlikely(nif->pool_is_low) && tcp_strip_payload(nif, m, ip, th, &len) < 0)
 		return net_drop(nif, m, NET_TCP_POOL_LOW);
 	t.local_ip = ip->dst_addr;
@@ -164,6 +252,145 @@ static void tcp_input(struct sl_netif *nif, struct rte_mbuf *m, struct rte_ipv4_
 	rte_pktmbuf_adj(m, (uint16_t)(sizeof(struct rte_ether_hdr) + ihl));
 	nif->counters[NET_TCP_IN]++;
 	sl_tcp_input(nif->tcp, m, &t, nif->now_us);
+}
+
+/* ---- reassembly ---- */
+
+static inline void ip4_frag_drop(struct sl_netif *nif, struct rte_mbuf *m, unsigned int counter)
+{
+	nif->counters[NET_IP_FRAG]++;
+	net_drop(nif, m, counter);
+}
+
+/*
+ * What the library put on the death row during one call, by reason. It
+ * says nothing itself, but what it did shows: when the new fragment is not
+ * among the mbufs it dropped, they were a timed-out datagram whose slot it
+ * reused; when the fragment was dropped alone, there was no slot for it (the
+ * table or both its hash buckets full); otherwise its whole datagram was
+ * thrown away (overlap, duplicate, too many fragments, a hole).
+ */
+static void ip4_frag_account(struct sl_netif *nif, const struct rte_mbuf *m, uint32_t before)
+{
+	const struct rte_ip_frag_death_row *dr = nif->frag_dr;
+	uint32_t added = dr->cnt - before;
+	bool self = false;
+
+	for (uint32_t i = before; i < dr->cnt; i++)
+		self |= dr->row[i] == m;
+	if (!self)
+		nif->counters[NET_IP_FRAG_TIMEOUT] += added;
+	else if (added == 1)
+		nif->counters[NET_IP_FRAG_NO_ROOM]++;
+	else
+		nif->counters[NET_IP_FRAG_BAD] += added;
+	nif->counters[NET_IP_FRAG] += added;
+}
+
+/*
+ * A fragment for us (header checked, padding trimmed): held until its
+ * datagram is complete. Returns the reassembled datagram (data at the
+ * Ethernet header, a chain of the fragments' mbufs) or NULL.
+ */
+static struct rte_mbuf *ip4_reassemble(struct sl_netif *nif, struct rte_mbuf *m,
+				       struct rte_ipv4_hdr *ip, uint32_t ihl, uint32_t tot)
+{
+	uint16_t fo = rte_be_to_cpu_16(ip->fragment_offset);
+	uint32_t off = (uint32_t)(fo & RTE_IPV4_HDR_OFFSET_MASK) * RTE_IPV4_HDR_OFFSET_UNITS;
+	uint32_t len = tot - ihl, before;
+	struct rte_mbuf *r;
+
+	if (nif->frag_tbl == NULL) {
+		ip4_frag_drop(nif, m, NET_IP_FRAG_OFF);
+		return NULL;
+	}
+	nif->counters[NET_IP_FRAG_IN]++;
+	/*
+	 * Empty fragments, a non-final one that is not a multiple of 8 bytes
+	 * (RFC 791), one that runs past frag_max_size, or one that does not
+	 * sit in one mbuf: none of them can be part of a datagram we take.
+	 */
+	if (len == 0 || ((fo & RTE_IPV4_HDR_MF_FLAG) && (len & 7) != 0) ||
+	    ihl + off + len > nif->cfg.frag_max_size || m->nb_segs != 1) {
+		ip4_frag_drop(nif, m, NET_IP_FRAG_BAD);
+		return NULL;
+	}
+	/* Held fragments are pool mbufs: never take the last ones TCP needs. */
+	if (unlikely(nif->pool_is_low)) {
+		ip4_frag_drop(nif, m, NET_IP_FRAG_NO_ROOM);
+		return NULL;
+	}
+	m->l2_len = sizeof(struct rte_ether_hdr);
+	m->l3_len = ihl;
+	before = nif->frag_dr->cnt;
+	r = rte_ipv4_frag_reassemble_packet(nif->frag_tbl, nif->frag_dr, m, nif->now_us, ip);
+	if (nif->frag_dr->cnt != before)
+		ip4_frag_account(nif, m, before);
+	/* Room for the worst one call can add: a stale datagram and a bad one. */
+	if (nif->frag_dr->cnt >
+	    RTE_IP_FRAG_DEATH_ROW_MBUF_LEN - 2 * (RTE_LIBRTE_IP_FRAG_MAX_FRAG + 1))
+		rte_ip_frag_free_death_row(nif->frag_dr, 0);
+	if (r == NULL)
+		return NULL;
+	nif->counters[NET_IP_REASSEMBLED]++;
+	/* The header changed and no device saw the whole datagram. */
+	r->ol_flags &= ~(RTE_MBUF_F_RX_IP_CKSUM_MASK | RTE_MBUF_F_RX_L4_CKSUM_MASK);
+	return r;
+}
+
+int ip4_frag_init(struct sl_netif *nif)
+{
+	uint32_t flows = nif->cfg.frag_flows;
+
+	if (flows == 0)
+		return 0;
+	nif->frag_dr = rte_zmalloc_socket("sl_frag_dr", sizeof(*nif->frag_dr), RTE_CACHE_LINE_SIZE,
+					  (int)nif->socket);
+	/*
+	 * 4-way buckets, two candidate buckets per key, twice as many slots as
+	 * flows: a datagram is refused for lack of room only when the table
+	 * is really full or both its buckets are. The timestamps are the
+	 * stage's microseconds, so the timeout is given in microseconds too.
+	 */
+	nif->frag_tbl =
+	    rte_ip_frag_table_create(RTE_MAX(flows / 4, 1u), 4, flows,
+				     (uint64_t)nif->cfg.frag_timeout_ms * 1000, (int)nif->socket);
+	if (nif->frag_dr == NULL || nif->frag_tbl == NULL) {
+		ip4_frag_fini(nif);
+		return -1;
+	}
+	return 0;
+}
+
+void ip4_frag_fini(struct sl_netif *nif)
+{
+	if (nif->frag_dr != NULL)
+		rte_ip_frag_free_death_row(nif->frag_dr, 0);
+	if (nif->frag_tbl != NULL)
+		rte_ip_frag_table_destroy(nif->frag_tbl); /* frees what it holds */
+	rte_free(nif->frag_dr);
+	nif->frag_dr = NULL;
+	nif->frag_tbl = NULL;
+}
+
+void ip4_frag_flush(struct sl_netif *nif)
+{
+	if (nif->frag_dr != NULL && nif->frag_dr->cnt != 0)
+		rte_ip_frag_free_death_row(nif->frag_dr, 0);
+}
+
+void ip4_frag_timers(struct sl_netif *nif)
+{
+	uint32_t before;
+
+	if (nif->frag_tbl == NULL)
+		return;
+	/* Oldest first: it stops at the first datagram still in time. */
+	before = nif->frag_dr->cnt;
+	rte_ip_frag_table_del_expired_entries(nif->frag_tbl, nif->frag_dr, nif->now_us);
+	nif->counters[NET_IP_FRAG_TIMEOUT] += nif->frag_dr->cnt - before;
+	nif->counters[NET_IP_FRAG] += nif->frag_dr->cnt - before;
+	ip4_frag_flush(nif);
 }
 
 void ip4_input(struct sl_netif *nif, struct rte_mbuf *m)
@@ -184,9 +411,6 @@ void ip4_input(struct sl_netif *nif, struct rte_mbuf *m)
 	if (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
 	    (ck == RTE_MBUF_F_RX_IP_CKSUM_BAD || rte_raw_cksum(ip, ihl) != 0xffff))
 		return net_drop(nif, m, NET_IP_BAD_CKSUM);
-	if (unlikely(ip->fragment_offset &
-		     RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)))
-		return net_drop(nif, m, NET_IP_FRAG);
 	if (unlikely(ip->dst_addr != nif->cfg.ip))
 		return net_drop(nif, m, NET_IP_NOT_US);
 	if (unlikely(ip4_bad_source(nif, ip->src_addr)))
@@ -194,6 +418,15 @@ void ip4_input(struct sl_netif *nif, struct rte_mbuf *m)
 	/* Ethernet pads short frames: the datagram ends where IPv4 says. */
 	if (tot < have)
 		rte_pktmbuf_trim(m, (uint16_t)(have - tot));
+	if (unlikely(ip->fragment_offset &
+		     RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))) {
+		m = ip4_reassemble(nif, m, ip, ihl, tot);
+		if (m == NULL)
+			return;
+		eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+		ip = (struct rte_ipv4_hdr *)(eth + 1);
+		tot = rte_be_to_cpu_16(ip->total_length);
+	}
 
 	switch (ip->next_proto_id) {
 	case IPPROTO_TCP:

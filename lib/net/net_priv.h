@@ -19,6 +19,9 @@
 #include "sluice/sl_echo.h"
 #include "sluice/sl_tcp.h"
 
+struct rte_ip_frag_tbl;
+struct rte_ip_frag_death_row;
+
 /*
  * Counters of the tcpip stage, one per drop reason and protocol event. The
  * TCP stack's own SL_TCP_STATS follow them in the stage's counter array
@@ -42,6 +45,14 @@
 	X(NET_IP_BAD_HDR, "ip_bad_header")                                                         \
 	X(NET_IP_BAD_CKSUM, "ip_bad_checksum")                                                     \
 	X(NET_IP_FRAG, "ip_fragments_dropped")                                                     \
+	X(NET_IP_FRAG_IN, "ip_frag_in")                                                            \
+	X(NET_IP_REASSEMBLED, "ip_reassembled")                                                    \
+	X(NET_IP_FRAG_TIMEOUT, "ip_frag_timeouts")                                                 \
+	X(NET_IP_FRAG_NO_ROOM, "ip_frag_no_room")                                                  \
+	X(NET_IP_FRAG_BAD, "ip_frag_bad")                                                          \
+	X(NET_IP_FRAG_OFF, "ip_frag_off")                                                          \
+	X(NET_IP_FRAGS_OUT, "ip_frags_out")                                                        \
+	X(NET_IP_FRAG_OUT_FAIL, "ip_frag_out_failed")                                              \
 	X(NET_IP_NOT_US, "ip_not_for_us")                                                          \
 	X(NET_IP_BAD_SRC, "ip_bad_source")                                                         \
 	X(NET_IP_UNKNOWN_PROTO, "ip_unknown_proto")                                                \
@@ -89,7 +100,10 @@ struct net_config {
 	uint32_t arp_timeout_ms;
 	uint32_t arp_entries; /**< power of two */
 	uint32_t arp_hold;
-	uint32_t out_fifo; /**< power of two */
+	uint32_t out_fifo;	  /**< power of two */
+	uint32_t frag_flows;	  /**< datagrams in reassembly at once; 0 = no reassembly */
+	uint32_t frag_timeout_ms; /**< a datagram not complete by then is dropped */
+	uint32_t frag_max_size;	  /**< largest datagram reassembled (IPv4 total length) */
 	uint16_t mss;
 	uint16_t port_arg; /**< port=N, for use outside a sluice app; UINT16_MAX = unset */
 	bool timestamps;
@@ -148,6 +162,7 @@ struct sl_netif {
 	unsigned int pool_low; /**< free mbufs below which TCP data is refused */
 	bool pool_is_low;      /**< checked once per vector */
 	uint16_t ip_id;
+	uint16_t mtu; /**< of `port`: turned-around replies above it leave in fragments */
 	bool started; /**< gratuitous ARP sent */
 
 	/* Where output goes while a vector or poll runs (NULL outside). */
@@ -166,6 +181,10 @@ struct sl_netif {
 	uint64_t arp_scan_us;
 	struct net_token_bucket arp_req_tb;
 	struct net_token_bucket icmp_tb;
+
+	/* IPv4 reassembly (rte_ip_frag), allocated at init; NULL with frag=off. */
+	struct rte_ip_frag_tbl *frag_tbl;
+	struct rte_ip_frag_death_row *frag_dr;
 
 	struct sl_tcp_stack *tcp;
 	struct sl_echo *echo;
@@ -190,6 +209,13 @@ void ip4_input(struct sl_netif *nif, struct rte_mbuf *m);
 void ip4_output(struct sl_netif *nif, struct rte_mbuf *m, uint8_t proto, uint32_t dst);
 /** sl_tcp_output_fn for the worker's TCP stack. */
 void ip4_tcp_output(void *ctx, struct rte_mbuf *m, const struct sl_tcp_tuple *t);
+/** The reassembly table and death row on the worker's node (frag_flows > 0). */
+int ip4_frag_init(struct sl_netif *nif);
+void ip4_frag_fini(struct sl_netif *nif);
+/** Free what reassembly dropped; after every vector. */
+void ip4_frag_flush(struct sl_netif *nif);
+/** Drop datagrams whose time ran out, then flush; from poll. */
+void ip4_frag_timers(struct sl_netif *nif);
 
 /* out.c */
 /** Queue a finished frame for transmit on m->port. Consumes `m`. */

@@ -40,11 +40,31 @@ static_assert(NET_TCP_STATS_BASE + sizeof(struct sl_tcp_stats) / sizeof(uint64_t
 		  SL_STAGE_COUNTERS_MAX,
 	      "raise SL_STAGE_COUNTERS_MAX: tcpip counters do not fit");
 
-static const char *const tcpip_args[] = {
-    "ip",	    "gw",	 "tcp_echo",	   "udp_echo",	  "max_conns", "syn_backlog",
-    "rto_min_ms",   "msl_ms",	 "timestamps",	   "mss",	  "rcv_buf",   "snd_buf",
-    "echo_idle_ms", "icmp_rate", "arp_timeout_ms", "arp_entries", "arp_hold",  "out_fifo",
-    "tcp",	    "port",	 "tcp_echo_ports", NULL};
+static const char *const tcpip_args[] = {"ip",
+					 "gw",
+					 "tcp_echo",
+					 "udp_echo",
+					 "max_conns",
+					 "syn_backlog",
+					 "rto_min_ms",
+					 "msl_ms",
+					 "timestamps",
+					 "mss",
+					 "rcv_buf",
+					 "snd_buf",
+					 "echo_idle_ms",
+					 "icmp_rate",
+					 "arp_timeout_ms",
+					 "arp_entries",
+					 "arp_hold",
+					 "out_fifo",
+					 "tcp",
+					 "port",
+					 "tcp_echo_ports",
+					 "frag_flows",
+					 "frag_timeout_ms",
+					 "frag_max_size",
+					 NULL};
 
 #define TCPIP_PREFETCH 4
 
@@ -167,6 +187,9 @@ static int tcpip_global_init(struct sl_stage_init *init)
 	    arg_uint(init, "arp_entries", "256", ARP_WAYS, 1u << 20, &c.arp_entries) < 0 ||
 	    arg_uint(init, "arp_hold", "256", 1, 65536, &c.arp_hold) < 0 ||
 	    arg_uint(init, "out_fifo", "8192", 64, 1u << 20, &c.out_fifo) < 0 ||
+	    arg_uint(init, "frag_flows", "128", 0, 1u << 16, &c.frag_flows) < 0 ||
+	    arg_uint(init, "frag_timeout_ms", "1000", 1, 60000, &c.frag_timeout_ms) < 0 ||
+	    arg_uint(init, "frag_max_size", "65535", 576, 65535, &c.frag_max_size) < 0 ||
 	    arg_bool(init, "timestamps", "on", &c.timestamps) < 0 ||
 	    arg_bool(init, "tcp", "on", &c.tcp) < 0 ||
 	    arg_uint(init, "port", "65535", 0, 65535, &port) < 0)
@@ -264,14 +287,18 @@ static int tcpip_worker_init(struct sl_stage_init *init)
 				     "%s: cannot read the MAC address of port %u. Fix: check "
 				     "port=N names a started port",
 				     init->instance, nif->port);
+	/* Replies above it are fragmented; 1500 when the device cannot say. */
+	if (rte_eth_dev_get_mtu(nif->port, &nif->mtu) != 0 || nif->mtu < RTE_ETHER_MIN_MTU)
+		nif->mtu = RTE_ETHER_MTU;
 	nif->fifo_mask = nif->cfg.out_fifo - 1;
 	nif->fifo = rte_zmalloc_socket("sl_net_fifo", nif->cfg.out_fifo * sizeof(nif->fifo[0]),
 				       RTE_CACHE_LINE_SIZE, w->socket);
-	if (nif->fifo == NULL || arp_init(nif) < 0) {
+	if (nif->fifo == NULL || arp_init(nif) < 0 || ip4_frag_init(nif) < 0) {
 		tcpip_worker_fini(init->ctx);
 		return sl_stage_fail(init,
 				     "%s: out of memory on NUMA node %d for the output FIFO "
-				     "(out_fifo) or ARP (arp_entries, arp_hold)",
+				     "(out_fifo), ARP (arp_entries, arp_hold) or reassembly "
+				     "(frag_flows)",
 				     init->instance, w->socket);
 	}
 	if (!nif->cfg.tcp)
@@ -352,6 +379,7 @@ static void tcpip_worker_fini(struct sl_stage_ctx *ctx)
 	sl_echo_free(nif->echo);
 	nif->echo = NULL;
 	arp_fini(nif);
+	ip4_frag_fini(nif);
 	while (nif->fifo != NULL && nif->fifo_head != nif->fifo_tail)
 		rte_pktmbuf_free(nif->fifo[nif->fifo_head++ & nif->fifo_mask]);
 	rte_free(nif->fifo);
@@ -418,6 +446,7 @@ static uint16_t tcpip_process(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts, 
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + TCPIP_PREFETCH], void *));
 		eth_input(nif, pkts[i]);
 	}
+	ip4_frag_flush(nif);
 	return tcpip_out_end(nif);
 }
 
@@ -432,6 +461,7 @@ static uint16_t tcpip_poll(struct sl_stage_ctx *ctx, struct rte_mbuf **out, uint
 		arp_announce(nif);
 	}
 	arp_timers(nif);
+	ip4_frag_timers(nif);
 	if (nif->tcp != NULL) {
 		if (nif->now_us >= sl_tcp_next_timer(nif->tcp))
 			sl_tcp_timers(nif->tcp, nif->now_us);
@@ -458,7 +488,9 @@ static const struct sl_stage_ops tcpip_ops = {
 	    "syn_backlog=N,rto_min_ms=N (200),msl_ms=N (30000),timestamps=on|off (on),"
 	    "mss=N (1460),rcv_buf=B,snd_buf=B,echo_idle_ms=N (0 = never),icmp_rate=N/s "
 	    "(1000),arp_timeout_ms=N (60000),arp_entries=N (256),arp_hold=N (256),"
-	    "out_fifo=N (8192),tcp=on|off,tcp_echo_ports=N (1),port=N (only outside sluice apps); "
+	    "out_fifo=N (8192),tcp=on|off,tcp_echo_ports=N (1),frag_flows=N (128; 0 drops "
+	    "fragments),frag_timeout_ms=N (1000),frag_max_size=B (65535),port=N (only outside "
+	    "sluice apps); "
 	    "see docs/net.md",
     .process_vector = tcpip_process,
     .poll = tcpip_poll,

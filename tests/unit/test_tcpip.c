@@ -187,7 +187,8 @@ Test(tcpip, ipv4_checks_count_and_drop)
 	struct rte_mbuf *m;
 	struct rte_ipv4_hdr *ip;
 
-	open_stage(",tcp=off");
+	/* Reassembly off: a fragment is counted and dropped (test_ip4_frag.c has the rest). */
+	open_stage(",tcp=off,frag_flows=0");
 	m = icmp_echo(8);
 	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
 	ip->hdr_checksum ^= 1;
@@ -206,6 +207,7 @@ Test(tcpip, ipv4_checks_count_and_drop)
 	cr_assert_eq(run(m), 0);
 	cr_assert_eq(sl_test_counter(&st, "ip_bad_checksum"), 1);
 	cr_assert_eq(sl_test_counter(&st, "ip_fragments_dropped"), 1);
+	cr_assert_eq(sl_test_counter(&st, "ip_frag_off"), 1);
 	cr_assert_eq(sl_test_counter(&st, "ip_bad_header"), 1);
 }
 
