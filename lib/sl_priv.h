@@ -32,6 +32,12 @@ struct sl_port_profile {
 	uint64_t rx_offloads;
 	uint64_t tx_offloads;
 	uint16_t mtu;
+	/** Devarg that sizes the PMD's rings instead of rx_desc/tx_desc (af_packet:
+	 * framecnt), and its value when absent; "" when the PMD honours rx_desc. */
+	char ring_devarg[SL_NAME_MAX];
+	uint16_t ring_devarg_default;
+	/** xstats the PMD counts receive drops in but leaves out of imissed. */
+	char rx_missed_xstats[256];
 };
 
 struct sl_port {

@@ -92,7 +92,7 @@ sl_stats_snapshot_print(struct sl_app *app, bool final)
 	for (unsigned int i = 0; i < app->nb_ports; i++) {
 		struct rte_eth_stats es;
 
-		if (rte_eth_stats_get(app->ports[i].port_id, &es) != 0)
+		if (sl_port_stats_get(app->ports[i].port_id, &es) != 0)
 			continue;
 		if (dt > 0)
 			len += snprintf(line + len, sizeof(line) - len,
@@ -139,7 +139,7 @@ sl_stats_print_final(struct sl_app *app, FILE *f)
 	for (unsigned int i = 0; i < app->nb_ports; i++) {
 		struct rte_eth_stats es;
 
-		if (rte_eth_stats_get(app->ports[i].port_id, &es) != 0)
+		if (sl_port_stats_get(app->ports[i].port_id, &es) != 0)
 			continue;
 		fprintf(f,
 			"  %-8s rx %" PRIu64 "  tx %" PRIu64 "  rx_missed %" PRIu64
@@ -203,7 +203,7 @@ sl_stats_write_json(struct sl_app *app, FILE *f)
 		struct rte_eth_stats es;
 
 		memset(&es, 0, sizeof(es));
-		rte_eth_stats_get(app->ports[i].port_id, &es);
+		sl_port_stats_get(app->ports[i].port_id, &es);
 		fprintf(f,
 			"%s\n    {\"name\": \"%s\", \"port_id\": %u, \"rx\": %" PRIu64
 			", \"tx\": %" PRIu64 ", \"rx_missed\": %" PRIu64 ", \"rx_errors\": %" PRIu64

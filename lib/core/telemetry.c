@@ -10,6 +10,7 @@
 #include <rte_telemetry.h>
 
 #include "sl_priv.h"
+#include "sluice/sl_port.h"
 #include "sl_stats.h"
 
 static struct sl_app *tel_app;
@@ -44,7 +45,7 @@ tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
 		if (p == NULL)
 			return -ENOMEM;
 		memset(&es, 0, sizeof(es));
-		rte_eth_stats_get(tel_app->ports[i].port_id, &es);
+		sl_port_stats_get(tel_app->ports[i].port_id, &es);
 		rte_tel_data_start_dict(p);
 		rte_tel_data_add_dict_u64(p, "port_id", tel_app->ports[i].port_id);
 		rte_tel_data_add_dict_string(p, "driver", tel_app->ports[i].info.driver_name);

@@ -833,7 +833,7 @@ static void gen_summary(const struct sl_gen *g, FILE *f, const char *verdict)
 		struct rte_eth_stats es;
 
 		memset(&es, 0, sizeof(es));
-		rte_eth_stats_get(g->port_id[i], &es);
+		sl_port_stats_get(g->port_id[i], &es);
 		fprintf(f,
 			"port %-12s tx %" PRIu64 " rx(valid) %" PRIu64 " | ethdev opackets %" PRIu64
 			" ipackets %" PRIu64 " imissed %" PRIu64 " oerrors %" PRIu64 "\n",
@@ -955,7 +955,7 @@ static int gen_json(const struct sl_gen *g, const char *path, const char *verdic
 		struct rte_eth_stats es;
 
 		memset(&es, 0, sizeof(es));
-		rte_eth_stats_get(g->port_id[i], &es);
+		sl_port_stats_get(g->port_id[i], &es);
 		fprintf(f,
 			"%s\n    {\"name\": \"%s\", \"port_id\": %u, \"tx\": %" PRIu64
 			", \"rx\": %" PRIu64 ", \"opackets\": %" PRIu64 ", \"ipackets\": %" PRIu64

@@ -36,10 +36,51 @@ profile_dir(const struct sl_app *app)
 	return SL_INSTALL_PROFILE_DIR;
 }
 
+static uint16_t pick_desc(uint16_t from_conf, uint16_t from_profile);
+
+/* Value of devarg KEY in "name,k=v,k=v" or "k=v,k=v", or 0 when absent. */
+static unsigned long
+devarg_value(const char *args, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = args; p != NULL && *p != '\0'; p = strchr(p, ',')) {
+		if (*p == ',')
+			p++;
+		if (strncmp(p, key, klen) == 0 && p[klen] == '=')
+			return strtoul(p + klen + 1, NULL, 0);
+	}
+	return 0;
+}
+
+/* A PMD whose rings come from a devarg (af_packet's framecnt) and that sluice
+ * attaches itself gets the ring rx_desc asks for, unless the devargs say.
+ * A vdev's driver is its name without the instance number. */
+static void
+ring_devarg_add(char *args, size_t size, const char *name, const struct sl_port_conf *conf,
+		const char *pdir)
+{
+	char driver[SL_DEV_MAX];
+	struct sl_port_profile prof;
+	struct sl_error e;
+	size_t len;
+
+	strlcpy(driver, name, sizeof(driver));
+	for (len = strlen(driver); len > 0 && driver[len - 1] >= '0' && driver[len - 1] <= '9';)
+		driver[--len] = '\0';
+	if (sl_profile_load(pdir, conf->profile, driver, &prof, &e) < 0 ||
+	    prof.ring_devarg[0] == '\0' || devarg_value(args, prof.ring_devarg) != 0)
+		return;
+	len = strlen(args);
+	snprintf(args + len, size - len, ",%s=%u", prof.ring_devarg,
+		 pick_desc(conf->rx_desc, prof.rx_desc));
+}
+
 static int
-resolve_device(struct sl_port *port, const char *path, struct sl_error *err)
+resolve_device(struct sl_port *port, const char *path, const char *pdir, struct sl_error *err)
 {
 	const struct sl_port_conf *conf = port->conf;
+	char args[SL_DEV_MAX + 64];
 	char name[SL_DEV_MAX];
 	char *comma;
 	int rc;
@@ -58,7 +99,9 @@ resolve_device(struct sl_port *port, const char *path, struct sl_error *err)
 		return -1;
 	}
 	/* Not probed by the EAL yet: hot-plug it from the devargs. */
-	rc = rte_dev_probe(comma ? conf->dev : name);
+	strlcpy(args, comma ? conf->dev : name, sizeof(args));
+	ring_devarg_add(args, sizeof(args), name, conf, pdir);
+	rc = rte_dev_probe(args);
 	if (rc < 0 || rte_eth_dev_get_port_by_name(name, &port->port_id) != 0) {
 		snprintf(err->msg, sizeof(err->msg),
 			 "%s:%u: [port %s] dev: cannot attach '%s' (no such driver, bad "
@@ -81,6 +124,34 @@ pick_desc(uint16_t from_conf, uint16_t from_profile)
 	return from_profile != 0 ? from_profile : 1024;
 }
 
+/* Some PMDs size their rings from a devarg and ignore nb_rx_desc/nb_tx_desc
+ * (af_packet: framecnt, 512 frames when absent, for the rx ring and the tx
+ * ring alike). Report the size in force, and say once when the config or
+ * profile asked for another. */
+static void
+ring_from_devarg(struct sl_port *port)
+{
+	const struct sl_port_profile *prof = &port->profile;
+	const struct rte_devargs *da;
+	unsigned long n = 0;
+	uint16_t asked = port->rx_desc;
+
+	if (prof->ring_devarg[0] == '\0')
+		return;
+	da = port->info.device != NULL ? rte_dev_devargs(port->info.device) : NULL;
+	if (da != NULL && da->args != NULL)
+		n = devarg_value(da->args, prof->ring_devarg);
+	if (n == 0 || n > UINT16_MAX)
+		n = prof->ring_devarg_default;
+	port->rx_desc = port->tx_desc = (uint16_t)n;
+	if (asked != n)
+		SL_LOG(WARNING, "port %s (%s): its rings are %lu frames (devarg %s), not the %u "
+		       "rx_desc asks: the PMD ignores rx_desc and tx_desc. Fix: add %s=%u to the "
+		       "device's arguments (--vdev or dev =)",
+		       port->conf->name, port->info.driver_name, n, prof->ring_devarg, asked,
+		       prof->ring_devarg, asked);
+}
+
 int
 sl_ports_probe(struct sl_app *app, struct sl_error *err)
 {
@@ -90,7 +161,7 @@ sl_ports_probe(struct sl_app *app, struct sl_error *err)
 
 		memset(port, 0, sizeof(*port));
 		port->conf = &app->cfg.ports[i];
-		if (resolve_device(port, app->cfg.path, err) < 0)
+		if (resolve_device(port, app->cfg.path, profile_dir(app), err) < 0)
 			return -1;
 		for (unsigned int j = 0; j < i; j++)
 			if (app->ports[j].port_id == port->port_id) {
@@ -115,6 +186,7 @@ sl_ports_probe(struct sl_app *app, struct sl_error *err)
 			return -1;
 		port->rx_desc = pick_desc(port->conf->rx_desc, port->profile.rx_desc);
 		port->tx_desc = pick_desc(port->conf->tx_desc, port->profile.tx_desc);
+		ring_from_devarg(port);
 		sl_port_name_set(port->port_id, port->conf->name);
 		app->nb_ports++;
 	}
@@ -298,6 +370,12 @@ sl_ports_start(struct sl_app *app, struct sl_error *err)
 				       strerror(-rc));
 		}
 		rte_eth_macaddr_get(port->port_id, &port->mac);
+		if (port->profile.rx_missed_xstats[0] != '\0' &&
+		    sl_port_stats_missed_xstats(port->port_id, port->profile.rx_missed_xstats) == 0)
+			SL_LOG(WARNING, "port %s (%s): none of the profile's rx_missed_xstats (%s) is "
+			       "an xstat of this device: rx_missed leaves them out",
+			       port->conf->name, port->info.driver_name,
+			       port->profile.rx_missed_xstats);
 		port_print(port);
 	}
 	return 0;
@@ -337,6 +415,7 @@ sl_ports_stop(struct sl_app *app)
 		struct sl_port *port = &app->ports[i];
 
 		if (port->started) {
+			sl_port_stats_save(port->port_id);
 			rte_eth_dev_stop(port->port_id);
 			port->started = false;
 		}

@@ -103,6 +103,20 @@ parse_profile(const char *file, struct sl_port_profile *prof, struct sl_error *e
 		if (word_in_list(v, "udp"))
 			prof->rss_hf |= RTE_ETH_RSS_UDP;
 	}
+	if ((v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, "ring_devarg")) != NULL)
+		strlcpy(prof->ring_devarg, v, sizeof(prof->ring_devarg));
+	if ((v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, "ring_devarg_default")) != NULL)
+		prof->ring_devarg_default = atoi(v);
+	if ((v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, "rx_missed_xstats")) != NULL)
+		strlcpy(prof->rx_missed_xstats, v, sizeof(prof->rx_missed_xstats));
+	if (rc == 0 && prof->ring_devarg[0] != '\0' && prof->ring_devarg_default == 0) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "%s:%u: [profile] ring_devarg = %s without ring_devarg_default. Fix: give "
+			 "the ring size the PMD uses when %s is absent",
+			 file, sl_config_line_of(file, PROFILE_SECTION, "ring_devarg"),
+			 prof->ring_devarg, prof->ring_devarg);
+		rc = -1;
+	}
 	if (rc == 0 && (v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, "rx_offloads")) != NULL)
 		rc = parse_offloads(v, true, &prof->rx_offloads, file, err);
 	if (rc == 0 && (v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, "tx_offloads")) != NULL)

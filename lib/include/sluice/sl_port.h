@@ -37,6 +37,31 @@ const char *sl_port_name(uint16_t port_id);
  */
 void sl_port_ctrl_barrier(void);
 
+struct rte_eth_stats;
+
+/**
+ * rte_eth_stats_get() with the receive drops a PMD keeps out of `imissed`
+ * added to `imissed`: net_af_packet's ring drops (the kernel's
+ * PACKET_STATISTICS tp_drops on the PMD's sockets, which DPDK 22.11's PMD
+ * never reads) and the xstats named by sl_port_stats_missed_xstats(). Not for
+ * the data path (system calls). 0 or -errno, as rte_eth_stats_get().
+ */
+int sl_port_stats_get(uint16_t port_id, struct rte_eth_stats *stats);
+
+/**
+ * Count the xstats named in `names` (space or comma separated) as receive
+ * drops in sl_port_stats_get()'s `imissed`. Names the device does not have
+ * are skipped. Returns how many were found.
+ */
+int sl_port_stats_missed_xstats(uint16_t port_id, const char *names);
+
+/**
+ * Take a last reading of the counters that end with the port (af_packet's
+ * sockets close when it stops); sl_port_stats_get() keeps them afterwards.
+ * Call it before rte_eth_dev_stop().
+ */
+void sl_port_stats_save(uint16_t port_id);
+
 #ifdef __cplusplus
 }
 #endif
