@@ -406,8 +406,15 @@ void ip4_input(struct sl_netif *nif, struct rte_mbuf *m)
 	tot = rte_be_to_cpu_16(ip->total_length);
 	have = rte_pktmbuf_pkt_len(m) - sizeof(*eth);
 	if (unlikely((ip->version_ihl >> 4) != 4 || ihl < sizeof(*ip) ||
-		     rte_pktmbuf_data_len(m) < sizeof(*eth) + ihl || tot < ihl || tot > have))
+		     rte_pktmbuf_data_len(m) < sizeof(*eth) + ihl || tot < ihl))
 		return net_drop(nif, m, NET_IP_BAD_HDR);
+	/*
+	 * Less than the header says: cut on the way, or, on net_af_packet, a
+	 * datagram the kernel reassembled (the PMD asks it to) that is larger
+	 * than the ring's frames (docs/net.md).
+	 */
+	if (unlikely(tot > have))
+		return net_drop(nif, m, NET_IP_TRUNCATED);
 	if (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
 	    (ck == RTE_MBUF_F_RX_IP_CKSUM_BAD || rte_raw_cksum(ip, ihl) != 0xffff))
 		return net_drop(nif, m, NET_IP_BAD_CKSUM);

@@ -43,6 +43,7 @@ struct rte_ip_frag_death_row;
 	X(NET_ARP_TABLE_FULL, "arp_table_full")                                                    \
 	X(NET_ARP_REQ_LIMITED, "arp_requests_limited")                                             \
 	X(NET_IP_BAD_HDR, "ip_bad_header")                                                         \
+	X(NET_IP_TRUNCATED, "ip_truncated")                                                        \
 	X(NET_IP_BAD_CKSUM, "ip_bad_checksum")                                                     \
 	X(NET_IP_FRAG, "ip_fragments_dropped")                                                     \
 	X(NET_IP_FRAG_IN, "ip_frag_in")                                                            \

@@ -5,7 +5,10 @@
 # illegal flag combinations, out-of-window data and RSTs, SYN in
 # ESTABLISHED, SYN/ACK/RST to a closed port, data to a reset connection.
 # Each is answered per RFC 9293/5961 or dropped with its counter, and a
-# normal kernel client still echoes afterwards.
+# normal kernel client still echoes afterwards. A listener drops segments
+# with none of SYN/ACK/RST (bare FIN, no flags: RFC 9293 3.10.7.2), and a
+# SYN with a malformed option (length 0, or past the header) is answered, as
+# Linux does, from the options before it.
 # Usage: echo_tcp_conformance.sh SLUICE_ECHO SLUICE_FWD SLUICE_GEN
 SLUICE_ECHO=${1:-${SLUICE_ECHO:-}} SLUICE_FWD=${2:-${SLUICE_FWD:-}} SLUICE_GEN=${3:-${SLUICE_GEN:-}}
 source "$(dirname "$0")/lib.sh"
@@ -21,7 +24,8 @@ echo_client stream --conns 4 --bytes $((256 << 10)) --timeout 30 || echo_fail "k
 echo_stop
 echo_counters | grep -E '^(ip_|tcp_(short|bad|closed|challenge|out_of|ack_unsent|rst))' >&2
 echo_expect ip_bad_checksum -ge 1
-echo_expect ip_bad_header -ge 2
+echo_expect ip_bad_header -ge 1
+echo_expect ip_truncated -ge 1
 echo_expect ip_fragments_dropped -ge 1
 echo_expect tcp_short -ge 1
 echo_expect tcp_bad_checksum -ge 1

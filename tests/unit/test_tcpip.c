@@ -208,7 +208,7 @@ Test(tcpip, ipv4_checks_count_and_drop)
 	cr_assert_eq(sl_test_counter(&st, "ip_bad_checksum"), 1);
 	cr_assert_eq(sl_test_counter(&st, "ip_fragments_dropped"), 1);
 	cr_assert_eq(sl_test_counter(&st, "ip_frag_off"), 1);
-	cr_assert_eq(sl_test_counter(&st, "ip_bad_header"), 1);
+	cr_assert_eq(sl_test_counter(&st, "ip_truncated"), 1);
 }
 
 Test(tcpip, udp_echo_swaps_in_place)
