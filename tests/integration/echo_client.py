@@ -150,8 +150,9 @@ def mode_stream(a):
     )
 
 
-def connect(a, timeout=5):
-    s = socket.create_connection((a.host, a.port), timeout=timeout)
+def connect(a, timeout=5, local_port=0):
+    src = ("", local_port) if local_port else None
+    s = socket.create_connection((a.host, a.port), timeout=timeout, source_address=src)
     return s
 
 
@@ -294,7 +295,7 @@ def mode_pingpong(a):
     limit = a.max_gap_ms / 1000.0
     t0 = time.monotonic()
     end = t0 + a.duration
-    s = connect(a, timeout=5)
+    s = connect(a, timeout=5, local_port=a.local_port)
     s.settimeout(max(2 * limit, 5))
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     trips, gaps, worst, worst_at = 0, 0, 0.0, 0.0
@@ -358,6 +359,7 @@ def main():
     p.add_argument("--max-gap-ms", type=float, default=1000)
     p.add_argument("--connect-every", type=float, default=1)
     p.add_argument("--connect-timeout", type=float, default=3)
+    p.add_argument("--local-port", type=int, default=0, help="pingpong: bind the long connection")
     a = p.parse_args()
     modes = {
         "udp": mode_udp,
