@@ -34,17 +34,17 @@ int sl_tcp_conn_describe(const struct sl_tcp_conn *c, char *buf, size_t len)
 
 	for (int i = 0; i < TCP_T_N; i++) /* ms from now; -1: not armed */
 		t[i] = c->tmr[i] == 0 ? -1 : (long)((c->tmr[i] > now ? c->tmr[i] - now : 0) / 1000);
-	return snprintf(buf, len,
-			"%s snd una %u nxt %u max %u queued %u wnd %u cwnd %u ssthresh %u "
-			"recover %u dupacks %u%s%s retries %u rto %u ms | rcv nxt %u adv %u unread "
-			"%u ooo %u%s | timers ms rtx %ld persist %ld delack %ld 2msl %ld",
-			sl_tcp_conn_state(c), c->snd_una - c->iss, c->snd_nxt - c->iss,
-			c->snd_max - c->iss, c->sq_bytes, c->snd_wnd, c->cwnd, c->ssthresh,
-			c->recover - c->iss, c->dupacks, c->in_recovery ? " recovery" : "",
-			c->in_persist ? " persist" : "", c->retries, tcp_rtt_rto(&c->rtt, &c->stack->cfg) / 1000,
-			c->rcv_nxt - c->irs, c->rcv_adv - c->irs, c->rq_bytes, c->ooo.count,
-			c->rcv_blocked ? " blocked" : "", t[TCP_T_RTX], t[TCP_T_PERSIST],
-			t[TCP_T_DELACK], t[TCP_T_2MSL]);
+	return snprintf(
+	    buf, len,
+	    "%s snd una %u nxt %u max %u queued %u wnd %u cwnd %u ssthresh %u "
+	    "recover %u dupacks %u%s%s retries %u rto %u ms | rcv nxt %u adv %u unread "
+	    "%u ooo %u%s | timers ms rtx %ld persist %ld delack %ld 2msl %ld",
+	    sl_tcp_conn_state(c), c->snd_una - c->iss, c->snd_nxt - c->iss, c->snd_max - c->iss,
+	    c->sq_bytes, c->snd_wnd, c->cwnd, c->ssthresh, c->recover - c->iss, c->dupacks,
+	    c->in_recovery ? " recovery" : "", c->in_persist ? " persist" : "", c->retries,
+	    tcp_rtt_rto(&c->rtt, &c->stack->cfg) / 1000, c->rcv_nxt - c->irs, c->rcv_adv - c->irs,
+	    c->rq_bytes, c->ooo.count, c->rcv_blocked ? " blocked" : "", t[TCP_T_RTX],
+	    t[TCP_T_PERSIST], t[TCP_T_DELACK], t[TCP_T_2MSL]);
 }
 
 const struct sl_tcp_tuple *sl_tcp_conn_tuple(const struct sl_tcp_conn *c)
@@ -238,6 +238,13 @@ void tcp_conn_init_common(struct sl_tcp_conn *c, uint32_t iss)
 	c->rcv_mss_est = (uint16_t)RTE_MIN((uint32_t)cfg->mss, TCP_DEFAULT_MSS);
 	c->ts_offset = tcp_ts_offset(cfg->isn_secret, &c->tuple);
 	c->chack_start_us = c->stack->now_us;
+	/*
+	 * The out-of-order queue holds a whole window of full segments, twice
+	 * over for segments of half the MSS: one loss must not throw away the
+	 * rest of the window (the peer would go back N).
+	 */
+	c->ooo.max = (uint16_t)RTE_MIN(
+	    65535u, RTE_MAX(TCP_OOO_MAX_SEGS, 2u * cfg->rcv_buf / cfg->mss + 16u));
 	tcp_rtt_init(&c->rtt, cfg);
 }
 
@@ -259,6 +266,7 @@ void tcp_conn_apply_syn_opts(struct sl_tcp_conn *c, const struct tcp_opts *o)
 		c->snd_wscale = 0;
 		c->rcv_wscale = 0;
 	}
+	c->sack_on = cfg->sack && o->has_sack_perm;
 	if (cfg->timestamps && o->has_ts) {
 		c->ts_on = 1;
 		c->ts_recent = o->tsval;

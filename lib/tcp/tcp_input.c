@@ -64,7 +64,9 @@ static int seg_parse(struct sl_tcp_stack *s, const struct rte_mbuf *m, const str
 		s->st.bad_header++;
 		return -1;
 	}
-	if (tcp_opts_parse((const uint8_t *)(th + 1), g->hlen - TCP_HDR_LEN, &g->o) != 0) {
+	/* A SYN is parsed as Linux parses it: a broken option ends the list, the SYN stands. */
+	if (tcp_opts_parse((const uint8_t *)(th + 1), g->hlen - TCP_HDR_LEN, &g->o,
+			   (g->flags & TCP_SYN) != 0) != 0) {
 		s->st.bad_options++;
 		return -1;
 	}
@@ -311,6 +313,9 @@ static void data_input(struct sl_tcp_conn *c, struct rte_mbuf *m, struct tcp_seg
 			/* RFC 5681 4.2: an out-of-order segment gets an immediate (dup) ACK. */
 			s->st.ooo_segs++;
 			c->ack_now = 1;
+			/* Report only what the queue really holds (never a dropped segment). */
+			if (c->sack_on && !dropped)
+				tcp_sack_rcv_add(&c->sack_rcv, seq, seq + len);
 			return;
 		}
 		while ((m = tcp_reass_pop(&c->ooo, c->rcv_nxt)) != NULL) {
@@ -320,6 +325,10 @@ static void data_input(struct sl_tcp_conn *c, struct rte_mbuf *m, struct tcp_seg
 			c->rcv_nxt += n;
 			c->unacked_bytes += n;
 		}
+		if (c->ooo.count == 0)
+			c->sack_rcv.n = 0;
+		else
+			tcp_sack_rcv_trim(&c->sack_rcv, c->rcv_nxt);
 		/* RFC 5681 4.2: ACK at once when a segment fills (part of) a hole. */
 		c->ack_now = 1;
 	}
@@ -347,6 +356,13 @@ static void fast_retransmit(struct sl_tcp_conn *c)
 
 static void dup_ack(struct sl_tcp_conn *c)
 {
+	if (c->sack_on) {
+		/* Counted here; acted on by sack_loss_check with the scoreboard. */
+		c->stack->st.dup_acks_in++;
+		if (c->dupacks < UINT8_MAX)
+			c->dupacks++;
+		return;
+	}
 	c->stack->st.dup_acks_in++;
 	if (c->dupacks < UINT8_MAX)
 		c->dupacks++;
@@ -387,7 +403,12 @@ static uint32_t new_ack(struct sl_tcp_conn *c, uint32_t ack)
 		c->snd_nxt = ack;
 	c->retries = 0;
 	c->rto_seen = 0;
-	if (c->in_recovery) {
+	if (c->sb.n != 0)
+		tcp_sb_ack(&c->sb, ack);
+	if (c->in_recovery && c->sack_on) {
+		/* RFC 6675 / 6937: sack_recovery_ack decides, with the segment's SACK blocks. */
+		c->dupacks = 0;
+	} else if (c->in_recovery) {
 		if (seq_geq(ack, c->recover)) {
 			/* Full ACK (RFC 6582 3.2 step 3, option 2): cwnd = ssthresh. */
 			c->cwnd = c->ssthresh;
@@ -452,6 +473,138 @@ static void window_shrunk(struct sl_tcp_conn *c)
 		tcp_timer_stop(c, TCP_T_RTX);
 }
 
+/* ---- SACK loss recovery (RFC 6675, with RFC 6937 PRR) ---- */
+
+/* Take the segment's SACK blocks into the scoreboard (RFC 6675 Update()). */
+static void sack_input(struct sl_tcp_conn *c, const struct tcp_seg *g)
+{
+	struct sl_tcp_stack *s = c->stack;
+	uint32_t una = seq_max(c->snd_una, g->ack);
+
+	for (unsigned int k = 0; k < g->o.nsack; k++) {
+		struct tcp_sack_block b = g->o.sack[k];
+
+		s->st.sack_blocks_in++;
+		/*
+		 * RFC 2883: a first block below the cumulative ACK, or inside the
+		 * second block, reports a duplicate: the peer got something twice.
+		 */
+		if (k == 0 && (seq_leq(b.end, g->ack) ||
+			       (g->o.nsack > 1 && seq_geq(b.start, g->o.sack[1].start) &&
+				seq_leq(b.end, g->o.sack[1].end)))) {
+			s->st.dsack_in++;
+			continue;
+		}
+		/* Empty, reversed, below SND.UNA or past what we sent: not news we can use. */
+		if (!seq_lt(b.start, b.end) || seq_leq(b.end, una) || seq_gt(b.end, c->snd_max) ||
+		    b.end - b.start > c->snd_max - una) {
+			s->st.sack_blocks_bad++;
+			continue;
+		}
+		tcp_sb_add(&c->sb, seq_max(b.start, una), b.end);
+	}
+}
+
+/* Bytes the peer SACKed above `seq`. */
+static uint32_t sacked_above(const struct tcp_scoreboard *sb, uint32_t seq)
+{
+	uint32_t n = 0;
+
+	for (unsigned int i = 0; i < sb->n; i++)
+		if (seq_gt(sb->r[i].end, seq))
+			n += sb->r[i].end - seq_max(sb->r[i].start, seq);
+	return n;
+}
+
+static void sack_enter_recovery(struct sl_tcp_conn *c)
+{
+	struct sl_tcp_stack *s = c->stack;
+	uint32_t mss = tcp_eff_mss(c);
+	uint32_t flight = c->snd_max - c->snd_una;
+
+	/* RFC 6675 5 step 4.2 (ssthresh as RFC 5681 (4)), RFC 6937 initialisation. */
+	c->ssthresh = RTE_MAX(flight / 2, 2 * mss);
+	c->cwnd = c->ssthresh;
+	c->recover = c->snd_max;
+	c->in_recovery = 1;
+	c->recover_fs = flight;
+	c->prr_delivered = 0;
+	c->prr_out = 0;
+	c->sb.high_rxt = c->snd_una;
+	c->sb.rxt_fence = c->snd_max;
+	/* Step 4.3: the first lost segment goes now, whatever the pipe says. */
+	c->sack_credit = mss;
+	c->bytes_acked = 0;
+	s->st.fast_retransmits++;
+	s->st.sack_recoveries++;
+}
+
+/*
+ * After the scoreboard and SND.UNA took an ACK: enter, run or leave SACK
+ * recovery. `delivered` is RFC 6937 DeliveredData (SND.UNA's advance plus
+ * the change in SACKed bytes).
+ */
+static void sack_recovery_ack(struct sl_tcp_conn *c, uint32_t delivered, bool dup)
+{
+	uint32_t mss = tcp_eff_mss(c);
+	uint64_t sndcnt;
+	uint32_t pipe;
+
+	if (!c->in_recovery) {
+		/*
+		 * RFC 6675 5: DupThresh duplicate ACKs, or IsLost(HighACK + 1): a
+		 * loss. The ACKs of a peer that is sending data too are not
+		 * duplicates by RFC 5681's definition (they carry data), so the
+		 * scoreboard is what finds the loss in an echo. Not before
+		 * SND.UNA reaches the last RecoveryPoint (RFC 6675 5.1).
+		 */
+		if (c->snd_una == c->snd_max || !seq_geq(c->snd_una, c->recover))
+			return;
+		if ((dup && c->dupacks >= TCP_DUPTHRESH) ||
+		    seq_gt(tcp_sb_lost_edge(&c->sb, c->snd_una, mss), c->snd_una))
+			sack_enter_recovery(c);
+		return;
+	}
+	if (seq_geq(c->snd_una, c->recover)) {
+		/* RFC 6675 5 step (A) / RFC 6937: recovery over, cwnd = ssthresh. */
+		c->in_recovery = 0;
+		c->dupacks = 0;
+		c->cwnd = c->ssthresh;
+		c->sack_credit = 0;
+		c->sb.high_rxt = c->snd_una;
+		return;
+	}
+	/*
+	 * A resent hole at SND.UNA while more than (DupThresh - 1) MSS sent
+	 * after that resend has been SACKed: the resend was lost too (the idea
+	 * behind RFC 8985's RACK, reduced to the one segment that blocks
+	 * SND.UNA). Send it again at once rather than wait for the RTO.
+	 */
+	if (seq_lt(c->snd_una, c->sb.high_rxt) &&
+	    sacked_above(&c->sb, c->sb.rxt_fence) > (TCP_DUPTHRESH - 1) * mss) {
+		c->stack->st.lost_retransmits++;
+		c->sb.high_rxt = c->snd_una;
+		c->sb.rxt_fence = c->snd_max;
+		c->sack_credit += mss;
+	}
+	/* RFC 6937 PRR with slow start reduction bound (PRR-SSRB). */
+	c->prr_delivered += delivered;
+	pipe = tcp_sb_pipe(&c->sb, c->snd_una, c->snd_max, mss);
+	if (pipe > c->ssthresh) {
+		uint64_t fs = c->recover_fs != 0 ? c->recover_fs : 1;
+
+		sndcnt = ((uint64_t)c->prr_delivered * c->ssthresh + fs - 1) / fs;
+		sndcnt = sndcnt > c->prr_out ? sndcnt - c->prr_out : 0;
+	} else {
+		uint32_t limit = c->prr_delivered > c->prr_out ? c->prr_delivered - c->prr_out : 0;
+
+		limit = RTE_MAX(limit, delivered) + mss;
+		sndcnt = RTE_MIN(c->ssthresh - pipe, limit);
+	}
+	if (sndcnt > c->sack_credit)
+		c->sack_credit = (uint32_t)RTE_MIN(sndcnt, (uint64_t)UINT32_MAX);
+}
+
 /* Returns false when the segment must be dropped (or the connection went away). */
 static bool ack_input(struct sl_tcp_conn *c, const struct tcp_seg *g)
 {
@@ -478,10 +631,26 @@ static bool ack_input(struct sl_tcp_conn *c, const struct tcp_seg *g)
 	 */
 	dup = g->ack == c->snd_una && g->len == 0 && !(g->flags & (TCP_SYN | TCP_FIN)) &&
 	      wnd == c->snd_wnd && wnd != 0 && c->snd_nxt != c->snd_una;
-	if (seq_gt(g->ack, c->snd_una))
+	if (c->sack_on) {
+		uint32_t una0 = c->snd_una, sacked0 = c->sb.sacked;
+
+		if (g->o.nsack != 0)
+			sack_input(c, g);
+		/* RFC 6675 2: an ACK that SACKs new data counts as a duplicate too. */
+		if (g->ack == c->snd_una && c->sb.sacked > sacked0 && c->snd_una != c->snd_max)
+			dup = true;
+		if (seq_gt(g->ack, c->snd_una))
+			sent = new_ack(c, g->ack);
+		else if (dup)
+			dup_ack(c);
+		if (c->state == TCP_CLOSED)
+			return false;
+		sack_recovery_ack(c, (c->snd_una - una0) + (c->sb.sacked - sacked0), dup);
+	} else if (seq_gt(g->ack, c->snd_una)) {
 		sent = new_ack(c, g->ack);
-	else if (dup)
+	} else if (dup) {
 		dup_ack(c);
+	}
 	if (c->state == TCP_CLOSED)
 		return false;
 	/* Window update, only from newer segments (RFC 9293 3.10.7.4). */
@@ -561,6 +730,7 @@ static void fin_input(struct sl_tcp_conn *c)
 	c->ack_now = 1;
 	/* Anything queued past the FIN is junk. */
 	tcp_reass_free(&c->ooo);
+	c->sack_rcv.n = 0;
 	switch (c->state) {
 	case TCP_SYN_RCVD:
 	case TCP_ESTABLISHED:

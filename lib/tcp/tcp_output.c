@@ -311,10 +311,33 @@ static void conn_opts(const struct sl_tcp_conn *c, bool syn, struct tcp_opts_out
 	} else {
 		o->ts = c->ts_on;
 	}
+	if (syn)
+		o->sack_perm = c->state == TCP_SYN_SENT ? cfg->sack : c->sack_on;
 	if (o->ts) {
 		o->tsval = tcp_tsval(c);
 		o->tsecr = c->ts_recent;
 	}
+}
+
+/*
+ * SACK blocks for a segment carrying `len` payload bytes: as many of the
+ * most recent as fit beside the payload within the peer's MSS (RFC 2018 3:
+ * three with timestamps, four without).
+ */
+static void sack_opts(const struct sl_tcp_conn *c, uint32_t len, struct tcp_opts_out *o)
+{
+	uint32_t limit = RTE_MIN((uint32_t)c->snd_mss, (uint32_t)c->stack->cfg.mss);
+	uint32_t used = len + (o->ts ? TCP_TS_OPT_LEN : 0);
+	uint32_t fit = TCP_SACK_MAX_BLOCKS;
+
+	if (!c->sack_on || c->sack_rcv.n == 0)
+		return;
+	if (o->ts)
+		fit = 3;
+	if (len > 0)
+		fit = used + 12 > limit ? 0 : RTE_MIN(fit, (limit - used - 4) / 8);
+	o->nsack = (uint8_t)RTE_MIN(fit, (uint32_t)c->sack_rcv.n);
+	o->sack = c->sack_rcv.blk;
 }
 
 /* We sent our receive state: no ACK owed any more. */
@@ -336,6 +359,7 @@ int tcp_output_segment(struct sl_tcp_conn *c, uint32_t seq, uint32_t len, uint8_
 	bool copy = len <= TCP_TX_COPY_MAX;
 
 	conn_opts(c, false, &o);
+	sack_opts(c, len, &o);
 	if (len > 0)
 		(void)sq_fit(c, seq, len, &copy); /* callers already cut len to what fits */
 	m = build_hdr(s, &c->tuple, seq, c->rcv_nxt, flags | TCP_ACK, (uint16_t)win, &o);
@@ -348,7 +372,16 @@ int tcp_output_segment(struct sl_tcp_conn *c, uint32_t seq, uint32_t len, uint8_
 	}
 	if (len > 0)
 		rte_pktmbuf_mtod(m, struct rte_tcp_hdr *)->tcp_flags |= TCP_PSH;
-	acked_now(c);
+	s->st.sack_blocks_out += o.nsack;
+	if (o.nsack == 0 && c->sack_on && c->sack_rcv.n != 0) {
+		/* A full data segment had no room for the blocks: a pure ACK carries them. */
+		bool owed = c->ack_now;
+
+		acked_now(c);
+		c->ack_now = owed;
+	} else {
+		acked_now(c);
+	}
 	emit(s, m, &c->tuple, len);
 	return 0;
 }
@@ -487,16 +520,55 @@ static bool can_send_data(const struct sl_tcp_conn *c)
 	}
 }
 
+/*
+ * RFC 6675 NextSeg rule 1 under RFC 6937's budget: resend the lost holes
+ * of the scoreboard, lowest first. New data (rule 2) is tcp_output_push's
+ * loop, on what budget is left.
+ */
+static void sack_retransmit(struct sl_tcp_conn *c)
+{
+	struct sl_tcp_stack *s = c->stack;
+	uint32_t mss = tcp_eff_mss(c);
+	uint32_t sent_end = seq_min(c->snd_max, tcp_sq_end(c));
+
+	while (c->sack_credit > 0) {
+		uint32_t seq, len;
+		bool copy;
+
+		if (!tcp_sb_next_lost(&c->sb, c->snd_una, mss, &seq, &len))
+			break;
+		/* Only bytes sent before (never past SND.MAX, see tcp_retransmit_una). */
+		if (!seq_lt(seq, sent_end))
+			break;
+		len = RTE_MIN(RTE_MIN(len, mss), sent_end - seq);
+		len = sq_fit(c, seq, len, &copy);
+		if (len == 0 || tcp_output_segment(c, seq, len, TCP_ACK) != 0)
+			break;
+		s->st.retransmits++;
+		c->rtt_timing = 0; /* Karn: no sample while holes are being resent */
+		if (seq == c->snd_una)
+			c->sb.rxt_fence = c->snd_max;
+		c->sb.high_rxt = seq + len;
+		c->prr_out += len;
+		c->sack_credit = c->sack_credit > len ? c->sack_credit - len : 0;
+		if (c->tmr[TCP_T_RTX] == 0)
+			tcp_rtx_timer_arm(c);
+	}
+}
+
 void tcp_output_push(struct sl_tcp_conn *c)
 {
 	struct sl_tcp_stack *s = c->stack;
+	bool sack_recovery = c->in_recovery && c->sack_on;
 
 	if (!can_send_data(c))
 		return;
+	if (sack_recovery)
+		sack_retransmit(c);
 	for (;;) {
 		uint32_t end = tcp_sq_end(c);
-		uint32_t avail = seq_lt(c->snd_nxt, end) ? end - c->snd_nxt : 0;
-		bool fin_due = c->fin_queued && seq_leq(c->snd_nxt, end);
+		uint32_t avail, room = UINT32_MAX;
+		bool fin_due;
 		uint32_t win = RTE_MIN(c->snd_wnd, c->cwnd);
 		uint32_t flight = c->snd_nxt - c->snd_una;
 		uint32_t usable = win > flight ? win - flight : 0;
@@ -505,9 +577,21 @@ void tcp_output_push(struct sl_tcp_conn *c)
 		uint8_t flags = TCP_ACK;
 		bool copy, rexmit;
 
+		/* Going back after a timeout: skip what the peer SACKed (RFC 6675 5.1). */
+		if (c->sb.n != 0 && seq_lt(c->snd_nxt, c->snd_max))
+			c->snd_nxt = tcp_sb_skip(&c->sb, c->snd_nxt, &room);
+		avail = seq_lt(c->snd_nxt, end) ? end - c->snd_nxt : 0;
+		fin_due = c->fin_queued && seq_leq(c->snd_nxt, end);
+		if (sack_recovery) {
+			/* PRR's budget, within the peer's window (RFC 6937). */
+			uint32_t edge = c->snd_una + c->snd_wnd;
+			uint32_t wroom = seq_gt(edge, c->snd_nxt) ? edge - c->snd_nxt : 0;
+
+			usable = RTE_MIN(c->sack_credit, wroom);
+		}
 		if (avail == 0 && !fin_due)
 			break;
-		len = RTE_MIN(RTE_MIN(avail, mss), usable);
+		len = RTE_MIN(RTE_MIN(RTE_MIN(avail, mss), usable), room);
 		if (avail > 0 && len == 0) {
 			/*
 			 * Peer window closed (or cwnd full): RFC 9293 3.8.6.1 persist
@@ -524,7 +608,8 @@ void tcp_output_push(struct sl_tcp_conn *c)
 			break;
 		}
 		/* Sender SWS avoidance (RFC 9293 3.8.6.2.1) unless nothing is in flight. */
-		if (len < avail && len < mss && len < c->max_snd_wnd / 2 && flight != 0)
+		if (len < avail && len < mss && len != room && len < c->max_snd_wnd / 2 &&
+		    flight != 0)
 			break;
 		len = sq_fit(c, c->snd_nxt, len, &copy);
 		/* FIN rides on the segment that ends the data, if the window takes it. */
@@ -549,6 +634,10 @@ void tcp_output_push(struct sl_tcp_conn *c)
 				tcp_timer_set(c, TCP_T_RTX,
 					      s->now_us + tcp_rtt_rto(&c->rtt, &s->cfg));
 			break;
+		}
+		if (sack_recovery) {
+			c->prr_out += len;
+			c->sack_credit = c->sack_credit > len ? c->sack_credit - len : 0;
 		}
 		if (rexmit) {
 			s->st.retransmits++;

@@ -27,7 +27,7 @@
 #define TCP_DEFAULT_MSS 536u  /* RFC 9293 3.7.1: when the peer sends no MSS */
 #define TCP_MAX_WSCALE 14u    /* RFC 7323 2.3 */
 #define TCP_MAX_LISTENERS 64u /* listening ports per stack (linear scan: few) */
-#define TCP_OOO_MAX_SEGS 64u  /* mbufs in one connection's reassembly queue */
+#define TCP_OOO_MAX_SEGS 64u  /* reassembly queue bound when none is set (tcp_reass.max) */
 #define TCP_CHACK_PER_SEC 10u /* RFC 5961 7: challenge ACKs per connection per second */
 #define TCP_TS_OPT_LEN 12u    /* NOP NOP TS(10): what every segment carries with TS on */
 #define TCP_TX_MAX_SEGS 16u   /* mbufs in one output segment (header + payload pieces) */
@@ -79,6 +79,14 @@ enum tcp_timer_id {
 
 /* ---- options (tcp_options.c) ---- */
 
+#define TCP_SACK_MAX_BLOCKS 4u /* what fits in 40 B of options (RFC 2018 3) */
+
+/** One SACK block: sequence space [start, end). */
+struct tcp_sack_block {
+	uint32_t start;
+	uint32_t end;
+};
+
 /** Options of one received segment, as parsed. */
 struct tcp_opts {
 	uint16_t mss;
@@ -87,8 +95,10 @@ struct tcp_opts {
 	bool has_ws;
 	bool has_sack_perm;
 	bool has_ts;
+	uint8_t nsack; /* SACK blocks, as they came (not yet checked against our state) */
 	uint32_t tsval;
 	uint32_t tsecr;
+	struct tcp_sack_block sack[TCP_SACK_MAX_BLOCKS];
 };
 
 /** What to put in an outgoing segment's options. */
@@ -96,8 +106,11 @@ struct tcp_opts_out {
 	uint16_t mss;  /* 0: none */
 	int8_t wscale; /* -1: none */
 	bool ts;
+	bool sack_perm;
+	uint8_t nsack;
 	uint32_t tsval;
 	uint32_t tsecr;
+	const struct tcp_sack_block *sack; /* nsack blocks */
 };
 
 /**
@@ -105,8 +118,11 @@ struct tcp_opts_out {
  * length byte < 2 (0 would loop forever, 1 cannot hold kind+length), an
  * option running past the header, or a known option with the wrong length
  * (RFC 9293 3.1 lets us drop those). Unknown kinds are skipped.
+ * With `lenient` (used for SYNs, as Linux parses every segment) a malformed
+ * option ends the parse instead: what was valid before it is kept and 0 is
+ * returned, so a peer with one broken option can still connect.
  */
-int tcp_opts_parse(const uint8_t *p, unsigned int len, struct tcp_opts *o);
+int tcp_opts_parse(const uint8_t *p, unsigned int len, struct tcp_opts *o, bool lenient);
 /** Write options for `o` into p (room for 40 B); returns bytes, a multiple of 4. */
 unsigned int tcp_opts_write(uint8_t *p, const struct tcp_opts_out *o);
 /** Bytes tcp_opts_write would produce. */
@@ -178,8 +194,10 @@ static inline struct tcp_mbuf_meta *tcp_meta(struct rte_mbuf *m)
 /** Out-of-order segments, sorted by sequence, never overlapping. */
 struct tcp_reass {
 	struct rte_mbuf *head;
+	struct rte_mbuf *tail; /* last segment: most arrivals after a hole go after it */
 	uint32_t bytes;
 	uint16_t count;
+	uint16_t max; /* segments it may hold; 0: TCP_OOO_MAX_SEGS */
 };
 
 /**
@@ -188,7 +206,7 @@ struct tcp_reass {
  * copy is what stops an injected overlap from rewriting data): `m` is cut
  * around them, with an indirect clone from `pool` when it spans a queued
  * segment. Returns payload bytes newly queued; frees what it did not keep.
- * A queue at TCP_OOO_MAX_SEGS takes nothing more (*dropped set) except a
+ * A queue holding `max` segments takes nothing more (*dropped set) except a
  * segment at its front when `in_order` (seq == RCV.NXT).
  */
 uint32_t tcp_reass_insert(struct tcp_reass *q, struct rte_mbuf *m, uint32_t seq,
@@ -196,6 +214,57 @@ uint32_t tcp_reass_insert(struct tcp_reass *q, struct rte_mbuf *m, uint32_t seq,
 /** Pop the head if it starts at `seq`; NULL otherwise. */
 struct rte_mbuf *tcp_reass_pop(struct tcp_reass *q, uint32_t seq);
 void tcp_reass_free(struct tcp_reass *q);
+
+/* ---- SACK (tcp_sack.c; RFC 2018, RFC 6675) ---- */
+
+#define TCP_SB_MAX 8u	 /* SACKed ranges a sender remembers above SND.UNA */
+#define TCP_DUPTHRESH 3u /* RFC 5681 / 6675 DupThresh */
+
+/** Receiver: the blocks we report, the most recently changed first (RFC 2018 4). */
+struct tcp_sack_rcv {
+	struct tcp_sack_block blk[TCP_SACK_MAX_BLOCKS];
+	uint8_t n;
+};
+
+/** Sender: what the peer said it holds above SND.UNA (the RFC 6675 scoreboard). */
+struct tcp_scoreboard {
+	struct tcp_sack_block r[TCP_SB_MAX]; /* ascending, disjoint, never touching */
+	uint8_t n;
+	uint32_t sacked;    /* bytes in r[] */
+	uint32_t high_rxt;  /* RFC 6675 HighRxt: holes below it were resent this recovery */
+	uint32_t rxt_fence; /* SND.MAX when the hole at SND.UNA was last resent */
+};
+
+/** The peer's segment [start, end) went into our out-of-order queue. */
+void tcp_sack_rcv_add(struct tcp_sack_rcv *r, uint32_t start, uint32_t end);
+/** RCV.NXT moved: forget blocks it reached. */
+void tcp_sack_rcv_trim(struct tcp_sack_rcv *r, uint32_t rcv_nxt);
+
+/** Record [start, end) as SACKed (the caller checked SND.UNA < start < end <= SND.MAX). */
+void tcp_sb_add(struct tcp_scoreboard *sb, uint32_t start, uint32_t end);
+/** SND.UNA moved to `una`: drop what it covers. */
+void tcp_sb_ack(struct tcp_scoreboard *sb, uint32_t una);
+void tcp_sb_clear(struct tcp_scoreboard *sb);
+/**
+ * RFC 6675 IsLost as one edge: every unSACKed byte below the returned
+ * sequence is lost (DupThresh SACKed ranges, or more than (DupThresh - 1)
+ * MSS SACKed, above it). `una` when nothing is lost.
+ */
+uint32_t tcp_sb_lost_edge(const struct tcp_scoreboard *sb, uint32_t una, uint32_t mss);
+/** RFC 6675 SetPipe: bytes in flight over [una, snd_max). */
+uint32_t tcp_sb_pipe(const struct tcp_scoreboard *sb, uint32_t una, uint32_t snd_max, uint32_t mss);
+/**
+ * RFC 6675 NextSeg rule 1: the first lost, unSACKed byte at or above
+ * max(HighRxt, una); its run (up to the next SACKed range or the lost edge)
+ * in *len. False when there is none.
+ */
+bool tcp_sb_next_lost(const struct tcp_scoreboard *sb, uint32_t una, uint32_t mss, uint32_t *seq,
+		      uint32_t *len);
+/**
+ * The first unSACKed byte at or after `seq` (skipping a SACKed range it is
+ * in); *room = bytes from there to the next SACKed range (UINT32_MAX: none).
+ */
+uint32_t tcp_sb_skip(const struct tcp_scoreboard *sb, uint32_t seq, uint32_t *room);
 
 /** Drop the first n payload bytes of a packet (works across segments). */
 void tcp_mbuf_trim_front(struct rte_mbuf *m, uint32_t n);
@@ -237,6 +306,7 @@ struct sl_tcp_conn {
 	uint32_t rto_seen : 1;	   /* an RTO hit since the last new ACK (ssthresh once) */
 	uint32_t fin_in_order : 1; /* the peer's FIN is consumed (rcv_nxt past it) */
 	uint32_t fin_told : 1;	   /* on_peer_fin was called */
+	uint32_t sack_on : 1;	   /* RFC 2018 SACK negotiated (both SYNs had SACK-permitted) */
 
 	/* send sequence space (RFC 9293 3.3.1); snd_max = highest ever sent */
 	uint32_t iss, snd_una, snd_nxt, snd_max;
@@ -279,13 +349,23 @@ struct sl_tcp_conn {
 	uint64_t deadline; /* min of tmr[], the wheel key; 0 = not in the wheel */
 	LIST_ENTRY(sl_tcp_conn) wheel_link;
 	uint32_t index; /* slot in stack->conns */
+
+	/* SACK: cold unless a segment is lost or reordered */
+	uint32_t prr_delivered; /* RFC 6937 */
+	uint32_t prr_out;
+	uint32_t recover_fs;  /* RFC 6937 RecoverFS: flight when recovery began */
+	uint32_t sack_credit; /* bytes PRR lets us send now (SACK recovery) */
+	struct tcp_sack_rcv sack_rcv;
+	struct tcp_scoreboard sb;
 };
 
 /*
  * The whole per-connection state is this struct (plus an rte_hash entry);
- * docs/tcp.md quotes the number. Keep it within 6 cache lines.
+ * docs/tcp.md quotes the number. The hot part stays within 6 cache lines;
+ * the SACK state after `index` is touched only around losses.
  */
-static_assert(sizeof(struct sl_tcp_conn) == 328, "sl_tcp_conn changed size: update docs/tcp.md");
+static_assert(sizeof(struct sl_tcp_conn) == 328 + 136,
+	      "sl_tcp_conn changed size: update docs/tcp.md");
 
 /* ---- timer wheel (tcp_timer.c) ---- */
 

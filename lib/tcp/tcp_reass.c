@@ -71,6 +71,8 @@ static void reass_link(struct tcp_reass *q, struct rte_mbuf *prev, struct rte_mb
 		mm->qnext = tcp_meta(prev)->qnext;
 		tcp_meta(prev)->qnext = m;
 	}
+	if (mm->qnext == NULL)
+		q->tail = m;
 	q->bytes += m->pkt_len;
 	q->count++;
 }
@@ -78,7 +80,7 @@ static void reass_link(struct tcp_reass *q, struct rte_mbuf *prev, struct rte_mb
 /* A full queue still takes the segment at its front (RCV.NXT): it is popped at once. */
 static bool reass_full(const struct tcp_reass *q, const struct rte_mbuf *prev, bool in_order)
 {
-	return q->count >= TCP_OOO_MAX_SEGS && !(prev == NULL && in_order);
+	return q->count >= (q->max != 0 ? q->max : TCP_OOO_MAX_SEGS) && !(prev == NULL && in_order);
 }
 
 uint32_t tcp_reass_insert(struct tcp_reass *q, struct rte_mbuf *m, uint32_t seq,
@@ -88,7 +90,17 @@ uint32_t tcp_reass_insert(struct tcp_reass *q, struct rte_mbuf *m, uint32_t seq,
 	uint32_t added = 0;
 
 	*dropped = false;
-	for (e = q->head; m != NULL; prev = e, e = tcp_meta(e)->qnext) {
+	/*
+	 * After a hole the segments behind it mostly arrive in order: start at
+	 * the tail when `m` begins past it, so a queue of a whole window (a
+	 * few hundred mbufs) is not walked per arrival.
+	 */
+	e = q->head;
+	if (q->tail != NULL && seq_geq(seq, tcp_meta(q->tail)->seq + q->tail->pkt_len)) {
+		prev = q->tail;
+		e = NULL;
+	}
+	for (; m != NULL; prev = e, e = tcp_meta(e)->qnext) {
 		uint32_t end = seq + m->pkt_len;
 		uint32_t es, ee;
 
@@ -163,6 +175,8 @@ struct rte_mbuf *tcp_reass_pop(struct tcp_reass *q, uint32_t seq)
 	if (m == NULL || tcp_meta(m)->seq != seq)
 		return NULL;
 	q->head = tcp_meta(m)->qnext;
+	if (q->head == NULL)
+		q->tail = NULL;
 	q->bytes -= m->pkt_len;
 	q->count--;
 	return m;
@@ -176,6 +190,7 @@ void tcp_reass_free(struct tcp_reass *q)
 		q->head = tcp_meta(m)->qnext;
 		rte_pktmbuf_free(m);
 	}
+	q->tail = NULL;
 	q->bytes = 0;
 	q->count = 0;
 }

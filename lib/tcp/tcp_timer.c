@@ -181,10 +181,20 @@ static void rtx_timeout(struct sl_tcp_conn *c)
 	}
 	c->cwnd = mss;
 	c->bytes_acked = 0;
-	/* RFC 6582 4: leave recovery; no fast retransmit for what was sent before. */
+	/* RFC 6582 4 / RFC 6675 5.1: leave recovery; none again before SND.MAX is ACKed. */
 	c->in_recovery = 0;
 	c->recover = c->snd_max;
 	c->dupacks = 0;
+	c->sack_credit = 0;
+	c->sb.high_rxt = c->snd_una;
+	/*
+	 * The go-back-N below skips what the peer SACKed (RFC 6675 5.1 keeps
+	 * the scoreboard). A receiver may renege on SACKed data (RFC 2018 8);
+	 * a second timeout in a row says it may have: forget the scoreboard and
+	 * resend everything.
+	 */
+	if (c->retries >= 2)
+		tcp_sb_clear(&c->sb);
 	tcp_rtt_backoff(&c->rtt); /* RFC 6298 5.5 */
 	/* Go back to SND.UNA: one segment now, the rest as ACKs open cwnd. */
 	c->snd_nxt = c->snd_una;

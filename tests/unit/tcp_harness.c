@@ -83,7 +83,7 @@ static void parse_seg(struct rte_mbuf *m, const struct sl_tcp_tuple *t, uint64_t
 	g->flags = th->tcp_flags;
 	g->raw_opts_len = (uint8_t)(g->hlen - 20);
 	memcpy(g->raw_opts, th + 1, g->raw_opts_len);
-	cr_assert_eq(tcp_opts_parse(g->raw_opts, g->raw_opts_len, &g->o), 0,
+	cr_assert_eq(tcp_opts_parse(g->raw_opts, g->raw_opts_len, &g->o, false), 0,
 		     "stack sent malformed options");
 	g->len = m->pkt_len - g->hlen;
 	if (g->len > 0) {

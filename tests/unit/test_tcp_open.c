@@ -40,7 +40,7 @@ Test(tcp_open, a1_passive_open_options)
 	cr_assert(sa->o.has_mss && sa->o.mss == h.cfg.mss);
 	cr_assert(sa->o.has_ws && sa->o.wscale == h.cfg.wscale);
 	cr_assert(sa->o.has_ts && sa->o.tsecr == 4242u, "TSecr echoes the SYN's TSval");
-	cr_assert(!sa->o.has_sack_perm, "SACK is not implemented, so not offered");
+	cr_assert(sa->o.has_sack_perm, "SACK-permitted answered (RFC 2018 2)");
 	cr_assert_eq(th_stat(&h, "passive_opens"), 1u);
 	cr_assert_eq(th_stat(&h, "segs_out"), 1u);
 	th_fini(&h);
@@ -59,6 +59,7 @@ Test(tcp_open, a1_passive_open_no_options_536)
 	cr_assert(sa->o.has_mss);
 	cr_assert(!sa->o.has_ws, "no WS in the SYN: none in the SYN-ACK");
 	cr_assert(!sa->o.has_ts, "no TS in the SYN: none in the SYN-ACK");
+	cr_assert(!sa->o.has_sack_perm, "no SACK-permitted in the SYN: none in the SYN-ACK");
 	h.iss = sa->seq;
 	th_clear(&h);
 	th_inject(

@@ -94,7 +94,7 @@ Test(tcp_opts, parse_all_known)
 			     10, 0, 0,	  0,	1, 0, 0, 0, 2, 0, 0};
 	struct tcp_opts p;
 
-	cr_assert_eq(tcp_opts_parse(o, sizeof(o), &p), 0);
+	cr_assert_eq(tcp_opts_parse(o, sizeof(o), &p, false), 0);
 	cr_assert(p.has_mss && p.mss == 1460);
 	cr_assert(p.has_ws && p.wscale == 7);
 	cr_assert(p.has_sack_perm);
@@ -106,7 +106,7 @@ Test(tcp_opts, wscale_clamped_unknown_skipped_eol_stops)
 	const uint8_t o[] = {30, 4, 9, 9, 3, 3, 15, 0, 2, 4, 1, 1};
 	struct tcp_opts p;
 
-	cr_assert_eq(tcp_opts_parse(o, sizeof(o), &p), 0);
+	cr_assert_eq(tcp_opts_parse(o, sizeof(o), &p, false), 0);
 	cr_assert(p.has_ws);
 	cr_assert_eq(p.wscale, 14, "RFC 7323 2.3: > 14 used as 14");
 	cr_assert(!p.has_mss, "after EOL nothing is parsed");
@@ -123,13 +123,15 @@ Test(tcp_opts, malformed_rejected)
 	const uint8_t bad_ws_len[] = {3, 4, 1, 1};
 	struct tcp_opts p;
 
-	cr_assert_eq(tcp_opts_parse(zero_len, sizeof(zero_len), &p), -1, "length 0 would loop");
-	cr_assert_eq(tcp_opts_parse(one_len, sizeof(one_len), &p), -1);
-	cr_assert_eq(tcp_opts_parse(past_end, sizeof(past_end), &p), -1);
-	cr_assert_eq(tcp_opts_parse(truncated, sizeof(truncated), &p), -1, "kind without length");
-	cr_assert_eq(tcp_opts_parse(bad_mss_len, sizeof(bad_mss_len), &p), -1);
-	cr_assert_eq(tcp_opts_parse(bad_ts_len, sizeof(bad_ts_len), &p), -1);
-	cr_assert_eq(tcp_opts_parse(bad_ws_len, sizeof(bad_ws_len), &p), -1);
+	cr_assert_eq(tcp_opts_parse(zero_len, sizeof(zero_len), &p, false), -1,
+		     "length 0 would loop");
+	cr_assert_eq(tcp_opts_parse(one_len, sizeof(one_len), &p, false), -1);
+	cr_assert_eq(tcp_opts_parse(past_end, sizeof(past_end), &p, false), -1);
+	cr_assert_eq(tcp_opts_parse(truncated, sizeof(truncated), &p, false), -1,
+		     "kind without length");
+	cr_assert_eq(tcp_opts_parse(bad_mss_len, sizeof(bad_mss_len), &p, false), -1);
+	cr_assert_eq(tcp_opts_parse(bad_ts_len, sizeof(bad_ts_len), &p, false), -1);
+	cr_assert_eq(tcp_opts_parse(bad_ws_len, sizeof(bad_ws_len), &p, false), -1);
 }
 
 Test(tcp_opts, write_roundtrip)
@@ -142,9 +144,9 @@ Test(tcp_opts, write_roundtrip)
 	cr_assert_eq(n, tcp_opts_len(&w));
 	cr_assert_eq(n % 4, 0u);
 	cr_assert_eq(n, 20u);
-	cr_assert_eq(tcp_opts_parse(buf, n, &p), 0);
+	cr_assert_eq(tcp_opts_parse(buf, n, &p, false), 0);
 	cr_assert(p.mss == 1400 && p.wscale == 9 && p.tsval == 77 && p.tsecr == 88);
-	cr_assert(!p.has_sack_perm, "SACK is never offered");
+	cr_assert(!p.has_sack_perm, "SACK-permitted only when asked for");
 }
 
 static const uint8_t key[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};

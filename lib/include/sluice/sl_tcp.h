@@ -68,6 +68,7 @@ struct sl_tcp_config {
 	uint32_t msl_us;	 /**< TIME_WAIT lasts 2 * msl_us */
 	uint8_t max_retries;	 /**< data retransmissions before abort */
 	uint8_t max_syn_retries; /**< SYN / SYN-ACK retransmissions before giving up */
+	bool sack;		 /**< offer/accept RFC 2018 SACK (RFC 6675 recovery) */
 	uint8_t isn_secret[16];	 /**< RFC 6528 key; random at start */
 	int socket;		 /**< NUMA node for the stack's memory */
 	struct rte_mempool *pool; /**< mbufs for ACKs, RSTs, SYNs, copies */
@@ -122,7 +123,8 @@ struct sl_tcp_callbacks {
 	X(syn_cookies_bad) X(syn_backlog_full) X(bad_checksum) X(bad_header) X(bad_options)       \
 	X(out_of_window) X(ack_unsent_data) X(paws_dropped) X(zero_window_probes)                 \
 	X(persist_timeouts) X(delayed_acks) X(no_mbuf) X(snd_buf_full) X(time_wait_reused)        \
-	X(closed_port_rst)
+	X(closed_port_rst) X(sack_recoveries) X(sack_blocks_in) X(sack_blocks_bad) X(dsack_in)    \
+	X(sack_blocks_out) X(lost_retransmits)
 
 struct sl_tcp_stats {
 #define SL_TCP_STAT_FIELD(name) uint64_t name;
