@@ -38,6 +38,8 @@ struct sl_port_profile {
 	uint16_t ring_devarg_default;
 	/** xstats the PMD counts receive drops in but leaves out of imissed. */
 	char rx_missed_xstats[256];
+	/** The PMD sends only a chain's first segment: copy chains into one. */
+	bool tx_linearize;
 };
 
 struct sl_port {
@@ -59,6 +61,10 @@ int sl_profile_load(const char *dir, const char *name, const char *driver,
 		    struct sl_port_profile *prof, struct sl_error *err);
 int sl_ports_probe(struct sl_app *app, struct sl_error *err);
 int sl_ports_start(struct sl_app *app, struct sl_error *err);
+/** Make chained frames one segment before the PMD sees them (port_tx.c). */
+int sl_port_tx_linearize(uint16_t port_id, uint16_t queue, struct rte_mempool *pool);
+/** A chain port_tx.c could not make whole (it left anyway): a tx error. */
+void sl_port_tx_linearize_failed(uint16_t port_id);
 void sl_ports_stop(struct sl_app *app);
 
 /* ---- memory ---- */

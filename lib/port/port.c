@@ -11,6 +11,7 @@
 #include <rte_bus.h>
 #include <rte_cycles.h>
 #include <rte_dev.h>
+#include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_string_fns.h>
 
@@ -324,6 +325,17 @@ port_configure(struct sl_app *app, unsigned int idx, struct sl_error *err)
 			snprintf(err->msg, sizeof(err->msg),
 				 "[port %s]: tx queue %u setup failed: %s", conf->name, q,
 				 strerror(-rc));
+			return -1;
+		}
+		if (port->profile.tx_linearize &&
+		    !(port->info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) &&
+		    sl_port_tx_linearize(port->port_id, q,
+					 app->pools[app->workers[q]->info.socket]) < 0) {
+			snprintf(err->msg, sizeof(err->msg),
+				 "[port %s]: cannot add the tx callback that makes chained frames "
+				 "one segment (profile %s, tx_linearize = on): %s. Fix: a DPDK built "
+				 "with RTE_ETHDEV_RXTX_CALLBACKS",
+				 conf->name, port->profile.name, rte_strerror(rte_errno));
 			return -1;
 		}
 	}

@@ -25,6 +25,7 @@
 #include <rte_spinlock.h>
 #include <rte_string_fns.h>
 
+#include "sl_priv.h"
 #include "sluice/sl_port.h"
 
 #define MAX_RING_FDS 16 /* af_packet qpairs */
@@ -41,6 +42,7 @@ struct port_drops {
 	uint64_t ring_drops;	 /* tp_drops read so far */
 	unsigned int nb_xstats;
 	uint64_t xstat_id[MAX_MISSED_XSTATS];
+	uint64_t tx_unfixed; /* chains port_tx.c could not make one segment */
 };
 
 static struct port_drops drops[RTE_MAX_ETHPORTS];
@@ -141,6 +143,7 @@ sl_port_stats_get(uint16_t port_id, struct rte_eth_stats *stats)
 	if (d->af_packet)
 		read_ring_drops(d);
 	stats->imissed += d->ring_drops;
+	stats->oerrors += __atomic_load_n(&d->tx_unfixed, __ATOMIC_RELAXED);
 	if (d->nb_xstats > 0 && rte_eth_xstats_get_by_id(port_id, d->xstat_id, values,
 							 d->nb_xstats) == (int)d->nb_xstats)
 		for (unsigned int i = 0; i < d->nb_xstats; i++)
@@ -180,4 +183,11 @@ sl_port_stats_save(uint16_t port_id)
 		drops[port_id].nb_fds = 0; /* the PMD closes them now */
 		rte_spinlock_unlock(&drops[port_id].lock);
 	}
+}
+
+void
+sl_port_tx_linearize_failed(uint16_t port_id)
+{
+	if (port_id < RTE_MAX_ETHPORTS)
+		__atomic_fetch_add(&drops[port_id].tx_unfixed, 1, __ATOMIC_RELAXED);
 }

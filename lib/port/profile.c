@@ -109,6 +109,8 @@ parse_profile(const char *file, struct sl_port_profile *prof, struct sl_error *e
 		prof->ring_devarg_default = atoi(v);
 	if ((v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, "rx_missed_xstats")) != NULL)
 		strlcpy(prof->rx_missed_xstats, v, sizeof(prof->rx_missed_xstats));
+	if ((v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, "tx_linearize")) != NULL)
+		prof->tx_linearize = !strcmp(v, "on");
 	if (rc == 0 && prof->ring_devarg[0] != '\0' && prof->ring_devarg_default == 0) {
 		snprintf(err->msg, sizeof(err->msg),
 			 "%s:%u: [profile] ring_devarg = %s without ring_devarg_default. Fix: give "
