@@ -108,6 +108,7 @@ struct net_config {
 	uint16_t mss;
 	uint16_t port_arg; /**< port=N, for use outside a sluice app; UINT16_MAX = unset */
 	bool timestamps;
+	bool sack; /* offer/accept RFC 2018 SACK */
 	bool tcp;
 };
 
