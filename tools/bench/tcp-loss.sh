@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# TCP echo goodput under random loss, sluice-echo against a Linux echo server
+# with the same kernel client on the same kind of wire (issue 18's "match
+# Linux under loss"; the asserted version is tests/integration/
+# echo_tcp_loss.sh). The client (tests/integration/echo_client.py stream,
+# one connection, sha256-checked) lives in a network namespace with two veth
+# pairs: one to sluice-echo (net_af_packet on the outer end, worker on
+# CPU 0), one to tools/bench/epoll-echo.c in a namespace of its own (Linux
+# defaults: SACK, RACK, CUBIC). Offloads are off on every veth end. iptables
+# in the client's namespace drops LOSS % at random of what enters and of
+# what leaves it, on both wires alike.
+#
+# Per loss level, the Linux server runs while sluice-echo is stopped (its
+# worker busy-polls one of the two cores), then sluice-echo; every size is
+# echoed RUNS times on each. Goodput is echoed bytes over the client's wall
+# time (MB/s, one direction); the ratio is sluice's median time over Linux's
+# (below 1: sluice faster). A sluice run that does not finish within
+# --timeout counts its goodput so far, shown with ">" on the time ratio.
+#
+# Usage: sudo tools/bench/tcp-loss.sh [-r RUNS] [--loss LIST] [--sizes LIST]
+#                                     [--timeout S] [--md FILE]
+#   -r RUNS      runs per point and server (default 3)
+#   --loss LIST  comma list of loss percentages each way (default 0,1,3)
+#   --sizes LIST comma list of MiB per echo (default 16,100)
+#   --timeout S  limit per sluice transfer (default 60)
+#   --md FILE    append a Markdown fragment for docs/PERFORMANCE.md
+# Environment: SLUICE_ECHO, TCPIP_ARGS (sluice's tcpip args beyond ip/gw,
+# default "tcp_echo=7").
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+usage() { awk 'NR > 2 && !/^#/ {exit} NR > 2 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
+
+runs=3 losses=0,1,3 sizes=16,100 limit=60 md=""
+cmdline="tools/bench/tcp-loss.sh $*"
+while (($#)); do
+	case $1 in
+	-r | --runs) runs=${2:?}; shift ;;
+	--loss) losses=${2:?}; shift ;;
+	--sizes) sizes=${2:?}; shift ;;
+	--timeout) limit=${2:?}; shift ;;
+	--md) md=${2:?}; shift ;;
+	-h | --help) usage; exit 0 ;;
+	*) usage >&2; bench_die "unknown argument '$1'" ;;
+	esac
+	shift
+done
+bench_check_runs "$runs"
+[[ $limit =~ ^[0-9]+$ && $limit -ge 1 ]] || bench_die "--timeout wants whole seconds >= 1"
+IFS=, read -ra loss_list <<<"$losses"
+IFS=, read -ra size_list <<<"$sizes"
+for l in "${loss_list[@]}"; do [[ $l =~ ^[0-9]+(\.[0-9]+)?$ ]] || bench_die "--loss wants percentages, not '$l'"; done
+for s in "${size_list[@]}"; do [[ $s =~ ^[0-9]+$ && $s -ge 1 ]] || bench_die "--sizes wants whole MiB, not '$s'"; done
+
+bench_init tcp-loss
+SLUICE_ECHO=${SLUICE_ECHO:-$REPO/build/apps/sluice-echo}
+[[ -x $SLUICE_ECHO ]] || bench_die "build first (tools/setup.sh): no $SLUICE_ECHO"
+for t in gcc ethtool iptables; do
+	command -v "$t" >/dev/null || bench_die "$t not found: sudo tools/setup.sh --deps-only"
+done
+gcc -O2 -o "$BENCH_SCRATCH/epoll-echo" "$BENCH_DIR/epoll-echo.c" || bench_die "building epoll-echo.c failed"
+CLIENT=$REPO/tests/integration/echo_client.py
+TCPIP_ARGS=${TCPIP_ARGS:-tcp_echo=7}
+
+CNS=sl-tlc$$ LNS=sl-tll$$ HOST_IF=tlh$$ CLI_IF=tlc$$ LCLI_IF=tlk$$ LSRV_IF=tls$$
+SL_IP=10.95.0.2 SL_PEER=10.95.0.1 LX_IP=10.96.0.2 LX_PEER=10.96.0.1
+off() { "$@" tx off tso off gso off gro off >/dev/null 2>&1 || true; }
+net_down() {
+	ip link del "$HOST_IF" 2>/dev/null || true
+	ip netns del "$CNS" 2>/dev/null || true
+	ip netns del "$LNS" 2>/dev/null || true
+}
+trap 'net_down; bench_cleanup' EXIT
+net_up() {
+	net_down
+	ip netns add "$CNS"
+	ip netns add "$LNS"
+	ip -n "$CNS" link set lo up
+	ip -n "$LNS" link set lo up
+	ip netns exec "$CNS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 || true
+	ip link add "$HOST_IF" type veth peer name "$CLI_IF" netns "$CNS"
+	sysctl -qw "net.ipv6.conf.$HOST_IF.disable_ipv6=1" || true
+	off ethtool -K "$HOST_IF"
+	off ip netns exec "$CNS" ethtool -K "$CLI_IF"
+	ip link set "$HOST_IF" up
+	ip -n "$CNS" addr add "$SL_PEER/24" dev "$CLI_IF"
+	ip -n "$CNS" link set "$CLI_IF" up
+	ip -n "$CNS" link add "$LCLI_IF" type veth peer name "$LSRV_IF" netns "$LNS"
+	off ip netns exec "$CNS" ethtool -K "$LCLI_IF"
+	off ip netns exec "$LNS" ethtool -K "$LSRV_IF"
+	ip -n "$CNS" addr add "$LX_PEER/24" dev "$LCLI_IF"
+	ip -n "$LNS" addr add "$LX_IP/24" dev "$LSRV_IF"
+	ip -n "$CNS" link set "$LCLI_IF" up
+	ip -n "$LNS" link set "$LSRV_IF" up
+}
+loss_set() { # PCT: replace the client namespace's random-drop rules
+	local c p
+	ip netns exec "$CNS" iptables -F INPUT
+	ip netns exec "$CNS" iptables -F OUTPUT
+	[[ $1 == 0 ]] && return 0
+	p=$(awk -v l="$1" 'BEGIN {printf "%.4f", l / 100}')
+	for c in INPUT OUTPUT; do
+		ip netns exec "$CNS" iptables -A "$c" -m statistic --mode random --probability "$p" -j DROP ||
+			bench_die "iptables statistic match failed (kernel module xt_statistic?)"
+	done
+}
+
+SRV_PID="" SRV_PREFIX=""
+sluice_start() {
+	SRV_PREFIX=$(bench_prefix "echo-$1")
+	cat >"$BENCH_SCRATCH/echo.ini" <<EOT
+[app]
+stats_interval = 0
+[port p0]
+dev = net_af_packet0
+pipeline = host
+[pipeline host]
+stages = tcpip
+tcpip = ip=$SL_IP/24,gw=$SL_PEER,$TCPIP_ARGS
+[workers]
+lcores = 1
+EOT
+	bench_start "$BENCH_SCRATCH/sluice-$1.log" 3600 "$SLUICE_ECHO" --lcores '0@1,1@0' "${EAL_MEM[@]}" \
+		--file-prefix "$SRV_PREFIX" --no-pci --vdev "net_af_packet0,iface=$HOST_IF,qpairs=1" -- \
+		--config "$BENCH_SCRATCH/echo.ini" --stats-json "$BENCH_SCRATCH/sluice-$1.json" --quiet
+	SRV_PID=$BENCH_LAST_PID
+	sl_wait_line "$BENCH_SCRATCH/sluice-$1.log" 'running:' 30 "$SRV_PID" ||
+		bench_die "sluice-echo did not start (log: $BENCH_SCRATCH/sluice-$1.log)"
+}
+linux_start() {
+	bench_start "$BENCH_SCRATCH/linux-$1.log" 3600 ip netns exec "$LNS" "$BENCH_SCRATCH/epoll-echo" -p 7
+	SRV_PID=$BENCH_LAST_PID
+	sl_wait_line "$BENCH_SCRATCH/linux-$1.log" 'listening' 10 "$SRV_PID" || bench_die "epoll-echo did not start"
+}
+
+# xfer HOST MIB TIMEOUT: prints "SECONDS BYTES_BACK OK|TIMEOUT"
+xfer() {
+	local out=$BENCH_SCRATCH/xfer.out bytes=$(($2 << 20)) t back
+	if ip netns exec "$CNS" /usr/bin/python3 "$CLIENT" --host "$1" stream --conns 1 --bytes "$bytes" \
+		--timeout "$3" >"$out" 2>&1; then
+		t=$(sed -n 's/.*elapsed=\([0-9.]*\).*/\1/p' "$out")
+		echo "$t $bytes OK"
+	else
+		back=$(sed -n 's/.* \([0-9]*\) bytes back.*/\1/p' "$out")
+		[[ -n $back ]] || bench_say "client failed: $(tail -n 1 "$out")"
+		echo "$3 ${back:-0} TIMEOUT"
+	fi
+}
+
+echo "tcp-loss: $(date -u '+%F %H:%M UTC'), $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $runs runs per point; loss each way in the client's namespace (iptables statistic)"
+results=$BENCH_SCRATCH/results.txt
+: >"$results"
+bench_lock
+net_up
+for loss in "${loss_list[@]}"; do
+	loss_set "$loss"
+	for server in linux sluice; do
+		if [[ $server == linux ]]; then linux_start "$loss"; host=$LX_IP; tmo=$((limit * 4)); else sluice_start "$loss"; host=$SL_IP; tmo=$limit; fi
+		for mib in "${size_list[@]}"; do
+			for ((r = 1; r <= runs; r++)); do
+				read -r t b st <<<"$(xfer "$host" "$mib" "$tmo")"
+				echo "R $loss $mib $server $r $t $b $st" >>"$results"
+				bench_say "loss $loss %, $mib MiB, $server run $r: $t s, $b B back ($st)"
+			done
+		done
+		bench_stop "$SRV_PID" "$server" "$BENCH_SCRATCH/$server-$loss.log"
+		if [[ $server == sluice && -s $BENCH_SCRATCH/sluice-$loss.json ]]; then
+			/usr/bin/python3 - "$BENCH_SCRATCH/sluice-$loss.json" <<'PY' >&2
+import json, sys
+tot = {}
+for w in json.load(open(sys.argv[1]))["workers"]:
+    for st in w["stages"]:
+        if st["stage"] == "tcpip":
+            for k, v in st["counters"].items():
+                tot[k] = tot.get(k, 0) + v
+keys = ("tcp_retransmits", "tcp_rto_expired", "tcp_fast_retransmits", "tcp_sack_recoveries",
+        "tcp_ooo_dropped", "tcp_pool_low_drops")
+print("tcp-loss: sluice counters: " + " ".join(f"{k[4:]}={tot[k]}" for k in keys if k in tot))
+PY
+		fi
+	done
+done
+loss_set 0
+bench_unlock
+
+bench_md_header "$md" "TCP echo goodput under loss: sluice-echo vs a Linux echo server (tcp-loss.sh)" "$cmdline"
+
+/usr/bin/python3 - "$results" "$md" "$cmdline" <<'PY'
+import statistics, sys
+res, md, cmd = sys.argv[1], sys.argv[2], sys.argv[3]
+pts = {}
+for line in open(res):
+    f = line.split()
+    if len(f) != 8 or f[0] != "R":
+        continue
+    key = (f[1], int(f[2]))
+    pts.setdefault(key, {}).setdefault(f[3], []).append((float(f[5]), int(f[6]), f[7]))
+rows = []
+for (loss, mib), srv in pts.items():
+    size = mib << 20
+    def summary(runs):
+        # A run cut off by the timeout: its time for the whole size at the
+        # goodput it reached (a lower bound).
+        ts = [t if st == "OK" else (t * size / b if b else float("inf")) for t, b, st in runs]
+        cut = any(st != "OK" for _, _, st in runs)
+        med = statistics.median(ts)
+        return med, cut, " ".join(f"{t:.2f}" + ("" if st == "OK" else "*") for t, _, st in runs)
+    lt, lcut, lruns = summary(srv.get("linux", [(0, 0, "NONE")]))
+    st, scut, sruns = summary(srv.get("sluice", [(0, 0, "NONE")]))
+    mbps = lambda t: f"{size / t / 1e6:.1f}" if t and t != float("inf") else "0"
+    ratio = f"{'>' if scut else ''}{st / lt:.2f}" if lt and st != float("inf") else "inf"
+    rows.append((loss, mib, mbps(lt), mbps(st), ratio, lruns, sruns, lcut))
+hdr = f"{'loss %':>6} {'MiB':>4} {'Linux MB/s':>11} {'sluice MB/s':>12} {'sluice/Linux time':>18}  runs (s; * = cut off at the timeout)"
+print()
+print(hdr)
+for loss, mib, lm, sm, ratio, lruns, sruns, _ in rows:
+    print(f"{loss:>6} {mib:>4} {lm:>11} {sm:>12} {ratio:>18}  linux {lruns} | sluice {sruns}")
+if md:
+    with open(md, "a") as o:
+        o.write("| loss each way | MiB | Linux (epoll-echo) MB/s | sluice-echo MB/s | sluice/Linux time | runs, s (Linux \\| sluice; * cut off) |\n")
+        o.write("|---:|---:|---:|---:|---:|---|\n")
+        for loss, mib, lm, sm, ratio, lruns, sruns, _ in rows:
+            o.write(f"| {loss} % | {mib} | {lm} | {sm} | {ratio} | {lruns} \\| {sruns} |\n")
+        o.write("\n")
+PY
