@@ -4,11 +4,13 @@
 # sluice-gen's TCP client on CPU 1 against, one after the other,
 #   sluice-memif   sluice-echo, one worker on CPU 0, over net_memif (its wire)
 #   sluice-afp     sluice-echo, one worker on CPU 0, net_af_packet on a veth
+#   sluice-afxdp   sluice-echo, one worker on CPU 0, net_af_xdp on a veth (the
+#                  kernel copies frames in and out: veth has no zero copy)
 #   epoll          tools/bench/epoll-echo.c, one thread pinned to CPU 0, in a
 #                  network namespace behind the same kind of veth
 #   asyncio, uvloop  tools/bench/py-echo.py pinned to CPU 0, same veth wire
-# sluice-gen reaches the kernel servers (and sluice-afp) through
-# net_af_packet on its end of the veth; offloads are off on both ends.
+# sluice-gen reaches the kernel servers (and sluice-afp, sluice-afxdp)
+# through net_af_packet on its end of the veth; offloads are off on both ends.
 #
 # Per point and server: transactions/s, latency p50/p99, the busy fraction of
 # CPU 0 and CPU 1 over the run (/proc/stat), the server's busy fraction
@@ -22,7 +24,8 @@
 # The per-cycle ratio therefore flatters the kernel servers.
 #
 # Usage: sudo tools/bench/tcp-vs-epoll.sh [-t SECONDS] [--servers LIST] [--points LIST]
-#   --servers: comma list from sluice-memif,sluice-afp,epoll,asyncio,uvloop (default all)
+#   --servers: comma list from sluice-memif,sluice-afp,sluice-afxdp,epoll,asyncio,uvloop
+#              (default all; sluice-afxdp is left out, with a note, where AF_XDP cannot run)
 #   --points:  comma list of CONNSxDEPTH (64 B messages), default 1x1,64x1,64x8
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -30,7 +33,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() { awk 'NR > 2 && !/^#/ {exit} NR > 2 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
 
-duration=5 servers=sluice-memif,sluice-afp,epoll,asyncio,uvloop points=1x1,64x1,64x8
+duration=5 servers=sluice-memif,sluice-afp,sluice-afxdp,epoll,asyncio,uvloop points=1x1,64x1,64x8
 while (($#)); do
 	case $1 in
 	-t | --time) duration=${2:?}; shift ;;
@@ -45,7 +48,7 @@ bench_check_time "$duration"
 IFS=, read -ra server_list <<<"$servers"
 IFS=, read -ra point_list <<<"$points"
 for s in "${server_list[@]}"; do
-	case $s in sluice-memif | sluice-afp | epoll | asyncio | uvloop) ;;
+	case $s in sluice-memif | sluice-afp | sluice-afxdp | epoll | asyncio | uvloop) ;;
 	*) bench_die "--servers: unknown server '$s'" ;; esac
 done
 for p in "${point_list[@]}"; do
@@ -63,6 +66,14 @@ if ! /usr/bin/python3 -c 'import uvloop' 2>/dev/null; then
 	bench_say "note: python3-uvloop missing (apt-get install python3-uvloop): skipping uvloop"
 	server_list=("${server_list[@]/uvloop/}")
 fi
+# AF_XDP: the PMD's libxdp wants bpffs; the kernel needs CONFIG_XDP_SOCKETS.
+if [[ " ${server_list[*]} " == *" sluice-afxdp "* ]]; then
+	grep -qs ' /sys/fs/bpf bpf ' /proc/mounts || mount -t bpf bpf /sys/fs/bpf 2>/dev/null || true
+	if ! grep -qs ' /sys/fs/bpf bpf ' /proc/mounts; then
+		bench_say "note: no bpffs at /sys/fs/bpf (mount -t bpf bpf /sys/fs/bpf): skipping sluice-afxdp"
+		server_list=("${server_list[@]/sluice-afxdp/}")
+	fi
+fi
 tsc_hz=$(awk '/^cpu MHz/ {printf "%d", $4 * 1e6; exit}' /proc/cpuinfo)
 SRV_IP=10.94.0.2 CLI_IP=10.94.0.1
 NS=sl-tve$$ VC=tvc$$ VS=tvs$$
@@ -77,7 +88,7 @@ trap 'net_down; bench_cleanup' EXIT
 # server's address (kernel servers) or bare in this namespace (sluice-afp).
 veth_up() {
 	net_down
-	if [[ $1 == sluice-afp ]]; then
+	if [[ $1 == sluice-afp || $1 == sluice-afxdp ]]; then
 		ip link add "$VC" type veth peer name "$VS"
 		ip link set "$VS" up
 		ethtool -K "$VS" tx off tso off gso off gro off >/dev/null 2>&1 || true
@@ -104,17 +115,23 @@ start_server() {
 	local kind=$1 i
 	SRV_LOG=$BENCH_SCRATCH/srv-$kind.log SRV_PREFIX=""
 	case $kind in
-	sluice-memif | sluice-afp)
+	sluice-memif | sluice-afp | sluice-afxdp)
 		SRV_PREFIX=$(bench_prefix "echo-$kind")
 		local dev=net_memif0 vdev
 		if [[ $kind == sluice-memif ]]; then
 			SOCK=$BENCH_SCRATCH/tve.sock
 			vdev="net_memif0,role=server,socket=$SOCK,rsize=14"
 			GEN_DEV=(--vdev "net_memif0,role=client,socket=$SOCK,rsize=14" -- --ports net_memif0)
-		else
+		elif [[ $kind == sluice-afp ]]; then
 			veth_up "$kind"
 			dev=net_af_packet0
-			vdev="net_af_packet0,iface=$VS,qpairs=1"
+			# framecnt: the ring rx_desc below asks for (the PMD ignores rx_desc).
+			vdev="net_af_packet0,iface=$VS,qpairs=1,framecnt=4096"
+			GEN_DEV=(--vdev "net_af_packet0,iface=$VC,qpairs=1" -- --ports net_af_packet0)
+		else
+			veth_up "$kind"
+			dev=net_af_xdp0
+			vdev="net_af_xdp0,iface=$VS"
 			GEN_DEV=(--vdev "net_af_packet0,iface=$VC,qpairs=1" -- --ports net_af_packet0)
 		fi
 		cat >"$BENCH_SCRATCH/echo.ini" <<EOT
@@ -221,6 +238,7 @@ for line in open(sys.argv[1]):
                               cpu1=float(f[7]), busy=float(f[8]), cyc=float(f[9]), res=f[10])
 print()
 print("server: sluice-memif = sluice-echo on memif; sluice-afp = sluice-echo on af_packet/veth;")
+print("        sluice-afxdp = sluice-echo on af_xdp/veth (copy mode);")
 print("        epoll/asyncio/uvloop: Linux sockets behind af_packet/veth; client: sluice-gen, CPU 1")
 print("busy: sluice worker's busy fraction, or CPU 0 for the kernel servers (their TCP receive work")
 print("      runs on CPU 1, see the script's header); cyc/tr: server busy cycles per transaction")
