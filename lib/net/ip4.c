@@ -315,8 +315,14 @@ static struct rte_mbuf *ip4_reassemble(struct sl_netif *nif, struct rte_mbuf *m,
 		ip4_frag_drop(nif, m, NET_IP_FRAG_BAD);
 		return NULL;
 	}
-	/* Held fragments are pool mbufs: never take the last ones TCP needs. */
-	if (unlikely(nif->pool_is_low)) {
+	/*
+	 * Held fragments are pool mbufs: never take the last ones TCP needs.
+	 * Without TCP nobody measured the pool for this vector; fragments are
+	 * rare enough to look here.
+	 */
+	if (unlikely(nif->tcp != NULL ? nif->pool_is_low
+				      : nif->pool != NULL &&
+					    rte_mempool_avail_count(nif->pool) < nif->pool_low)) {
 		ip4_frag_drop(nif, m, NET_IP_FRAG_NO_ROOM);
 		return NULL;
 	}
