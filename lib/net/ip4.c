@@ -59,11 +59,12 @@ static inline void ip4_turn_around(struct sl_netif *nif, struct rte_ether_hdr *e
 }
 
 /*
- * Largest number of fragments one reply may need: a reassembled datagram is
- * at most RTE_LIBRTE_IP_FRAG_MAX_FRAG fragments of at most our MTU (a
- * sender on a larger MTU is refused below), plus slack for IP options.
+ * Fragments one reply may be cut into. A reassembled datagram is at most
+ * RTE_LIBRTE_IP_FRAG_MAX_FRAG one-mbuf fragments (2 KiB buffers: under 16
+ * KB), so at a 1500-byte MTU it needs 11; a reply that would need more than
+ * this (a tiny MTU) is a counted failure.
  */
-#define IP4_FRAGS_OUT_MAX (2 * RTE_LIBRTE_IP_FRAG_MAX_FRAG)
+#define IP4_FRAGS_OUT_MAX 64
 
 /*
  * A turned-around datagram above the MTU: cut into fragments by
@@ -379,18 +380,11 @@ void ip4_frag_fini(struct sl_netif *nif)
 	nif->frag_tbl = NULL;
 }
 
-void ip4_frag_flush(struct sl_netif *nif)
-{
-	if (nif->frag_dr != NULL && nif->frag_dr->cnt != 0)
-		rte_ip_frag_free_death_row(nif->frag_dr, 0);
-}
-
-void ip4_frag_timers(struct sl_netif *nif)
+void ip4_frag_expire(struct sl_netif *nif)
 {
 	uint32_t before;
 
-	if (nif->frag_tbl == NULL)
-		return;
+	nif->frag_scan_us = nif->now_us + IP4_FRAG_SCAN_US;
 	/* Oldest first: it stops at the first datagram still in time. */
 	before = nif->frag_dr->cnt;
 	rte_ip_frag_table_del_expired_entries(nif->frag_tbl, nif->frag_dr, nif->now_us);

@@ -14,13 +14,11 @@
 #include <stdint.h>
 
 #include <rte_ether.h>
+#include <rte_ip_frag.h>
 #include <rte_mbuf.h>
 
 #include "sluice/sl_echo.h"
 #include "sluice/sl_tcp.h"
-
-struct rte_ip_frag_tbl;
-struct rte_ip_frag_death_row;
 
 /*
  * Counters of the tcpip stage, one per drop reason and protocol event. The
@@ -187,6 +185,7 @@ struct sl_netif {
 	/* IPv4 reassembly (rte_ip_frag), allocated at init; NULL with frag=off. */
 	struct rte_ip_frag_tbl *frag_tbl;
 	struct rte_ip_frag_death_row *frag_dr;
+	uint64_t frag_scan_us; /**< next look for expired datagrams */
 
 	struct sl_tcp_stack *tcp;
 	struct sl_echo *echo;
@@ -214,10 +213,25 @@ void ip4_tcp_output(void *ctx, struct rte_mbuf *m, const struct sl_tcp_tuple *t)
 /** The reassembly table and death row on the worker's node (frag_flows > 0). */
 int ip4_frag_init(struct sl_netif *nif);
 void ip4_frag_fini(struct sl_netif *nif);
+/** Drop datagrams whose time ran out, then free the death row. */
+void ip4_frag_expire(struct sl_netif *nif);
+
+/* Expiry is looked for once a millisecond, not on every poll. */
+#define IP4_FRAG_SCAN_US 1000
+
 /** Free what reassembly dropped; after every vector. */
-void ip4_frag_flush(struct sl_netif *nif);
-/** Drop datagrams whose time ran out, then flush; from poll. */
-void ip4_frag_timers(struct sl_netif *nif);
+static inline void ip4_frag_flush(struct sl_netif *nif)
+{
+	if (unlikely(nif->frag_dr != NULL && nif->frag_dr->cnt != 0))
+		rte_ip_frag_free_death_row(nif->frag_dr, 0);
+}
+
+/** From poll: expiry when due (now_us set). */
+static inline void ip4_frag_timers(struct sl_netif *nif)
+{
+	if (nif->frag_tbl != NULL && nif->now_us >= nif->frag_scan_us)
+		ip4_frag_expire(nif);
+}
 
 /* out.c */
 /** Queue a finished frame for transmit on m->port. Consumes `m`. */
