@@ -405,6 +405,8 @@ static uint32_t new_ack(struct sl_tcp_conn *c, uint32_t ack)
 	c->rto_seen = 0;
 	if (c->sb.n != 0)
 		tcp_sb_ack(&c->sb, ack);
+	if (seq_lt(c->sb.rack_lost, ack))
+		c->sb.rack_lost = ack;
 	if (c->in_recovery && c->sack_on) {
 		/* RFC 6675 / 6937: sack_recovery_ack decides, with the segment's SACK blocks. */
 		c->dupacks = 0;
@@ -440,11 +442,8 @@ static uint32_t new_ack(struct sl_tcp_conn *c, uint32_t ack)
 		if (c->cwnd > (1u << 30))
 			c->cwnd = 1u << 30;
 	}
-	/* RFC 6298 5.2 / 5.3. */
-	if (c->snd_una == c->snd_max)
-		tcp_timer_stop(c, TCP_T_RTX);
-	else
-		tcp_timer_set(c, TCP_T_RTX, s->now_us + tcp_rtt_rto(&c->rtt, &s->cfg));
+	/* RFC 6298 5.2 / 5.3 (or a tail loss probe first, RFC 8985 7.2). */
+	tcp_rtx_timer_arm(c);
 	return data;
 }
 
@@ -475,11 +474,16 @@ static void window_shrunk(struct sl_tcp_conn *c)
 
 /* ---- SACK loss recovery (RFC 6675, with RFC 6937 PRR) ---- */
 
-/* Take the segment's SACK blocks into the scoreboard (RFC 6675 Update()). */
-static void sack_input(struct sl_tcp_conn *c, const struct tcp_seg *g)
+/*
+ * Take the segment's SACK blocks into the scoreboard (RFC 6675 Update()).
+ * Returns the end of the highest newly SACKed bytes below HighRxt in
+ * recovery (else SND.UNA): those can only have come from our resends.
+ */
+static uint32_t sack_input(struct sl_tcp_conn *c, const struct tcp_seg *g)
 {
 	struct sl_tcp_stack *s = c->stack;
 	uint32_t una = seq_max(c->snd_una, g->ack);
+	uint32_t resent_got = c->snd_una;
 
 	for (unsigned int k = 0; k < g->o.nsack; k++) {
 		struct tcp_sack_block b = g->o.sack[k];
@@ -501,8 +505,17 @@ static void sack_input(struct sl_tcp_conn *c, const struct tcp_seg *g)
 			s->st.sack_blocks_bad++;
 			continue;
 		}
-		tcp_sb_add(&c->sb, seq_max(b.start, una), b.end);
+		if (c->in_recovery && seq_lt(seq_max(b.start, una), c->sb.high_rxt)) {
+			uint32_t before = c->sb.sacked;
+
+			tcp_sb_add(&c->sb, seq_max(b.start, una), b.end);
+			if (c->sb.sacked != before)
+				resent_got = seq_max(resent_got, seq_min(b.end, c->sb.high_rxt));
+		} else {
+			tcp_sb_add(&c->sb, seq_max(b.start, una), b.end);
+		}
 	}
+	return resent_got;
 }
 
 /* Bytes the peer SACKed above `seq`. */
@@ -532,6 +545,7 @@ static void sack_enter_recovery(struct sl_tcp_conn *c)
 	c->prr_out = 0;
 	c->sb.high_rxt = c->snd_una;
 	c->sb.rxt_fence = c->snd_max;
+	c->sb.rerxt_nxt = c->sb.rerxt_end = c->snd_una;
 	/* Step 4.3: the first lost segment goes now, whatever the pipe says. */
 	c->sack_credit = mss;
 	c->bytes_acked = 0;
@@ -544,7 +558,8 @@ static void sack_enter_recovery(struct sl_tcp_conn *c)
  * recovery. `delivered` is RFC 6937 DeliveredData (SND.UNA's advance plus
  * the change in SACKed bytes).
  */
-static void sack_recovery_ack(struct sl_tcp_conn *c, uint32_t delivered, bool dup)
+static void sack_recovery_ack(struct sl_tcp_conn *c, uint32_t delivered, bool dup,
+			      uint32_t resent_got)
 {
 	uint32_t mss = tcp_eff_mss(c);
 	uint64_t sndcnt;
@@ -572,20 +587,34 @@ static void sack_recovery_ack(struct sl_tcp_conn *c, uint32_t delivered, bool du
 		c->cwnd = c->ssthresh;
 		c->sack_credit = 0;
 		c->sb.high_rxt = c->snd_una;
+		c->sb.rerxt_nxt = c->sb.rerxt_end = c->snd_una;
+		c->sb.rack_lost = c->snd_una;
 		return;
 	}
 	/*
-	 * A resent hole at SND.UNA while more than (DupThresh - 1) MSS sent
-	 * after that resend has been SACKed: the resend was lost too (the idea
-	 * behind RFC 8985's RACK, reduced to the one segment that blocks
-	 * SND.UNA). Send it again at once rather than wait for the RTO.
+	 * Lost resends (the idea of RFC 8985's RACK, on sequence order instead
+	 * of send times): holes are resent lowest first, so when the resend of
+	 * a higher hole is SACKed, every hole below it that is still open lost
+	 * its resend as well; and when more than (DupThresh - 1) MSS of data
+	 * sent after the resend at SND.UNA is SACKed, that resend is lost.
+	 * Resend those at once rather than wait for the RTO.
 	 */
-	if (seq_lt(c->snd_una, c->sb.high_rxt) &&
-	    sacked_above(&c->sb, c->sb.rxt_fence) > (TCP_DUPTHRESH - 1) * mss) {
-		c->stack->st.lost_retransmits++;
-		c->sb.high_rxt = c->snd_una;
-		c->sb.rxt_fence = c->snd_max;
-		c->sack_credit += mss;
+	{
+		bool fence_hit = seq_lt(c->snd_una, c->sb.high_rxt) &&
+				 sacked_above(&c->sb, c->sb.rxt_fence) > (TCP_DUPTHRESH - 1) * mss;
+		/* What was already sent a second time proves nothing new, but past the fence. */
+		uint32_t from = fence_hit ? c->snd_una : seq_max(c->snd_una, c->sb.rerxt_end);
+		uint32_t upto = fence_hit ? seq_max(resent_got, c->sb.high_rxt) : resent_got;
+		uint32_t room;
+
+		if (seq_gt(upto, from) && seq_lt(tcp_sb_skip(&c->sb, from, &room), upto)) {
+			c->stack->st.lost_retransmits++;
+			if (!seq_lt(c->sb.rerxt_nxt, c->sb.rerxt_end))
+				c->sb.rerxt_nxt = from;
+			c->sb.rerxt_nxt = seq_min(c->sb.rerxt_nxt, from);
+			c->sb.rerxt_end = seq_max(c->sb.rerxt_end, upto);
+			c->sb.rxt_fence = c->snd_max;
+		}
 	}
 	/* RFC 6937 PRR with slow start reduction bound (PRR-SSRB). */
 	c->prr_delivered += delivered;
@@ -634,8 +663,10 @@ static bool ack_input(struct sl_tcp_conn *c, const struct tcp_seg *g)
 	if (c->sack_on) {
 		uint32_t una0 = c->snd_una, sacked0 = c->sb.sacked;
 
+		uint32_t resent_got = c->snd_una;
+
 		if (g->o.nsack != 0)
-			sack_input(c, g);
+			resent_got = sack_input(c, g);
 		/* RFC 6675 2: an ACK that SACKs new data counts as a duplicate too. */
 		if (g->ack == c->snd_una && c->sb.sacked > sacked0 && c->snd_una != c->snd_max)
 			dup = true;
@@ -645,7 +676,19 @@ static bool ack_input(struct sl_tcp_conn *c, const struct tcp_seg *g)
 			dup_ack(c);
 		if (c->state == TCP_CLOSED)
 			return false;
-		sack_recovery_ack(c, (c->snd_una - una0) + (c->sb.sacked - sacked0), dup);
+		if (c->tlp_out) {
+			uint32_t room;
+
+			/* The probe got through: whatever below it is still open was lost. */
+			if (seq_gt(c->snd_una, c->sb.tlp_seq) ||
+			    tcp_sb_skip(&c->sb, c->sb.tlp_seq, &room) != c->sb.tlp_seq) {
+				c->tlp_out = 0;
+				if (seq_gt(c->sb.tlp_seq, c->snd_una))
+					c->sb.rack_lost = c->sb.tlp_seq;
+			}
+		}
+		sack_recovery_ack(c, (c->snd_una - una0) + (c->sb.sacked - sacked0), dup,
+				  resent_got);
 	} else if (seq_gt(g->ack, c->snd_una)) {
 		sent = new_ack(c, g->ack);
 	} else if (dup) {

@@ -499,11 +499,79 @@ void tcp_send_cookie_synack(struct sl_tcp_stack *s, const struct sl_tcp_tuple *t
 
 void tcp_rtx_timer_arm(struct sl_tcp_conn *c)
 {
+	const struct sl_tcp_config *cfg = &c->stack->cfg;
+	uint64_t rto, pto;
+
+	c->tlp_armed = 0;
 	if (c->snd_max == c->snd_una) {
 		tcp_timer_stop(c, TCP_T_RTX);
 		return;
 	}
-	tcp_timer_set(c, TCP_T_RTX, c->stack->now_us + tcp_rtt_rto(&c->rtt, &c->stack->cfg));
+	rto = tcp_rtt_rto(&c->rtt, cfg);
+	/*
+	 * RFC 8985 7.2: with SACK, a probe after 2 SRTT (plus the peer's
+	 * delayed-ACK time when one segment is out) turns a lost tail into
+	 * SACK recovery instead of a 200 ms+ timeout. One probe per episode,
+	 * not in recovery, and not while the RTO is backed off.
+	 */
+	if (c->sack_on && !c->in_recovery && !c->tlp_out && c->rtt.has_sample &&
+	    c->rtt.backoff == 0 && c->state == TCP_ESTABLISHED) {
+		pto = 2ull * c->rtt.srtt_us;
+		if (c->snd_max - c->snd_una <= tcp_eff_mss(c))
+			pto += cfg->delack_us;
+		if (pto < TCP_TLP_MIN_US)
+			pto = TCP_TLP_MIN_US;
+		if (pto < rto) {
+			c->tlp_armed = 1;
+			tcp_timer_set(c, TCP_T_RTX, c->stack->now_us + pto);
+			return;
+		}
+	}
+	tcp_timer_set(c, TCP_T_RTX, c->stack->now_us + rto);
+}
+
+void tcp_send_tlp(struct sl_tcp_conn *c)
+{
+	struct sl_tcp_stack *s = c->stack;
+	uint32_t end = tcp_sq_end(c);
+	uint32_t edge = c->snd_una + c->snd_wnd;
+	uint32_t mss = tcp_eff_mss(c);
+	uint32_t sent_end, seq, len;
+	uint8_t flags = TCP_ACK;
+	bool copy;
+
+	s->st.tlp_probes++;
+	/* New data if the peer's window takes it (cwnd does not hold a probe back). */
+	if (c->snd_nxt == c->snd_max && seq_lt(c->snd_nxt, end) && seq_lt(c->snd_nxt, edge)) {
+		uint32_t cwnd = c->cwnd;
+
+		c->cwnd = c->snd_nxt - c->snd_una + mss;
+		seq = c->snd_nxt;
+		tcp_output_push(c);
+		c->cwnd = cwnd;
+		if (c->snd_max != seq) {
+			c->tlp_out = 1;
+			c->sb.tlp_seq = seq;
+			return;
+		}
+	}
+	/* Else the last segment sent, again. */
+	sent_end = seq_min(c->snd_max, end);
+	if (!seq_gt(sent_end, c->snd_una)) {
+		(void)tcp_retransmit_una(c); /* only a FIN is out */
+		return;
+	}
+	len = RTE_MIN(sent_end - c->snd_una, mss);
+	seq = sent_end - len;
+	len = sq_fit(c, seq, len, &copy);
+	if (c->fin_sent && seq + len == end)
+		flags |= TCP_FIN;
+	if (tcp_output_segment(c, seq, len, flags) != 0)
+		return;
+	s->st.retransmits++;
+	c->rtt_timing = 0;
+	c->tlp_out = 1;
+	c->sb.tlp_seq = seq;
 }
 
 static bool can_send_data(const struct sl_tcp_conn *c)
@@ -532,10 +600,20 @@ static void sack_retransmit(struct sl_tcp_conn *c)
 	uint32_t sent_end = seq_min(c->snd_max, tcp_sq_end(c));
 
 	while (c->sack_credit > 0) {
-		uint32_t seq, len;
-		bool copy;
+		uint32_t seq, len, room;
+		bool copy, again = false;
 
-		if (!tcp_sb_next_lost(&c->sb, c->snd_una, mss, &seq, &len))
+		/* Resends found lost (tcp_input.c sack_recovery_ack) go first. */
+		if (seq_lt(c->sb.rerxt_nxt, c->sb.rerxt_end)) {
+			seq = tcp_sb_skip(&c->sb, seq_max(c->sb.rerxt_nxt, c->snd_una), &room);
+			if (seq_lt(seq, c->sb.rerxt_end)) {
+				len = RTE_MIN(room, c->sb.rerxt_end - seq);
+				again = true;
+			} else {
+				c->sb.rerxt_nxt = c->sb.rerxt_end;
+			}
+		}
+		if (!again && !tcp_sb_next_lost(&c->sb, c->snd_una, mss, &seq, &len))
 			break;
 		/* Only bytes sent before (never past SND.MAX, see tcp_retransmit_una). */
 		if (!seq_lt(seq, sent_end))
@@ -548,7 +626,10 @@ static void sack_retransmit(struct sl_tcp_conn *c)
 		c->rtt_timing = 0; /* Karn: no sample while holes are being resent */
 		if (seq == c->snd_una)
 			c->sb.rxt_fence = c->snd_max;
-		c->sb.high_rxt = seq + len;
+		if (again)
+			c->sb.rerxt_nxt = seq + len;
+		else
+			c->sb.high_rxt = seq + len;
 		c->prr_out += len;
 		c->sack_credit = c->sack_credit > len ? c->sack_credit - len : 0;
 		if (c->tmr[TCP_T_RTX] == 0)
@@ -655,8 +736,8 @@ void tcp_output_push(struct sl_tcp_conn *c)
 			c->in_persist = 0;
 			tcp_timer_stop(c, TCP_T_PERSIST);
 		}
-		/* RFC 6298 5.1: start the timer if it is not running. */
-		if (c->tmr[TCP_T_RTX] == 0)
+		/* RFC 6298 5.1: start the timer if it is not running; a probe waits for the last send. */
+		if (c->tmr[TCP_T_RTX] == 0 || c->tlp_armed)
 			tcp_rtx_timer_arm(c);
 		if (flags & TCP_FIN)
 			break;

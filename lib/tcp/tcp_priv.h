@@ -219,6 +219,7 @@ void tcp_reass_free(struct tcp_reass *q);
 
 #define TCP_SB_MAX 8u	 /* SACKed ranges a sender remembers above SND.UNA */
 #define TCP_DUPTHRESH 3u /* RFC 5681 / 6675 DupThresh */
+#define TCP_TLP_MIN_US 10000u /* tail loss probe timeout floor (RFC 8985 7.2 leaves it open) */
 
 /** Receiver: the blocks we report, the most recently changed first (RFC 2018 4). */
 struct tcp_sack_rcv {
@@ -233,6 +234,10 @@ struct tcp_scoreboard {
 	uint32_t sacked;    /* bytes in r[] */
 	uint32_t high_rxt;  /* RFC 6675 HighRxt: holes below it were resent this recovery */
 	uint32_t rxt_fence; /* SND.MAX when the hole at SND.UNA was last resent */
+	uint32_t rerxt_nxt; /* resending lost resends: next byte to look at */
+	uint32_t rerxt_end; /* ... up to here (== rerxt_nxt: nothing to resend again) */
+	uint32_t tlp_seq;   /* first byte of the last tail loss probe (when tlp_out) */
+	uint32_t rack_lost; /* holes below are lost: a later probe got through (RFC 8985) */
 };
 
 /** The peer's segment [start, end) went into our out-of-order queue. */
@@ -307,6 +312,8 @@ struct sl_tcp_conn {
 	uint32_t fin_in_order : 1; /* the peer's FIN is consumed (rcv_nxt past it) */
 	uint32_t fin_told : 1;	   /* on_peer_fin was called */
 	uint32_t sack_on : 1;	   /* RFC 2018 SACK negotiated (both SYNs had SACK-permitted) */
+	uint32_t tlp_armed : 1;	   /* TCP_T_RTX is a tail loss probe (RFC 8985 7), not the RTO */
+	uint32_t tlp_out : 1;	   /* a probe is out: sb.tlp_seq is its first byte */
 
 	/* send sequence space (RFC 9293 3.3.1); snd_max = highest ever sent */
 	uint32_t iss, snd_una, snd_nxt, snd_max;
@@ -364,7 +371,7 @@ struct sl_tcp_conn {
  * docs/tcp.md quotes the number. The hot part stays within 6 cache lines;
  * the SACK state after `index` is touched only around losses.
  */
-static_assert(sizeof(struct sl_tcp_conn) == 328 + 136,
+static_assert(sizeof(struct sl_tcp_conn) == 328 + 152,
 	      "sl_tcp_conn changed size: update docs/tcp.md");
 
 /* ---- timer wheel (tcp_timer.c) ---- */
@@ -467,8 +474,14 @@ void tcp_output_push(struct sl_tcp_conn *c);
 uint32_t tcp_rcv_window(struct sl_tcp_conn *c);
 /** Largest payload per segment towards the peer (MSS less our options). */
 uint32_t tcp_eff_mss(const struct sl_tcp_conn *c);
-/** The retransmission timer per RFC 6298 5.1 (re)armed, or stopped when all is acked. */
+/**
+ * The retransmission timer per RFC 6298 5.1 (re)armed, or stopped when all
+ * is acked; with SACK and an RTT sample, a tail loss probe timeout (RFC
+ * 8985 7.2) when it comes before the RTO.
+ */
 void tcp_rtx_timer_arm(struct sl_tcp_conn *c);
+/** RFC 8985 7.3: one new segment if the peer's window allows, else the last one again. */
+void tcp_send_tlp(struct sl_tcp_conn *c);
 /** Checksum over the pseudo header and `len` bytes of m (host order result). */
 uint16_t tcp_cksum(const struct rte_mbuf *m, uint32_t len, uint32_t src_ip, uint32_t dst_ip);
 /** Free fully acknowledged bytes at the head of the send queue. */

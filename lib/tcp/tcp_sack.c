@@ -132,9 +132,10 @@ uint32_t tcp_sb_lost_edge(const struct tcp_scoreboard *sb, uint32_t una, uint32_
 	for (unsigned int i = sb->n; i > 0; i--) {
 		above += sb->r[i - 1].end - sb->r[i - 1].start;
 		if (sb->n - (i - 1) >= TCP_DUPTHRESH || above > (TCP_DUPTHRESH - 1) * mss)
-			return sb->r[i - 1].start;
+			return seq_max(sb->r[i - 1].start, seq_max(una, sb->rack_lost));
 	}
-	return una;
+	/* A probe sent after these holes arrived (RFC 8985): they are lost too. */
+	return seq_max(una, sb->rack_lost);
 }
 
 /* Bytes of [a, b) below `x`. */

@@ -166,6 +166,15 @@ static void rtx_timeout(struct sl_tcp_conn *c)
 	}
 	if (c->snd_max == c->snd_una)
 		return;
+	if (c->tlp_armed) {
+		/* RFC 8985 7.3: the probe, then the real RTO behind it. */
+		c->tlp_armed = 0;
+		tcp_send_tlp(c);
+		c->tlp_armed = 0; /* the push inside may have armed a probe again */
+		if (c->state != TCP_CLOSED)
+			tcp_timer_set(c, TCP_T_RTX, s->now_us + tcp_rtt_rto(&c->rtt, cfg));
+		return;
+	}
 	if (c->retries >= cfg->max_retries) {
 		tcp_conn_close(c, SL_TCP_CLOSED_TIMEOUT, true);
 		return;
@@ -186,7 +195,9 @@ static void rtx_timeout(struct sl_tcp_conn *c)
 	c->recover = c->snd_max;
 	c->dupacks = 0;
 	c->sack_credit = 0;
+	c->tlp_out = 0;
 	c->sb.high_rxt = c->snd_una;
+	c->sb.rack_lost = c->snd_una;
 	/*
 	 * The go-back-N below skips what the peer SACKed (RFC 6675 5.1 keeps
 	 * the scoreboard). A receiver may renege on SACKed data (RFC 2018 8);

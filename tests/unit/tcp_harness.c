@@ -296,6 +296,20 @@ void th_inject(struct th *h, const struct th_spec *sp)
 			memcpy(opts + olen + 4, &e, 4);
 			olen += 8;
 		}
+		if (sp->nsack != 0) {
+			opts[olen++] = 1;
+			opts[olen++] = 1;
+			opts[olen++] = 5;
+			opts[olen++] = (uint8_t)(2 + 8 * sp->nsack);
+			for (unsigned int k = 0; k < sp->nsack; k++) {
+				uint32_t a = rte_cpu_to_be_32(sp->sack[k].start);
+				uint32_t b = rte_cpu_to_be_32(sp->sack[k].end);
+
+				memcpy(opts + olen, &a, 4);
+				memcpy(opts + olen + 4, &b, 4);
+				olen += 8;
+			}
+		}
 	}
 	while (olen % 4 != 0)
 		opts[olen++] = 0;
@@ -400,6 +414,7 @@ void th_passive_open(struct th *h, uint32_t peer_isn, uint16_t mss, int ws, bool
 				       .mss = mss,
 				       .ws = ws,
 				       .ts = ts,
+				       .sack_perm = h->peer_sack,
 				       .tsval = 1000});
 	cr_assert_eq(th_count(h), 1u);
 	sa = th_last(h);

@@ -53,6 +53,8 @@ struct th_spec {
 	bool ts;
 	uint32_t tsval, tsecr;
 	bool sack_perm;
+	uint8_t nsack; /* SACK blocks to carry (after TS) */
+	struct tcp_sack_block sack[TCP_SACK_MAX_BLOCKS];
 	const uint8_t *raw_opts; /* replaces all options when set */
 	uint8_t raw_opts_len;
 	int doff; /* data offset words override (0: computed) */
@@ -106,6 +108,7 @@ struct th {
 	/* handshake bookkeeping of the crafted peer */
 	uint32_t iss, irs; /* ours, the peer's */
 	uint32_t pseq;	   /* next sequence the peer sends */
+	bool peer_sack;	   /* th_passive_open's SYN offers SACK-permitted */
 };
 
 void th_eal(void);
