@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-3-Clause
 """Seed inputs for fuzz_tcpip (record format in fuzz_tcpip.c): ARP, ping,
-UDP echo, and TCP conversations with the echo service (the harness fixes
-every ISN at 1000, so our SYN-ACK is seq 1000 and the peer ACKs 1001).
+UDP echo, IPv4 fragments, and TCP conversations with the echo service (the
+harness fixes every ISN at 1000, so our SYN-ACK is seq 1000 and the peer ACKs
+1001).
 Usage: make_corpus.py DIR"""
 import os
 import sys
 
-from scapy.all import ARP, ICMP, IP, TCP, UDP, Ether, Raw, raw
+from scapy.all import ARP, ICMP, IP, TCP, UDP, Ether, Raw, fragment, raw
 
 US, PEER = "10.0.0.2", "10.0.0.1"
 PMAC, BCAST = "02:00:00:00:00:01", "ff:ff:ff:ff:ff:ff"
@@ -54,6 +55,13 @@ def main():
         + rec(eth() / IP(src=PEER, dst=US) / TCP(sport=40002, dport=7, flags="A", seq=10001,
                                                  ack=1001, window=0), FIX | OURMAC | TICK),
         "syn-closed-port": arp + tcp("S", 1, dport=9),
+        # IPv4 fragments (checksums left as scapy made them): a 2000-byte ping
+        # and a 600-byte UDP datagram in reverse order, for reassembly.
+        "fragments": arp
+        + b"".join(rec(eth() / f, OURMAC) for f in fragment(
+            IP(src=PEER, dst=US, id=77) / ICMP(id=2, seq=1) / Raw(b"p" * 2000), fragsize=1480))
+        + b"".join(rec(eth() / f, OURMAC) for f in reversed(fragment(
+            IP(src=PEER, dst=US, id=78) / UDP(sport=5001, dport=7) / Raw(b"u" * 600), fragsize=256))),
     }
     for name, data in seeds.items():
         with open(os.path.join(out, name), "wb") as fh:
