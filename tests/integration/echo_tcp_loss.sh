@@ -14,9 +14,10 @@
 # Every transfer must come back byte-exact (sha256) within a bounded time.
 # Linux runs while sluice-echo is stopped (its worker busy-polls a core of
 # the two), three times, and its median counts. A sluice ratio over its limit
-# is measured twice more and the median of the three counts: the machine is
-# shared, and a ratio is what is asserted, never a raw time. All parts run
-# and print their numbers before the test fails on any of them.
+# (but within twice it) is measured twice more and the median of the three
+# counts: the machine is shared, and a ratio is what is asserted, never a
+# raw time. All parts run and print their numbers before the test fails on
+# any of them.
 # Usage: echo_tcp_loss.sh SLUICE_ECHO SLUICE_FWD SLUICE_GEN
 # Environment: LOSS_TCPIP_ARGS (tcpip args for sluice, default
 # "tcp_echo=7,msl_ms=500"), LOSS_TIMEOUT (s per sluice transfer, default 30).
@@ -89,7 +90,9 @@ sluice_vs() {
 	fi
 	t+=("$T")
 	r=$(ratio "$T" "$lt")
-	if ! le "$r" "$limit"; then
+	# Noise can double a time on this machine, not more: a ratio over twice
+	# its limit is not run again (that keeps the test's time bounded).
+	if ! le "$r" "$limit" && le "$r" "$(awk -v l="$limit" 'BEGIN {print 2 * l}')"; then
 		it_say "$part: ratio $r over $limit: two more runs, the median counts"
 		for i in 2 3; do
 			xfer "$ECHO_IP" "$conns" "$bytes" "$TIMEOUT"
