@@ -529,7 +529,7 @@ static uint32_t sacked_above(const struct tcp_scoreboard *sb, uint32_t seq)
 	return n;
 }
 
-static void sack_enter_recovery(struct sl_tcp_conn *c)
+void tcp_sack_enter_recovery(struct sl_tcp_conn *c)
 {
 	struct sl_tcp_stack *s = c->stack;
 	uint32_t mss = tcp_eff_mss(c);
@@ -551,6 +551,9 @@ static void sack_enter_recovery(struct sl_tcp_conn *c)
 	c->bytes_acked = 0;
 	s->st.fast_retransmits++;
 	s->st.sack_recoveries++;
+	/* The timer that runs now is the short one of recovery (tcp_rtx_timer_arm). */
+	c->tlp_out = 0;
+	tcp_rtx_timer_arm(c);
 }
 
 /*
@@ -577,7 +580,7 @@ static void sack_recovery_ack(struct sl_tcp_conn *c, uint32_t delivered, bool du
 			return;
 		if ((dup && c->dupacks >= TCP_DUPTHRESH) ||
 		    seq_gt(tcp_sb_lost_edge(&c->sb, c->snd_una, mss), c->snd_una))
-			sack_enter_recovery(c);
+			tcp_sack_enter_recovery(c);
 		return;
 	}
 	if (seq_geq(c->snd_una, c->recover)) {
@@ -660,6 +663,14 @@ static bool ack_input(struct sl_tcp_conn *c, const struct tcp_seg *g)
 	 */
 	dup = g->ack == c->snd_una && g->len == 0 && !(g->flags & (TCP_SYN | TCP_FIN)) &&
 	      wnd == c->snd_wnd && wnd != 0 && c->snd_nxt != c->snd_una;
+	/*
+	 * An echoed TSval (RFC 7323 4) names the transmission it answers, so
+	 * unlike a plain ACK it is a valid RTT sample even after resends: the
+	 * path is alive, and the RTO backoff (Karn) can end.
+	 */
+	if (c->ts_on && g->o.has_ts && g->o.tsecr != 0 && seq_gt(g->ack, c->snd_una) &&
+	    c->rtt.backoff != 0 && (uint32_t)(tcp_tsval(c) - g->o.tsecr) < 60000u)
+		c->rtt.backoff = 0;
 	if (c->sack_on) {
 		uint32_t una0 = c->snd_una, sacked0 = c->sb.sacked;
 
@@ -689,6 +700,14 @@ static bool ack_input(struct sl_tcp_conn *c, const struct tcp_seg *g)
 		}
 		sack_recovery_ack(c, (c->snd_una - una0) + (c->sb.sacked - sacked0), dup,
 				  resent_got);
+		/*
+		 * New SACK information without a new cumulative ACK while the
+		 * long RTO runs: look again after 2 SRTT (tcp_send_tlp's RACK
+		 * check), not after the RTO.
+		 */
+		if (c->sb.sacked > sacked0 && c->snd_una == una0 && !c->tlp_armed &&
+		    c->snd_una != c->snd_max)
+			tcp_rtx_timer_arm(c);
 	} else if (seq_gt(g->ack, c->snd_una)) {
 		sent = new_ack(c, g->ack);
 	} else if (dup) {

@@ -497,6 +497,8 @@ void tcp_send_cookie_synack(struct sl_tcp_stack *s, const struct sl_tcp_tuple *t
 		emit(s, m, t, 0);
 }
 
+static bool can_send_data(const struct sl_tcp_conn *c);
+
 void tcp_rtx_timer_arm(struct sl_tcp_conn *c)
 {
 	const struct sl_tcp_config *cfg = &c->stack->cfg;
@@ -511,11 +513,13 @@ void tcp_rtx_timer_arm(struct sl_tcp_conn *c)
 	/*
 	 * RFC 8985 7.2: with SACK, a probe after 2 SRTT (plus the peer's
 	 * delayed-ACK time when one segment is out) turns a lost tail into
-	 * SACK recovery instead of a 200 ms+ timeout. One probe per episode,
-	 * not in recovery, and not while the RTO is backed off.
+	 * SACK recovery instead of a 200 ms+ timeout; one probe per episode,
+	 * and not while the RTO is backed off. In recovery the same short
+	 * timer stands for RACK's reordering timer (RFC 8985 6.3): resends
+	 * that are not SACKed 2 SRTT after the last send were lost as well.
 	 */
-	if (c->sack_on && !c->in_recovery && !c->tlp_out && c->rtt.has_sample &&
-	    c->rtt.backoff == 0 && c->state == TCP_ESTABLISHED) {
+	if (c->sack_on && (c->in_recovery || !c->tlp_out || c->sb.n != 0) && c->rtt.has_sample &&
+	    c->rtt.backoff == 0 && can_send_data(c)) {
 		pto = 2ull * c->rtt.srtt_us;
 		if (c->snd_max - c->snd_una <= tcp_eff_mss(c))
 			pto += cfg->delack_us;
@@ -540,6 +544,19 @@ void tcp_send_tlp(struct sl_tcp_conn *c)
 	uint8_t flags = TCP_ACK;
 	bool copy;
 
+	/*
+	 * RACK (RFC 8985 6): data SACKed above a hole after 2 SRTT means the
+	 * hole, sent before it, is lost, however few segments the SACK holds
+	 * (RFC 6675's IsLost wants three). Recover instead of probing.
+	 */
+	if (c->sb.n != 0 &&
+	    seq_lt(tcp_sb_skip(&c->sb, c->snd_una, &(uint32_t){0}), c->sb.r[c->sb.n - 1].start)) {
+		s->st.rack_marked++;
+		c->sb.rack_lost = c->sb.r[c->sb.n - 1].start;
+		tcp_sack_enter_recovery(c);
+		tcp_output_push(c);
+		return;
+	}
 	s->st.tlp_probes++;
 	/* New data if the peer's window takes it (cwnd does not hold a probe back). */
 	if (c->snd_nxt == c->snd_max && seq_lt(c->snd_nxt, end) && seq_lt(c->snd_nxt, edge)) {
@@ -736,7 +753,8 @@ void tcp_output_push(struct sl_tcp_conn *c)
 			c->in_persist = 0;
 			tcp_timer_stop(c, TCP_T_PERSIST);
 		}
-		/* RFC 6298 5.1: start the timer if it is not running; a probe waits for the last send. */
+		/* RFC 6298 5.1: start the timer if it is not running; a probe waits for the last
+		 * send. */
 		if (c->tmr[TCP_T_RTX] == 0 || c->tlp_armed)
 			tcp_rtx_timer_arm(c);
 		if (flags & TCP_FIN)

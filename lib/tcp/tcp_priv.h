@@ -217,8 +217,8 @@ void tcp_reass_free(struct tcp_reass *q);
 
 /* ---- SACK (tcp_sack.c; RFC 2018, RFC 6675) ---- */
 
-#define TCP_SB_MAX 8u	 /* SACKed ranges a sender remembers above SND.UNA */
-#define TCP_DUPTHRESH 3u /* RFC 5681 / 6675 DupThresh */
+#define TCP_SB_MAX 8u	      /* SACKed ranges a sender remembers above SND.UNA */
+#define TCP_DUPTHRESH 3u      /* RFC 5681 / 6675 DupThresh */
 #define TCP_TLP_MIN_US 10000u /* tail loss probe timeout floor (RFC 8985 7.2 leaves it open) */
 
 /** Receiver: the blocks we report, the most recently changed first (RFC 2018 4). */
@@ -493,6 +493,8 @@ static inline uint32_t tcp_sq_end(const struct sl_tcp_conn *c)
 }
 
 /* tcp_input.c */
+/** Enter RFC 6675 loss recovery (ssthresh, PRR state, first resend allowed). */
+void tcp_sack_enter_recovery(struct sl_tcp_conn *c);
 /** Deliver the in-order queue to on_data unless blocked. */
 void tcp_deliver(struct sl_tcp_conn *c);
 

@@ -166,13 +166,39 @@ static void rtx_timeout(struct sl_tcp_conn *c)
 	}
 	if (c->snd_max == c->snd_una)
 		return;
+	if (c->tlp_armed && c->in_recovery) {
+		/*
+		 * Nothing SACKed for 2 SRTT in recovery: what was resent and is
+		 * still open is lost again (RFC 8985 6.3's timeout, on sequence
+		 * order). Resend it within ssthresh, keep recovering, and leave
+		 * the RTO behind it.
+		 */
+		uint32_t room;
+
+		c->tlp_armed = 0;
+		if (seq_lt(tcp_sb_skip(&c->sb, c->snd_una, &room), c->sb.high_rxt)) {
+			s->st.lost_retransmits++;
+			c->sb.rerxt_nxt = c->snd_una;
+			c->sb.rerxt_end = c->sb.high_rxt;
+			c->sack_credit = RTE_MAX(c->sack_credit, c->ssthresh);
+		} else {
+			c->sack_credit = RTE_MAX(c->sack_credit, tcp_eff_mss(c));
+		}
+		c->sb.rxt_fence = c->snd_max;
+		tcp_output_push(c);
+		c->tlp_armed = 0;
+		if (c->state != TCP_CLOSED)
+			tcp_timer_set(c, TCP_T_RTX, s->now_us + tcp_rtt_rto(&c->rtt, cfg));
+		return;
+	}
 	if (c->tlp_armed) {
 		/* RFC 8985 7.3: the probe, then the real RTO behind it. */
 		c->tlp_armed = 0;
 		tcp_send_tlp(c);
+		if (c->state == TCP_CLOSED || c->in_recovery)
+			return;	  /* RACK started recovery: its short timer runs */
 		c->tlp_armed = 0; /* the push inside may have armed a probe again */
-		if (c->state != TCP_CLOSED)
-			tcp_timer_set(c, TCP_T_RTX, s->now_us + tcp_rtt_rto(&c->rtt, cfg));
+		tcp_timer_set(c, TCP_T_RTX, s->now_us + tcp_rtt_rto(&c->rtt, cfg));
 		return;
 	}
 	if (c->retries >= cfg->max_retries) {

@@ -124,7 +124,7 @@ struct sl_tcp_callbacks {
 	X(out_of_window) X(ack_unsent_data) X(paws_dropped) X(zero_window_probes)                 \
 	X(persist_timeouts) X(delayed_acks) X(no_mbuf) X(snd_buf_full) X(time_wait_reused)        \
 	X(closed_port_rst) X(sack_recoveries) X(sack_blocks_in) X(sack_blocks_bad) X(dsack_in)    \
-	X(sack_blocks_out) X(lost_retransmits) X(tlp_probes)
+	X(sack_blocks_out) X(lost_retransmits) X(tlp_probes) X(rack_marked)
 
 struct sl_tcp_stats {
 #define SL_TCP_STAT_FIELD(name) uint64_t name;
