@@ -62,8 +62,8 @@ echo_veth_up() {
 # echo_start TCPIP_ARGS [STAGES] [EXTRA_PIPELINE_LINES] [LIMIT_S]
 # Starts sluice-echo (SIGINT after LIMIT_S, default 100) and wires the tap
 # into the namespace (or the veth, ECHO_WIRE=afp). Sets ECHO_PID. Optional
-# globals: ECHO_PORT_LINES (more lines for [port p0]), ECHO_LCORES (EAL core
-# list, default "-l 0-1").
+# globals: ECHO_APP_LINES and ECHO_PORT_LINES (more lines for [app] and
+# [port p0]), ECHO_LCORES (EAL core list, default "-l 0-1").
 echo_start() {
 	local args=$1 stages=${2:-tcpip} extra=${3:-} limit=${4:-100} i dev vdev
 	echo_ns_up
@@ -77,6 +77,7 @@ echo_start() {
 	it_write "$IT_TMP/echo.ini" <<EOT
 [app]
 stats_interval = 0
+${ECHO_APP_LINES:-}
 [port p0]
 dev = $dev
 pipeline = host

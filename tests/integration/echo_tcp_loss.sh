@@ -20,7 +20,8 @@
 # any of them.
 # Usage: echo_tcp_loss.sh SLUICE_ECHO SLUICE_FWD SLUICE_GEN
 # Environment: LOSS_TCPIP_ARGS (tcpip args for sluice, default
-# "tcp_echo=7,msl_ms=500"), LOSS_TIMEOUT (s per sluice transfer, default 30).
+# "tcp_echo=7,msl_ms=500"), LOSS_APP_LINES ([app] lines, e.g.
+# "stage_mbufs = 65536"), LOSS_TIMEOUT (s per sluice transfer, default 30).
 SLUICE_ECHO=${1:-${SLUICE_ECHO:-}} SLUICE_FWD=${2:-${SLUICE_FWD:-}} SLUICE_GEN=${3:-${SLUICE_GEN:-}}
 source "$(dirname "$0")/lib.sh"
 # shellcheck disable=SC2034  # read by echo_lib.sh
@@ -31,6 +32,8 @@ it_init
 command -v iptables >/dev/null || it_skip "iptables is not installed (tools/setup.sh installs it)"
 
 TCPIP_ARGS=${LOSS_TCPIP_ARGS:-tcp_echo=7,msl_ms=500}
+# shellcheck disable=SC2034  # read by echo_lib.sh
+ECHO_APP_LINES=${LOSS_APP_LINES:-}
 TIMEOUT=${LOSS_TIMEOUT:-30}
 BIG=$((100 << 20)) EACH=$((1 << 20)) MANY=100
 RATIO_LOSS=1.25 RATIO_IMPAIR=2
