@@ -94,7 +94,12 @@ void tcp_mem_release(struct sl_tcp_conn *c)
 
 bool tcp_mem_send_ok(const struct sl_tcp_conn *c, uint32_t nsegs)
 {
-	return tcp_mem_conn(c) + nsegs <= conn_cap(c->stack);
+	const struct sl_tcp_stack *s = c->stack;
+	uint32_t n = tcp_mem_conn(c);
+
+	/* Over the stack's budget, a connection above an equal share queues no more either. */
+	return n + nsegs <= conn_cap(s) &&
+	       (s->mem_held < s->mem_max || n < fair_share(s, s->mem_max));
 }
 
 bool tcp_mem_window_ok(struct sl_tcp_conn *c)
@@ -122,7 +127,8 @@ bool tcp_mem_refuse_data(struct sl_tcp_conn *c, bool fills_hole)
 		s->st.conn_cap_data_dropped++;
 		return true;
 	}
-	if (s->mem_held >= s->mem_max && n >= fair_share(s, s->mem_max)) {
+	/* Over the budget until the next shedding pass (at once, from sl_tcp_timers). */
+	if (s->mem_held >= s->mem_max) {
 		s->st.pressure_data_dropped++;
 		return true;
 	}
