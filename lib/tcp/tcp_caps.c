@@ -18,7 +18,9 @@
 #include "tcp_priv.h"
 
 /* A connection with no acceptable segment from the peer for this long made no progress. */
-#define TCP_STALL_US 1000000ull
+#define TCP_STALL_US 5000000ull
+/* Nor did one whose data went unacknowledged through this many timeouts in a row. */
+#define TCP_STALL_RETRIES 3
 /* Under pressure with nothing to shed, look again this much later. */
 #define TCP_SHED_RECHECK_US 10000ull
 
@@ -137,10 +139,15 @@ bool tcp_mem_refuse_data(struct sl_tcp_conn *c, bool fills_hole)
 
 /* ---- shedding ---- */
 
-/* The peer closed its window on our data, or has not answered for TCP_STALL_US. */
+/*
+ * No progress: the peer closed its window on our data, acknowledged
+ * nothing new through TCP_STALL_RETRIES timeouts, or sent nothing
+ * acceptable for TCP_STALL_US.
+ */
 static bool conn_stalled(const struct sl_tcp_conn *c, uint64_t now)
 {
-	return (c->snd_wnd == 0 && c->sq_bytes > 0) || now - c->rcv_tstamp_us >= TCP_STALL_US;
+	return (c->snd_wnd == 0 && c->sq_bytes > 0) || c->retries >= TCP_STALL_RETRIES ||
+	       now - c->rcv_tstamp_us >= TCP_STALL_US;
 }
 
 static struct sl_tcp_conn *shed_pick(struct sl_tcp_stack *s, bool *stalled)
@@ -173,8 +180,15 @@ void tcp_mem_shed(struct sl_tcp_stack *s)
 		bool stalled;
 
 		v = shed_pick(s, &stalled);
-		/* Under the budget only stalled connections go; over it, the largest holder. */
-		if (v == NULL || (!stalled && s->mem_held <= s->mem_max))
+		/*
+		 * Stalled connections go, largest first. The others keep going:
+		 * over the budget they queue nothing new (tcp_mem_refuse_data,
+		 * tcp_mem_send_ok) and drain as their peers acknowledge and their
+		 * apps read, as Linux does over tcp_mem. Only past the hard limit,
+		 * which nothing but the app's own small sends can reach, the
+		 * largest holder goes whatever it is.
+		 */
+		if (v == NULL || (!stalled && s->mem_held <= s->mem_max + s->mem_max / 8))
 			break;
 		s->st.conns_shed++;
 		tcp_conn_enter(v);
