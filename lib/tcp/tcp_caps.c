@@ -321,6 +321,32 @@ void sl_tcp_conn_keepalive(struct sl_tcp_conn *c, uint32_t idle_ms, uint32_t int
 	tcp_conn_leave(c);
 }
 
+/* ---- ACKs to unacceptable segments ---- */
+
+bool tcp_oow_ack_allowed(struct sl_tcp_conn *c)
+{
+	uint64_t now = c->stack->now_us;
+
+	/*
+	 * An ACK answers each segment outside the window (RFC 9293 3.10.7.4),
+	 * so a flood of them on a connection's 4-tuple would be echoed one for
+	 * one. Segments with data or SYN/FIN always get theirs (a peer's
+	 * zero-window probe, a retransmission we already hold); bare ACKs share
+	 * the challenge ACK budget, TCP_CHACK_PER_SEC a second per connection
+	 * (Linux throttles the same ones, tcp_invalid_ratelimit).
+	 */
+	if (now - c->chack_start_us >= 1000000) {
+		c->chack_start_us = now;
+		c->chack_count = 0;
+	}
+	if (c->chack_count >= TCP_CHACK_PER_SEC) {
+		c->stack->st.oow_acks_limited++;
+		return false;
+	}
+	c->chack_count++;
+	return true;
+}
+
 /* ---- RSTs to segments of no connection ---- */
 
 bool tcp_rst_allowed(struct sl_tcp_stack *s)

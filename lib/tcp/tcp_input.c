@@ -690,7 +690,8 @@ static void synchronized_input(struct sl_tcp_conn *c, struct rte_mbuf *m, struct
 	/* RFC 7323 5.3 PAWS: an older TSval is an old duplicate. */
 	if (c->ts_on && g->o.has_ts && !(g->flags & TCP_RST) && seq_lt(g->o.tsval, c->ts_recent)) {
 		s->st.paws_dropped++;
-		tcp_send_ack(c);
+		if (slen != 0 || tcp_oow_ack_allowed(c))
+			tcp_send_ack(c);
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -710,7 +711,8 @@ static void synchronized_input(struct sl_tcp_conn *c, struct rte_mbuf *m, struct
 				s->st.dup_segs++;
 			else
 				s->st.out_of_window++;
-			tcp_send_ack(c);
+			if (slen != 0 || tcp_oow_ack_allowed(c)) /* bare ACK floods: throttled */
+				tcp_send_ack(c);
 		} else {
 			s->st.rst_ignored++; /* RFC 5961 3.2: outside the window, silently */
 		}

@@ -460,6 +460,11 @@ bool tcp_mem_window_ok(struct sl_tcp_conn *c);
  * of order; always taken, as it lets the queues drain.
  */
 bool tcp_mem_refuse_data(struct sl_tcp_conn *c, bool fills_hole);
+/**
+ * Whether c may answer one more unacceptable segment without data (out of
+ * window, PAWS) with an ACK: the per-connection challenge ACK budget (counted).
+ */
+bool tcp_oow_ack_allowed(struct sl_tcp_conn *c);
 /** Whether the stack may send one more RST to a segment of no connection (counted). */
 bool tcp_rst_allowed(struct sl_tcp_stack *s);
 /** The peer answered (an acceptable segment with ACK): keepalive and probe counts restart. */

@@ -539,3 +539,39 @@ Test(tcp_caps, listener_drops_fin_and_no_flags)
 	cr_assert_eq(th_last(&h)->ack, 10u);
 	th_fini(&h);
 }
+
+/* ---- ACKs to unacceptable segments ---- */
+
+Test(tcp_caps, out_of_window_ack_flood_throttled)
+{
+	struct sl_tcp_conn *c = open_server(NULL);
+
+	/* bare ACKs with a sequence number far outside the window, as hping3 -A sends */
+	for (int i = 0; i < 1000; i++)
+		th_inject(&h, &(struct th_spec){.flags = TCP_ACK,
+						.seq = h.pseq + 10000000,
+						.ack = h.iss + 1,
+						.win = 65535});
+	cr_assert_eq(th_count(&h), TCP_CHACK_PER_SEC, "answered up to the per-connection budget");
+	cr_assert_eq(th_stat(&h, "oow_acks_limited"), 1000u - TCP_CHACK_PER_SEC);
+	cr_assert_eq(th_stat(&h, "out_of_window"), 1000u);
+	/* a segment with data outside the window still gets its ACK (a retransmission) */
+	th_clear(&h);
+	th_inject(&h, &(struct th_spec){.flags = TCP_ACK,
+					.seq = h.pseq - 100,
+					.ack = h.iss + 1,
+					.win = 65535,
+					.data = "0123456789",
+					.len = 10});
+	cr_assert_eq(th_count(&h), 1u);
+	cr_assert_eq(th_last(&h)->ack, h.pseq);
+	/* the next second has a new budget */
+	th_clear(&h);
+	th_advance(&h, 1000000);
+	th_inject(&h,
+		  &(struct th_spec){
+		      .flags = TCP_ACK, .seq = h.pseq + 10000000, .ack = h.iss + 1, .win = 65535});
+	cr_assert_eq(th_count(&h), 1u);
+	cr_assert_str_eq(sl_tcp_conn_state(c), "ESTABLISHED");
+	th_fini(&h);
+}

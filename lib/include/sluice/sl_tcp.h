@@ -139,7 +139,7 @@ struct sl_tcp_callbacks {
 	X(persist_timeouts) X(delayed_acks) X(no_mbuf) X(snd_buf_full) X(time_wait_reused)        \
 	X(closed_port_rst) X(zero_window_give_up) X(keepalive_probes) X(keepalive_timeouts)        \
 	X(pressure_window_held) X(pressure_data_dropped) X(conn_cap_data_dropped) X(conns_shed)   \
-	X(rst_rate_limited) X(listen_no_syn_dropped) X(mem_held_mbufs)
+	X(rst_rate_limited) X(listen_no_syn_dropped) X(mem_held_mbufs) X(oow_acks_limited)
 
 struct sl_tcp_stats {
 #define SL_TCP_STAT_FIELD(name) uint64_t name;
