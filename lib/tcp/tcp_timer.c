@@ -216,9 +216,9 @@ static void persist_timeout(struct sl_tcp_conn *c)
 	 * must answer with an ACK carrying its window (RFC 9293 3.10.7.4), and
 	 * nothing enters the flight, so the retransmission timer never runs
 	 * and a closed window can last forever (RFC 9293 3.8.6.1, RFC 1122
-	 * 4.2.2.17).
+	 * 4.2.2.17) while the peer answers. Unanswered probes count towards
+	 * the give-up (tcp_zw_give_up); the give-up time counts from the first.
 	 */
-	/* The first probe of this closed window: the give-up time counts from here. */
 	if (c->persist_backoff == 0)
 		c->persist_start_ms = (uint32_t)(s->now_us / 1000);
 	if (tcp_zw_give_up(c))
