@@ -575,3 +575,69 @@ Test(tcp_caps, out_of_window_ack_flood_throttled)
 	cr_assert_str_eq(sl_tcp_conn_state(c), "ESTABLISHED");
 	th_fini(&h);
 }
+
+Test(tcp_caps, over_budget_active_conns_drain_not_shed)
+{
+	static char buf[1000];
+	struct sl_tcp_conn *c[3];
+	struct sl_tcp_tuple t[3];
+	uint32_t iss[3], sent[3] = {0}, rq0;
+
+	th_init(&h, small_mem);
+	th_listen(&h);
+	h.app.take = 0;
+	/* three live peers (windows open, answering): 19 unread segments and up to 50 sends each */
+	for (int i = 0; i < 3; i++) {
+		c[i] = open_from((uint16_t)(43000 + i), 65535, &iss[i], &t[i]);
+		for (uint32_t off = 0; off < 19000; off += 1000)
+			th_inject(&h, &(struct th_spec){.flags = TCP_ACK,
+							.seq = 5001 + off,
+							.ack = iss[i] + 1,
+							.win = 65535,
+							.data = buf,
+							.len = 1000,
+							.tuple = &t[i]});
+		for (int k = 0; k < 50; k++) {
+			struct rte_mbuf *m = payload(100);
+
+			if (sl_tcp_send(c[i], &m, 1) != 1) {
+				rte_pktmbuf_free(m);
+				break;
+			}
+			sent[i] += 100;
+		}
+	}
+	cr_assert_lt(sent[2], 5000u, "over the budget a heavy connection queues no more");
+	cr_assert_gt(th_stat(&h, "mem_held_mbufs"), 200u);
+	cr_assert_leq(th_stat(&h, "mem_held_mbufs"), 225u);
+	/* new data is refused, nobody is shed: they are not stalled */
+	rq0 = c[0]->rq_mbufs;
+	th_inject(&h, &(struct th_spec){.flags = TCP_ACK,
+					.seq = 5001 + 19000,
+					.ack = iss[0] + 1,
+					.win = 65535,
+					.data = buf,
+					.len = 1000,
+					.tuple = &t[0]});
+	cr_assert_eq(c[0]->rq_mbufs, rq0);
+	cr_assert_eq(th_stat(&h, "pressure_data_dropped"), 1u);
+	th_advance(&h, 0);
+	cr_assert_eq(th_stat(&h, "conns_shed"), 0u);
+	cr_assert_eq(sl_tcp_conn_count(h.s), 3u);
+	/* the peer acknowledges what it got: the send queue drains, data is taken again */
+	th_inject(&h, &(struct th_spec){.flags = TCP_ACK,
+					.seq = 5001 + 19000,
+					.ack = iss[0] + 1 + sent[0],
+					.win = 65535,
+					.tuple = &t[0]});
+	cr_assert_lt(th_stat(&h, "mem_held_mbufs"), 200u);
+	th_inject(&h, &(struct th_spec){.flags = TCP_ACK,
+					.seq = 5001 + 19000,
+					.ack = iss[0] + 1 + sent[0],
+					.win = 65535,
+					.data = buf,
+					.len = 1000,
+					.tuple = &t[0]});
+	cr_assert_eq(c[0]->rq_mbufs, rq0 + 1);
+	th_fini(&h);
+}
