@@ -108,6 +108,11 @@ struct net_config {
 	bool timestamps;
 	bool sack; /* offer/accept RFC 2018 SACK */
 	bool tcp;
+	/* TCP resource caps, keepalive, RST rate (docs/net.md, docs/tcp.md) */
+	uint32_t zw_probes, zw_give_up_ms;
+	uint32_t keepalive_ms, keepalive_intvl_ms, keepalive_probes;
+	uint32_t tcp_mem, conn_mem; /**< mbufs; 0 = derived */
+	uint32_t rst_rate, rst_burst;
 };
 
 /* ---- ARP (arp.c) ---- */

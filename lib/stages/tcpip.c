@@ -40,6 +40,11 @@ static_assert(NET_TCP_STATS_BASE + sizeof(struct sl_tcp_stats) / sizeof(uint64_t
 		  SL_STAGE_COUNTERS_MAX,
 	      "raise SL_STAGE_COUNTERS_MAX: tcpip counters do not fit");
 
+/* TCP resource caps, keepalive and RST rate (docs/tcp.md "Resource caps"). */
+#define TCPIP_CAPS_ARGS                                                                            \
+	"zw_probes", "zw_give_up_ms", "keepalive_ms", "keepalive_intvl_ms", "keepalive_probes",    \
+	    "tcp_mem", "conn_mem", "rst_rate", "rst_burst"
+
 static const char *const tcpip_args[] = {"ip",
 					 "gw",
 					 "tcp_echo",
@@ -65,6 +70,7 @@ static const char *const tcpip_args[] = {"ip",
 					 "frag_flows",
 					 "frag_timeout_ms",
 					 "frag_max_size",
+					 TCPIP_CAPS_ARGS,
 					 NULL};
 
 #define TCPIP_PREFETCH 4
@@ -195,6 +201,16 @@ static int tcpip_global_init(struct sl_stage_init *init)
 	    arg_bool(init, "sack", "on", &c.sack) < 0 || arg_bool(init, "tcp", "on", &c.tcp) < 0 ||
 	    arg_uint(init, "port", "65535", 0, 65535, &port) < 0)
 		return -EINVAL;
+	if (arg_uint(init, "zw_probes", "8", 0, 255, &c.zw_probes) < 0 ||
+	    arg_uint(init, "zw_give_up_ms", "0", 0, 86400000, &c.zw_give_up_ms) < 0 ||
+	    arg_uint(init, "keepalive_ms", "0", 0, 86400000, &c.keepalive_ms) < 0 ||
+	    arg_uint(init, "keepalive_intvl_ms", "75000", 1, 86400000, &c.keepalive_intvl_ms) < 0 ||
+	    arg_uint(init, "keepalive_probes", "9", 1, 255, &c.keepalive_probes) < 0 ||
+	    arg_uint(init, "tcp_mem", "0", 0, 1u << 30, &c.tcp_mem) < 0 ||
+	    arg_uint(init, "conn_mem", "0", 0, 1u << 30, &c.conn_mem) < 0 ||
+	    arg_uint(init, "rst_rate", "1000", 0, 10000000, &c.rst_rate) < 0 ||
+	    arg_uint(init, "rst_burst", "100", 1, 10000000, &c.rst_burst) < 0)
+		return -EINVAL;
 	c.port_arg = (uint16_t)port;
 	c.mss = (uint16_t)mss;
 	c.arp_entries = rte_align32pow2(c.arp_entries);
@@ -258,6 +274,25 @@ static inline uint64_t tcpip_now_us(const struct sl_netif *nif)
 }
 
 static void tcpip_worker_fini(struct sl_stage_ctx *ctx);
+
+/*
+ * What this worker's TCP may hold (tcp_mem=0): half the pool, shared with
+ * the other workers on the node, so the connections of one worker cannot
+ * take the mbufs the rx rings, the other workers and new connections need
+ * (docs/architecture.md, mbuf pool sizing).
+ */
+static uint32_t tcpip_mem_budget(const struct sl_netif *nif)
+{
+	const struct sl_app *app = sl_building_app;
+	unsigned int workers = 1;
+
+	if (nif->pool == NULL)
+		return 0; /* the stack derives it from its own pool */
+	if (app != NULL && nif->socket < RTE_MAX_NUMA_NODES &&
+	    app->pool_plans[nif->socket].workers > 0)
+		workers = app->pool_plans[nif->socket].workers;
+	return RTE_MAX(nif->pool->size / 2 / workers, 64u);
+}
 
 static int tcpip_worker_init(struct sl_stage_init *init)
 {
@@ -323,6 +358,15 @@ static int tcpip_worker_init(struct sl_stage_init *init)
 	if (tc.rto_init_us < tc.rto_min_us)
 		tc.rto_init_us = tc.rto_min_us;
 	tc.msl_us = nif->cfg.msl_ms * 1000;
+	tc.zw_probes_max = (uint8_t)nif->cfg.zw_probes;
+	tc.zw_give_up_ms = nif->cfg.zw_give_up_ms;
+	tc.keepalive_idle_ms = nif->cfg.keepalive_ms;
+	tc.keepalive_intvl_ms = nif->cfg.keepalive_intvl_ms;
+	tc.keepalive_probes = (uint8_t)nif->cfg.keepalive_probes;
+	tc.mem_max_mbufs = nif->cfg.tcp_mem != 0 ? nif->cfg.tcp_mem : tcpip_mem_budget(nif);
+	tc.conn_mem_max_mbufs = nif->cfg.conn_mem;
+	tc.rst_rate = nif->cfg.rst_rate;
+	tc.rst_burst = nif->cfg.rst_burst;
 	for (unsigned int i = 0; i < sizeof(tc.isn_secret); i += sizeof(uint64_t)) {
 		uint64_t r = rte_rand();
 
@@ -364,9 +408,10 @@ static int tcpip_worker_init(struct sl_stage_init *init)
 		size_t bytes = heap_after.heap_allocsz_bytes - heap_before.heap_allocsz_bytes;
 
 		printf("%s (lcore %u): TCP state for max_conns=%u: %.1f MiB on node %d, %zu B per "
-		       "connection (table, timers%s)\n",
+		       "connection (table, timers%s); connections may hold %u mbufs (tcp_mem)\n",
 		       init->instance, w->lcore, nif->cfg.max_conns, (double)bytes / (1 << 20),
-		       w->socket, bytes / nif->cfg.max_conns, nif->echo != NULL ? ", echo" : "");
+		       w->socket, bytes / nif->cfg.max_conns, nif->echo != NULL ? ", echo" : "",
+		       tc.mem_max_mbufs);
 	}
 	return 0;
 }
@@ -492,8 +537,11 @@ static const struct sl_stage_ops tcpip_ops = {
 	"mss=N (1460),rcv_buf=B,snd_buf=B,echo_idle_ms=N (0 = never),icmp_rate=N/s "
 	"(1000),arp_timeout_ms=N (60000),arp_entries=N (256),arp_hold=N (256),"
 	"out_fifo=N (8192),tcp=on|off,tcp_echo_ports=N (1),frag_flows=N (128; 0 drops "
-	"fragments),frag_timeout_ms=N (1000),frag_max_size=B (65535),port=N (only outside "
-	"sluice apps); "
+	"fragments),frag_timeout_ms=N (1000),frag_max_size=B (65535),zw_probes=N (8; 0 never),"
+	"zw_give_up_ms=N (0 = never),keepalive_ms=N (0 = off),keepalive_intvl_ms=N (75000),"
+	"keepalive_probes=N (9),tcp_mem=MBUFS (0 = half the pool / workers),conn_mem=MBUFS "
+	"(0 = 2 x (rcv_buf+snd_buf)/mss),rst_rate=N/s (1000; 0 = no limit),rst_burst=N (100),"
+	"port=N (only outside sluice apps); "
 	"see docs/net.md",
     .process_vector = tcpip_process,
     .poll = tcpip_poll,

@@ -82,7 +82,7 @@ uint32_t sl_tcp_send_space(const struct sl_tcp_conn *c)
 {
 	uint32_t buf = c->stack->cfg.snd_buf;
 
-	if (!can_queue(c))
+	if (!can_queue(c) || !tcp_mem_send_ok(c, 1))
 		return 0;
 	return buf > c->sq_bytes ? buf - c->sq_bytes : 0;
 }
@@ -102,6 +102,9 @@ uint16_t sl_tcp_send(struct sl_tcp_conn *c, struct rte_mbuf **m, uint16_t n)
 		/* One mbuf larger than the whole buffer still goes into an empty queue. */
 		if (len > space && !(c->sq_bytes == 0 && i == 0))
 			break;
+		/* The connection's mbuf cap (tcp_caps.c), as strict as the byte buffer. */
+		if (!tcp_mem_send_ok(c, m[i]->nb_segs) && !(c->sq_bytes == 0 && i == 0))
+			break;
 		if (len == 0) {
 			rte_pktmbuf_free(m[i]);
 			continue;
@@ -119,6 +122,7 @@ uint16_t sl_tcp_send(struct sl_tcp_conn *c, struct rte_mbuf **m, uint16_t n)
 		}
 		c->sq_tail = last;
 		c->sq_bytes += len;
+		c->sq_mbufs += m[i]->nb_segs;
 		space = len > space ? 0 : space - len;
 	}
 	if (i < n)
@@ -156,6 +160,8 @@ void tcp_sq_drop_acked(struct sl_tcp_conn *c, uint32_t upto)
 		if (h == c->sq_tail)
 			c->sq_tail = NULL;
 		h->next = NULL;
+		if (c->sq_mbufs > 0)
+			c->sq_mbufs--;
 		/* An indirect mbuf still in a tx ring keeps the buffer alive (refcnt). */
 		rte_pktmbuf_free_seg(h);
 	}

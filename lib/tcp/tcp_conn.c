@@ -38,13 +38,14 @@ int sl_tcp_conn_describe(const struct sl_tcp_conn *c, char *buf, size_t len)
 	    buf, len,
 	    "%s snd una %u nxt %u max %u queued %u wnd %u cwnd %u ssthresh %u "
 	    "recover %u dupacks %u%s%s retries %u rto %u ms | rcv nxt %u adv %u unread "
-	    "%u ooo %u%s | timers ms rtx %ld persist %ld delack %ld 2msl %ld",
+	    "%u ooo %u%s | mbufs %u | timers ms rtx %ld persist %ld delack %ld 2msl %ld keepalive "
+	    "%ld",
 	    sl_tcp_conn_state(c), c->snd_una - c->iss, c->snd_nxt - c->iss, c->snd_max - c->iss,
 	    c->sq_bytes, c->snd_wnd, c->cwnd, c->ssthresh, c->recover - c->iss, c->dupacks,
 	    c->in_recovery ? " recovery" : "", c->in_persist ? " persist" : "", c->retries,
 	    tcp_rtt_rto(&c->rtt, &c->stack->cfg) / 1000, c->rcv_nxt - c->irs, c->rcv_adv - c->irs,
-	    c->rq_bytes, c->ooo.count, c->rcv_blocked ? " blocked" : "", t[TCP_T_RTX],
-	    t[TCP_T_PERSIST], t[TCP_T_DELACK], t[TCP_T_2MSL]);
+	    c->rq_bytes, c->ooo.count, c->rcv_blocked ? " blocked" : "", tcp_mem_conn(c),
+	    t[TCP_T_RTX], t[TCP_T_PERSIST], t[TCP_T_DELACK], t[TCP_T_2MSL], t[TCP_T_KEEPALIVE]);
 }
 
 const struct sl_tcp_tuple *sl_tcp_conn_tuple(const struct sl_tcp_conn *c)
@@ -107,7 +108,11 @@ void tcp_conn_enter(struct sl_tcp_conn *c)
 
 void tcp_conn_leave(struct sl_tcp_conn *c)
 {
-	if (--c->busy == 0 && c->free_pending)
+	if (--c->busy != 0)
+		return;
+	if (c->state != TCP_CLOSED)
+		tcp_mem_sync(c);
+	if (c->free_pending)
 		slot_release(c);
 }
 
@@ -142,6 +147,7 @@ void tcp_conn_close(struct sl_tcp_conn *c, enum sl_tcp_close_reason why, bool no
 	}
 	rq_free(c);
 	tcp_reass_free(&c->ooo);
+	tcp_mem_release(c);
 	if (c->in_hash) {
 		rte_hash_del_key(s->table, &c->tuple);
 		c->in_hash = 0;
@@ -277,6 +283,26 @@ void tcp_conn_apply_syn_opts(struct sl_tcp_conn *c, const struct tcp_opts *o)
 	}
 }
 
+/* Keepalive from the listener (sl_tcp_listen_keepalive) or the stack's config. */
+static void keepalive_init(struct sl_tcp_conn *c)
+{
+	const struct sl_tcp_config *cfg = &c->stack->cfg;
+	const struct tcp_listener *l =
+	    c->passive ? tcp_listener_find(c->stack, c->tuple.local_port) : NULL;
+
+	if (l != NULL && l->ka_set) {
+		c->ka_idle_ms = l->ka_idle_ms;
+		c->ka_intvl_ms = l->ka_intvl_ms;
+		c->ka_probes_max = l->ka_probes;
+	} else {
+		c->ka_idle_ms = cfg->keepalive_idle_ms;
+		c->ka_intvl_ms = cfg->keepalive_intvl_ms != 0 ? cfg->keepalive_intvl_ms : 1;
+		c->ka_probes_max = cfg->keepalive_probes;
+	}
+	c->ka_probes = 0;
+	tcp_keepalive_arm(c);
+}
+
 bool tcp_conn_established(struct sl_tcp_conn *c)
 {
 	struct sl_tcp_stack *s = c->stack;
@@ -299,6 +325,8 @@ bool tcp_conn_established(struct sl_tcp_conn *c)
 	}
 	c->rtt.backoff = 0;
 	tcp_timer_stop(c, TCP_T_RTX);
+	c->rcv_tstamp_us = s->now_us;
+	keepalive_init(c);
 	c->busy++;
 	if (c->passive) {
 		void *listen_arg = c->arg;

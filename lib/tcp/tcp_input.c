@@ -82,6 +82,9 @@ static void reply_rst(struct sl_tcp_stack *s, const struct sl_tcp_tuple *t, cons
 {
 	if (g->flags & TCP_RST)
 		return;
+	/* An ACK flood to a closed or listening port must not become an RST flood. */
+	if (!tcp_rst_allowed(s))
+		return;
 	s->st.closed_port_rst++;
 	if (g->flags & TCP_ACK)
 		tcp_send_rst_reply(s, t, g->ack, 0, false);
@@ -192,6 +195,12 @@ static void no_conn_input(struct sl_tcp_stack *s, struct rte_mbuf *m, const stru
 		return;
 	}
 	l = tcp_listener_find(s, t->local_port);
+	if (l != NULL && !(g->flags & (TCP_SYN | TCP_ACK))) {
+		/* RFC 9293 3.10.7.2: in LISTEN, no SYN, ACK or RST (a bare FIN, no flags): drop. */
+		s->st.listen_no_syn_dropped++;
+		rte_pktmbuf_free(m);
+		return;
+	}
 	if (l != NULL && (g->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
 		listen_syn(s, l, t, g);
 		rte_pktmbuf_free(m);
@@ -214,6 +223,7 @@ static void rq_append(struct sl_tcp_conn *c, struct rte_mbuf *m)
 		c->rq_head = m;
 	c->rq_tail = m;
 	c->rq_bytes += m->pkt_len;
+	c->rq_mbufs += m->nb_segs;
 }
 
 void tcp_deliver(struct sl_tcp_conn *c)
@@ -228,6 +238,7 @@ void tcp_deliver(struct sl_tcp_conn *c)
 
 			c->rq_head = tcp_meta(m)->qnext;
 			c->rq_bytes -= m->pkt_len;
+			c->rq_mbufs -= m->nb_segs;
 			v[n++] = m;
 		}
 		if (c->rq_head == NULL)
@@ -252,6 +263,7 @@ void tcp_deliver(struct sl_tcp_conn *c)
 					c->rq_tail = m;
 				c->rq_head = m;
 				c->rq_bytes += m->pkt_len;
+				c->rq_mbufs += m->nb_segs;
 			}
 			c->rcv_blocked = 1;
 		}
@@ -910,7 +922,8 @@ static void synchronized_input(struct sl_tcp_conn *c, struct rte_mbuf *m, struct
 	/* RFC 7323 5.3 PAWS: an older TSval is an old duplicate. */
 	if (c->ts_on && g->o.has_ts && !(g->flags & TCP_RST) && seq_lt(g->o.tsval, c->ts_recent)) {
 		s->st.paws_dropped++;
-		tcp_send_ack(c);
+		if (slen != 0 || tcp_oow_ack_allowed(c))
+			tcp_send_ack(c);
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -930,7 +943,8 @@ static void synchronized_input(struct sl_tcp_conn *c, struct rte_mbuf *m, struct
 				s->st.dup_segs++;
 			else
 				s->st.out_of_window++;
-			tcp_send_ack(c);
+			if (slen != 0 || tcp_oow_ack_allowed(c)) /* bare ACK floods: throttled */
+				tcp_send_ack(c);
 		} else {
 			s->st.rst_ignored++; /* RFC 5961 3.2: outside the window, silently */
 		}
@@ -964,6 +978,7 @@ static void synchronized_input(struct sl_tcp_conn *c, struct rte_mbuf *m, struct
 		rte_pktmbuf_free(m);
 		return;
 	}
+	tcp_peer_alive(c); /* keepalive, zero-window probes: the peer is there */
 	/* RFC 7323 4.3: TS.Recent from the segment that covers Last.ACK.sent. */
 	if (c->ts_on && g->o.has_ts && seq_leq(g->seq, c->last_ack_sent))
 		c->ts_recent = g->o.tsval;
@@ -1001,6 +1016,14 @@ static void synchronized_input(struct sl_tcp_conn *c, struct rte_mbuf *m, struct
 				tcp_send_rst_conn(c);
 				tcp_conn_close(c, SL_TCP_CLOSED_ABORTED, true);
 				return;
+			}
+			if (tcp_mem_refuse_data(c,
+						seq_leq(g->seq, c->rcv_nxt) && c->ooo.count > 0)) {
+				/* Over a memory cap: not queued, not acknowledged; sent again. */
+				rte_pktmbuf_free(m);
+				fin = false;
+				c->ack_now = 1;
+				break;
 			}
 			data_input(c, m, g, &fin);
 			break;

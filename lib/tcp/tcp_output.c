@@ -107,6 +107,11 @@ uint32_t tcp_rcv_window(struct sl_tcp_conn *c)
 	if (seq_gt(c->rcv_adv, c->rcv_nxt) && seq_gt(edge, c->rcv_adv) &&
 	    edge - c->rcv_adv < thresh && c->rq_bytes != 0)
 		edge = c->rcv_adv;
+	/* Memory caps and pressure (tcp_caps.c): hold the edge where the peer saw it. */
+	if (seq_gt(edge, c->rcv_adv) && !tcp_mem_window_ok(c)) {
+		c->stack->st.pressure_window_held++;
+		edge = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv : c->rcv_nxt;
+	}
 	/*
 	 * The scaled field can only say multiples of `unit`. Round down (never
 	 * promise past the buffer) unless that would put the edge left of what

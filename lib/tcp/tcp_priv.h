@@ -74,6 +74,8 @@ enum tcp_timer_id {
 	TCP_T_PERSIST, /* zero-window probe */
 	TCP_T_DELACK,  /* delayed ACK */
 	TCP_T_2MSL,    /* TIME_WAIT, and FIN_WAIT_2 after close() */
+
+	TCP_T_KEEPALIVE, /* RFC 1122 4.2.3.6 idle probe (tcp_caps.c) */
 	TCP_T_N
 };
 
@@ -364,6 +366,20 @@ struct sl_tcp_conn {
 	uint32_t sack_credit; /* bytes PRR lets us send now (SACK recovery) */
 	struct tcp_sack_rcv sack_rcv;
 	struct tcp_scoreboard sb;
+
+	/* resource caps, keepalive, zero-window give-up (tcp_caps.c) */
+	uint32_t rq_mbufs;    /* mbufs in rq_head.. (nb_segs of each packet) */
+	uint32_t sq_mbufs;    /* mbufs in sq_head.. */
+	uint32_t mem_charged; /* what stack->mem_held counts for this conn */
+	uint32_t ka_idle_ms;  /* keepalive: 0 = off */
+	uint32_t ka_intvl_ms;
+	uint8_t ka_probes_max;
+	uint8_t ka_probes; /* keepalive probes unanswered */
+	uint8_t zw_probes; /* zero-window probes unanswered */
+	uint8_t pad1;
+	uint32_t persist_start_ms;	  /* first probe of this closed window (ms clock, wraps) */
+	uint64_t rcv_tstamp_us;		  /* last acceptable segment with ACK from the peer */
+	LIST_ENTRY(sl_tcp_conn) mem_link; /* in stack->mem_conns while mem_charged > 0 */
 };
 
 /*
@@ -371,7 +387,7 @@ struct sl_tcp_conn {
  * docs/tcp.md quotes the number. The hot part stays within 6 cache lines;
  * the SACK state after `index` is touched only around losses.
  */
-static_assert(sizeof(struct sl_tcp_conn) == 328 + 152,
+static_assert(sizeof(struct sl_tcp_conn) == 328 + 152 + 64,
 	      "sl_tcp_conn changed size: update docs/tcp.md");
 
 /* ---- timer wheel (tcp_timer.c) ---- */
@@ -401,7 +417,12 @@ struct tcp_listener {
 	uint16_t port; /* network order; 0 = free */
 	const struct sl_tcp_callbacks *cb;
 	void *arg;
+	bool ka_set; /* keepalive below, not the stack's (sl_tcp_listen_keepalive) */
+	uint8_t ka_probes;
+	uint32_t ka_idle_ms, ka_intvl_ms;
 };
+
+LIST_HEAD(tcp_conn_list, sl_tcp_conn);
 
 struct sl_tcp_stack {
 	struct sl_tcp_config cfg;
@@ -418,6 +439,16 @@ struct sl_tcp_stack {
 	uint64_t now_us;
 	struct tcp_listener listeners[TCP_MAX_LISTENERS];
 	struct tcp_wheel wheel;
+
+	/* resource caps and rate limits (tcp_caps.c) */
+	uint32_t mem_held;     /* sum of mem_charged */
+	uint32_t mem_max;      /* cfg.mem_max_mbufs, or derived from the pool */
+	uint32_t mem_pressure; /* 3/4 of mem_max: windows stop opening, stalled conns shed */
+	uint32_t mem_conns;    /* connections in mem_list */
+	struct tcp_conn_list mem_list; /* connections holding mbufs */
+	uint64_t shed_at;	       /* next shedding pass (UINT64_MAX: no pressure) */
+	uint64_t rst_tokens_at;	       /* RST token bucket: last refill */
+	uint32_t rst_tokens;
 };
 
 /* tcp_conn.c */
@@ -500,6 +531,51 @@ void tcp_deliver(struct sl_tcp_conn *c);
 
 /* tcp_timer.c */
 void tcp_timer_fire(struct sl_tcp_conn *c, uint64_t now_us);
+
+/* tcp_caps.c: resource caps, keepalive, zero-window give-up, RST rate */
+/** Stack fields of tcp_caps.c from the config (at create). */
+void tcp_caps_init(struct sl_tcp_stack *s);
+/** Bring stack->mem_held up to date with c's queues (on leaving an entry point). */
+void tcp_mem_sync(struct sl_tcp_conn *c);
+/** c's queues were freed (tcp_conn_close): uncharge it. */
+void tcp_mem_release(struct sl_tcp_conn *c);
+/** Mbufs c holds now: receive, out-of-order and send queues. */
+static inline uint32_t tcp_mem_conn(const struct sl_tcp_conn *c)
+{
+	return c->rq_mbufs + c->sq_mbufs + c->ooo.count;
+}
+/** Whether `nsegs` more mbufs fit c's own cap (sl_tcp_send). */
+bool tcp_mem_send_ok(const struct sl_tcp_conn *c, uint32_t nsegs);
+/** Whether c's receive window may open now (false: hold the edge where it is). */
+bool tcp_mem_window_ok(struct sl_tcp_conn *c);
+/**
+ * Whether a segment's payload for c must be dropped (not queued, not
+ * acknowledged: the peer sends it again) because c or the stack is over its
+ * cap. Counted. `fills_hole`: it starts at RCV.NXT with segments queued out
+ * of order; always taken, as it lets the queues drain.
+ */
+bool tcp_mem_refuse_data(struct sl_tcp_conn *c, bool fills_hole);
+/**
+ * Whether c may answer one more unacceptable segment without data (out of
+ * window, PAWS) with an ACK: the per-connection challenge ACK budget (counted).
+ */
+bool tcp_oow_ack_allowed(struct sl_tcp_conn *c);
+/** Whether the stack may send one more RST to a segment of no connection (counted). */
+bool tcp_rst_allowed(struct sl_tcp_stack *s);
+/** The peer answered (an acceptable segment with ACK): keepalive and probe counts restart. */
+static inline void tcp_peer_alive(struct sl_tcp_conn *c)
+{
+	c->rcv_tstamp_us = c->stack->now_us;
+	c->ka_probes = 0;
+	c->zw_probes = 0;
+}
+/** Arm (or stop) the keepalive timer from c's settings. */
+void tcp_keepalive_arm(struct sl_tcp_conn *c);
+void tcp_keepalive_timeout(struct sl_tcp_conn *c);
+/** A zero-window probe went unanswered or the window stayed closed: give up? (aborts) */
+bool tcp_zw_give_up(struct sl_tcp_conn *c);
+/** Shedding pass (sl_tcp_timers). */
+void tcp_mem_shed(struct sl_tcp_stack *s);
 
 /* tests */
 /** Make every new ISN `isn` (tests of sequence wrap). */

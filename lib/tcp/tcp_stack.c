@@ -43,6 +43,11 @@ void sl_tcp_config_defaults(struct sl_tcp_config *cfg)
 	cfg->msl_us = 30000000; /* TIME_WAIT 60 s, as Linux */
 	cfg->max_retries = 12;
 	cfg->max_syn_retries = 6;
+	cfg->zw_probes_max = 8;
+	cfg->keepalive_intvl_ms = 75000; /* RFC 1122 leaves it; Linux's */
+	cfg->keepalive_probes = 9;
+	cfg->rst_rate = 1000;
+	cfg->rst_burst = 100;
 	for (unsigned int i = 0; i < sizeof(cfg->isn_secret); i += 8) {
 		uint64_t r = rte_rand();
 
@@ -113,6 +118,7 @@ struct sl_tcp_stack *sl_tcp_stack_create(const struct sl_tcp_config *cfg, uint64
 	s->next_port =
 	    (uint16_t)(TCP_EPHEMERAL_LO + init_val % (TCP_EPHEMERAL_HI - TCP_EPHEMERAL_LO + 1));
 	tcp_wheel_init(&s->wheel, now_us);
+	tcp_caps_init(s);
 	return s;
 fail:
 	rte_free(s->free_slots);

@@ -89,6 +89,8 @@ void sl_tcp_timers(struct sl_tcp_stack *s, uint64_t now_us)
 
 	if (now_us > s->now_us)
 		s->now_us = now_us;
+	if (s->now_us >= s->shed_at)
+		tcp_mem_shed(s);
 	if (now_tick < tick)
 		return;
 	/* After a long pause one turn visits every slot. */
@@ -138,7 +140,10 @@ uint64_t sl_tcp_next_timer(const struct sl_tcp_stack *s)
 	 * polls this per loop calls sl_tcp_timers at most once per ms while any
 	 * timer runs, and each such call looks at one slot.
 	 */
-	return s->wheel.count == 0 ? UINT64_MAX : s->wheel.hint;
+	uint64_t t = s->wheel.count == 0 ? UINT64_MAX : s->wheel.hint;
+
+	/* Memory pressure: the shedding pass (tcp_caps.c) runs from sl_tcp_timers too. */
+	return RTE_MIN(t, s->shed_at);
 }
 
 /* ---- what each timer does ---- */
@@ -258,9 +263,15 @@ static void persist_timeout(struct sl_tcp_conn *c)
 	 * must answer with an ACK carrying its window (RFC 9293 3.10.7.4), and
 	 * nothing enters the flight, so the retransmission timer never runs
 	 * and a closed window can last forever (RFC 9293 3.8.6.1, RFC 1122
-	 * 4.2.2.17).
+	 * 4.2.2.17) while the peer answers. Unanswered probes count towards
+	 * the give-up (tcp_zw_give_up); the give-up time counts from the first.
 	 */
+	if (c->persist_backoff == 0)
+		c->persist_start_ms = (uint32_t)(s->now_us / 1000);
+	if (tcp_zw_give_up(c))
+		return;
 	s->st.zero_window_probes++;
+	c->zw_probes++; /* an acceptable segment from the peer clears it (tcp_peer_alive) */
 	tcp_send_ack_seq(c, c->snd_una - 1);
 	if (c->persist_backoff < 16)
 		c->persist_backoff++;
@@ -296,6 +307,7 @@ void tcp_timer_fire(struct sl_tcp_conn *c, uint64_t now_us)
 	    [TCP_T_PERSIST] = persist_timeout,
 	    [TCP_T_DELACK] = delack_timeout,
 	    [TCP_T_2MSL] = msl_timeout,
+	    [TCP_T_KEEPALIVE] = tcp_keepalive_timeout,
 	};
 
 	tcp_conn_enter(c);

@@ -53,27 +53,38 @@ struct sl_tcp_tuple {
 typedef void (*sl_tcp_output_fn)(void *ctx, struct rte_mbuf *m, const struct sl_tcp_tuple *t);
 
 struct sl_tcp_config {
-	uint32_t max_conns;	 /**< connection table size (all states) */
-	uint32_t syn_backlog;	 /**< half-open connections before SYN cookies */
-	uint16_t mss;		 /**< our MSS (MTU - 40) */
-	uint8_t wscale;		 /**< our window scale shift (0..14) */
-	bool timestamps;	 /**< offer/accept RFC 7323 timestamps */
-	uint32_t rcv_buf;	 /**< per connection receive buffer, bytes (window) */
-	uint32_t snd_buf;	 /**< per connection send buffer, bytes (unacked+unsent) */
-	uint32_t init_cwnd_segs; /**< initial window in MSS (RFC 6928: 10) */
-	uint32_t rto_init_us;	 /**< RFC 6298 initial RTO (1 s) */
-	uint32_t rto_min_us;	 /**< lower bound (RFC 6298: 1 s; Linux: 200 ms) */
-	uint32_t rto_max_us;	 /**< upper bound (>= 60 s) */
-	uint32_t delack_us;	 /**< delayed ACK timeout (<= 500 ms; typically 40 ms) */
-	uint32_t msl_us;	 /**< TIME_WAIT lasts 2 * msl_us */
-	uint8_t max_retries;	 /**< data retransmissions before abort */
-	uint8_t max_syn_retries; /**< SYN / SYN-ACK retransmissions before giving up */
-	bool sack;		 /**< offer/accept RFC 2018 SACK (RFC 6675 recovery) */
-	uint8_t isn_secret[16];	 /**< RFC 6528 key; random at start */
-	int socket;		 /**< NUMA node for the stack's memory */
+	uint32_t max_conns;	  /**< connection table size (all states) */
+	uint32_t syn_backlog;	  /**< half-open connections before SYN cookies */
+	uint16_t mss;		  /**< our MSS (MTU - 40) */
+	uint8_t wscale;		  /**< our window scale shift (0..14) */
+	bool timestamps;	  /**< offer/accept RFC 7323 timestamps */
+	uint32_t rcv_buf;	  /**< per connection receive buffer, bytes (window) */
+	uint32_t snd_buf;	  /**< per connection send buffer, bytes (unacked+unsent) */
+	uint32_t init_cwnd_segs;  /**< initial window in MSS (RFC 6928: 10) */
+	uint32_t rto_init_us;	  /**< RFC 6298 initial RTO (1 s) */
+	uint32_t rto_min_us;	  /**< lower bound (RFC 6298: 1 s; Linux: 200 ms) */
+	uint32_t rto_max_us;	  /**< upper bound (>= 60 s) */
+	uint32_t delack_us;	  /**< delayed ACK timeout (<= 500 ms; typically 40 ms) */
+	uint32_t msl_us;	  /**< TIME_WAIT lasts 2 * msl_us */
+	uint8_t max_retries;	  /**< data retransmissions before abort */
+	uint8_t max_syn_retries;  /**< SYN / SYN-ACK retransmissions before giving up */
+	bool sack;		  /**< offer/accept RFC 2018 SACK (RFC 6675 recovery) */
+	uint8_t isn_secret[16];	  /**< RFC 6528 key; random at start */
+	int socket;		  /**< NUMA node for the stack's memory */
 	struct rte_mempool *pool; /**< mbufs for ACKs, RSTs, SYNs, copies */
 	sl_tcp_output_fn output;
 	void *output_ctx;
+
+	/* Resource caps, keepalive, rate limits (docs/tcp.md "Resource caps"). */
+	uint8_t zw_probes_max;	/**< unanswered zero-window probes before abort (8; 0 never) */
+	uint32_t zw_give_up_ms; /**< abort a window closed this long, even if answered (0 never) */
+	uint32_t keepalive_idle_ms;  /**< RFC 1122 keepalive after this idle time (0: off) */
+	uint32_t keepalive_intvl_ms; /**< between unanswered keepalive probes (75000) */
+	uint8_t keepalive_probes;    /**< unanswered probes before abort (9) */
+	uint32_t mem_max_mbufs;	     /**< mbufs all connections may hold (0: half of pool) */
+	uint32_t conn_mem_max_mbufs; /**< mbufs one connection may hold (0: no cap of its own) */
+	uint32_t rst_rate;  /**< RSTs a second to segments of no connection (0: no limit) */
+	uint32_t rst_burst; /**< RSTs sent back to back before the rate applies */
 };
 
 /** Fill `cfg` with sane defaults (the values in the field comments). */
@@ -113,18 +124,30 @@ struct sl_tcp_callbacks {
 	void (*on_closed)(struct sl_tcp_conn *c, void *arg, enum sl_tcp_close_reason why);
 };
 
-/** Counters of one stack. Names in sl_tcp_stats_names (same order). */
+/**
+ * Counters of one stack. Names in sl_tcp_stats_names (same order). All
+ * count up, except mem_held_mbufs: a gauge, the mbufs the connections hold
+ * now (receive, out-of-order and send queues).
+ */
 #define SL_TCP_STATS(X)                                                                            \
-	X(segs_in) X(segs_out) X(bytes_in) X(bytes_out) X(active_opens) X(passive_opens)          \
-	X(conns_established) X(conns_closed) X(conns_reset) X(conns_timeout)                      \
-	X(conn_table_full) X(retransmits) X(rto_expired) X(fast_retransmits) X(dup_acks_in)       \
-	X(partial_acks) X(ooo_segs) X(ooo_dropped) X(dup_segs) X(rst_sent) X(rst_received)        \
-	X(rst_ignored) X(challenge_acks) X(syn_cookies_sent) X(syn_cookies_ok)                     \
-	X(syn_cookies_bad) X(syn_backlog_full) X(bad_checksum) X(bad_header) X(bad_options)       \
-	X(out_of_window) X(ack_unsent_data) X(paws_dropped) X(zero_window_probes)                 \
-	X(persist_timeouts) X(delayed_acks) X(no_mbuf) X(snd_buf_full) X(time_wait_reused)        \
-	X(closed_port_rst) X(sack_recoveries) X(sack_blocks_in) X(sack_blocks_bad) X(dsack_in)    \
-	X(sack_blocks_out) X(lost_retransmits) X(tlp_probes) X(rack_marked)
+	X(segs_in)                                                                                 \
+	X(segs_out) X(bytes_in) X(bytes_out) X(active_opens) X(passive_opens) X(conns_established) \
+	    X(conns_closed) X(conns_reset) X(conns_timeout) X(conn_table_full) X(retransmits)      \
+		X(rto_expired) X(fast_retransmits) X(dup_acks_in) X(partial_acks) X(ooo_segs) X(   \
+		    ooo_dropped) X(dup_segs) X(rst_sent) X(rst_received) X(rst_ignored)            \
+		    X(challenge_acks) X(syn_cookies_sent) X(syn_cookies_ok) X(syn_cookies_bad) X(  \
+			syn_backlog_full) X(bad_checksum) X(bad_header) X(bad_options)             \
+			X(out_of_window) X(ack_unsent_data) X(paws_dropped) X(zero_window_probes)  \
+			    X(persist_timeouts) X(delayed_acks) X(no_mbuf) X(snd_buf_full)         \
+				X(time_wait_reused) X(closed_port_rst) X(sack_recoveries)          \
+				    X(sack_blocks_in) X(sack_blocks_bad) X(dsack_in)               \
+					X(sack_blocks_out) X(lost_retransmits) X(tlp_probes)       \
+					    X(zero_window_give_up) X(keepalive_probes) X(          \
+						keepalive_timeouts) X(pressure_window_held)        \
+						X(pressure_data_dropped) X(conn_cap_data_dropped)  \
+						    X(conns_shed) X(rst_rate_limited)              \
+							X(listen_no_syn_dropped) X(mem_held_mbufs) \
+							    X(oow_acks_limited) X(rack_marked)
 
 struct sl_tcp_stats {
 #define SL_TCP_STAT_FIELD(name) uint64_t name;
@@ -148,7 +171,10 @@ void sl_tcp_stack_free(struct sl_tcp_stack *s);
 void sl_tcp_input(struct sl_tcp_stack *s, struct rte_mbuf *m, const struct sl_tcp_tuple *t,
 		  uint64_t now_us);
 
-/** Run due timers (retransmit, delayed ACK, persist, TIME_WAIT; no keepalive yet). */
+/**
+ * Run due timers (retransmit, delayed ACK, persist, keepalive, TIME_WAIT)
+ * and, under memory pressure, shed the connections that pin the most.
+ */
 void sl_tcp_timers(struct sl_tcp_stack *s, uint64_t now_us);
 
 /**
@@ -170,6 +196,19 @@ uint32_t sl_tcp_conn_count(const struct sl_tcp_stack *s);
  */
 int sl_tcp_listen(struct sl_tcp_stack *s, uint16_t port, const struct sl_tcp_callbacks *cb,
 		  void *listen_arg);
+/**
+ * Keepalive (RFC 1122 4.2.3.6) for connections accepted on `port` from now
+ * on: after `idle_ms` without a segment from the peer, probe every
+ * `intvl_ms`; abort after `probes` unanswered ones. idle_ms 0 turns it off
+ * for this listener. Without this call a listener uses the stack's
+ * keepalive_* config. 0, or -ENOENT (not listening on `port`).
+ */
+int sl_tcp_listen_keepalive(struct sl_tcp_stack *s, uint16_t port, uint32_t idle_ms,
+			    uint32_t intvl_ms, uint8_t probes);
+/** The same for one connection (idle_ms 0: off); restarts its idle time. */
+void sl_tcp_conn_keepalive(struct sl_tcp_conn *c, uint32_t idle_ms, uint32_t intvl_ms,
+			   uint8_t probes);
+
 /** Stop accepting on `port`; connections already accepted go on. -ENOENT if none. */
 int sl_tcp_unlisten(struct sl_tcp_stack *s, uint16_t port);
 
