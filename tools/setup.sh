@@ -34,6 +34,8 @@ packages=(
 	python3-pyelftools clang-format
 	# tests and tools: traffic, namespaces, peers
 	python3-scapy tcpdump iproute2 iputils-ping socat netcat-openbsd procps util-linux hping3 ethtool iptables
+	# benchmarks: the uvloop echo server of tools/bench/tcp-vs-epoll.sh
+	python3-uvloop
 )
 
 # ---- packages --------------------------------------------------------------
