@@ -332,9 +332,9 @@ port_configure(struct sl_app *app, unsigned int idx, struct sl_error *err)
 		    sl_port_tx_linearize(port->port_id, q,
 					 app->pools[app->workers[q]->info.socket]) < 0) {
 			snprintf(err->msg, sizeof(err->msg),
-				 "[port %s]: cannot add the tx callback that makes chained frames "
-				 "one segment (profile %s, tx_linearize = on): %s. Fix: a DPDK built "
-				 "with RTE_ETHDEV_RXTX_CALLBACKS",
+				 "[port %s]: cannot add the tx callback that makes chained "
+				 "frames one segment (profile %s, tx_linearize = on): %s. Fix: a "
+				 "DPDK built with RTE_ETHDEV_RXTX_CALLBACKS",
 				 conf->name, port->profile.name, rte_strerror(rte_errno));
 			return -1;
 		}
@@ -384,8 +384,8 @@ sl_ports_start(struct sl_app *app, struct sl_error *err)
 		rte_eth_macaddr_get(port->port_id, &port->mac);
 		if (port->profile.rx_missed_xstats[0] != '\0' &&
 		    sl_port_stats_missed_xstats(port->port_id, port->profile.rx_missed_xstats) == 0)
-			SL_LOG(WARNING, "port %s (%s): none of the profile's rx_missed_xstats (%s) is "
-			       "an xstat of this device: rx_missed leaves them out",
+			SL_LOG(WARNING, "port %s (%s): none of the profile's rx_missed_xstats "
+			       "(%s) is an xstat of this device: rx_missed leaves them out",
 			       port->conf->name, port->info.driver_name,
 			       port->profile.rx_missed_xstats);
 		port_print(port);
