@@ -106,7 +106,8 @@ struct net_config {
 	uint16_t mss;
 	uint16_t port_arg; /**< port=N, for use outside a sluice app; UINT16_MAX = unset */
 	bool timestamps;
-	bool sack; /* offer/accept RFC 2018 SACK */
+	bool sack;  /* offer/accept RFC 2018 SACK */
+	uint8_t cc; /* enum sl_tcp_cc */
 	bool tcp;
 	/* TCP resource caps, keepalive, RST rate (docs/net.md, docs/tcp.md) */
 	uint32_t zw_probes, zw_give_up_ms;

@@ -55,6 +55,7 @@ static const char *const tcpip_args[] = {"ip",
 					 "msl_ms",
 					 "timestamps",
 					 "sack",
+					 "cc",
 					 "mss",
 					 "rcv_buf",
 					 "snd_buf",
@@ -106,6 +107,22 @@ static int arg_bool(struct sl_stage_init *init, const char *key, const char *def
 	else
 		return sl_stage_fail(init, "%s: %s=%s is not on or off. Fix: give on or off",
 				     init->instance, key, arg);
+	return 0;
+}
+
+static int arg_cc(struct sl_stage_init *init, uint8_t *out)
+{
+	const char *arg = sl_stage_arg(init, "cc", "cubic");
+
+	if (!strcmp(arg, "cubic"))
+		*out = SL_TCP_CC_CUBIC;
+	else if (!strcmp(arg, "newreno") || !strcmp(arg, "reno"))
+		*out = SL_TCP_CC_NEWRENO;
+	else
+		return sl_stage_fail(init,
+				     "%s: cc=%s is not a congestion control. Fix: cc=cubic or "
+				     "cc=newreno",
+				     init->instance, arg);
 	return 0;
 }
 
@@ -198,7 +215,8 @@ static int tcpip_global_init(struct sl_stage_init *init)
 	    arg_uint(init, "frag_timeout_ms", "1000", 1, 60000, &c.frag_timeout_ms) < 0 ||
 	    arg_uint(init, "frag_max_size", "65535", 576, 65535, &c.frag_max_size) < 0 ||
 	    arg_bool(init, "timestamps", "on", &c.timestamps) < 0 ||
-	    arg_bool(init, "sack", "on", &c.sack) < 0 || arg_bool(init, "tcp", "on", &c.tcp) < 0 ||
+	    arg_bool(init, "sack", "on", &c.sack) < 0 || arg_cc(init, &c.cc) < 0 ||
+	    arg_bool(init, "tcp", "on", &c.tcp) < 0 ||
 	    arg_uint(init, "port", "65535", 0, 65535, &port) < 0)
 		return -EINVAL;
 	if (arg_uint(init, "zw_probes", "8", 0, 255, &c.zw_probes) < 0 ||
@@ -350,6 +368,7 @@ static int tcpip_worker_init(struct sl_stage_init *init)
 	tc.mss = nif->cfg.mss;
 	tc.timestamps = nif->cfg.timestamps;
 	tc.sack = nif->cfg.sack;
+	tc.cc = nif->cfg.cc;
 	if (nif->cfg.rcv_buf)
 		tc.rcv_buf = nif->cfg.rcv_buf;
 	if (nif->cfg.snd_buf)
@@ -530,19 +549,19 @@ static uint16_t tcpip_poll(struct sl_stage_ctx *ctx, struct rte_mbuf **out, uint
 
 static const struct sl_stage_ops tcpip_ops = {
     .name = "tcpip",
-    .help =
-	"IPv4 host with ARP, ICMP echo, UDP and TCP echo: ip=ADDR/LEN (required),"
-	"gw=ADDR,tcp_echo=PORT (7; 0 off),udp_echo=PORT (7; 0 off),max_conns=N (65536),"
-	"syn_backlog=N,rto_min_ms=N (200),msl_ms=N (30000),timestamps=on|off (on),sack=on|off (on),"
-	"mss=N (1460),rcv_buf=B,snd_buf=B,echo_idle_ms=N (0 = never),icmp_rate=N/s "
-	"(1000),arp_timeout_ms=N (60000),arp_entries=N (256),arp_hold=N (256),"
-	"out_fifo=N (8192),tcp=on|off,tcp_echo_ports=N (1),frag_flows=N (128; 0 drops "
-	"fragments),frag_timeout_ms=N (1000),frag_max_size=B (65535),zw_probes=N (8; 0 never),"
-	"zw_give_up_ms=N (0 = never),keepalive_ms=N (0 = off),keepalive_intvl_ms=N (75000),"
-	"keepalive_probes=N (9),tcp_mem=MBUFS (0 = half the pool / workers),conn_mem=MBUFS "
-	"(0 = 2 x (rcv_buf+snd_buf)/mss),rst_rate=N/s (1000; 0 = no limit),rst_burst=N (100),"
-	"port=N (only outside sluice apps); "
-	"see docs/net.md",
+    .help = "IPv4 host with ARP, ICMP echo, UDP and TCP echo: ip=ADDR/LEN (required),"
+	    "gw=ADDR,tcp_echo=PORT (7; 0 off),udp_echo=PORT (7; 0 off),max_conns=N (65536),"
+	    "syn_backlog=N,rto_min_ms=N (200),msl_ms=N (30000),timestamps=on|off (on),sack=on|off "
+	    "(on),cc=cubic|newreno (cubic),"
+	    "mss=N (1460),rcv_buf=B,snd_buf=B,echo_idle_ms=N (0 = never),icmp_rate=N/s "
+	    "(1000),arp_timeout_ms=N (60000),arp_entries=N (256),arp_hold=N (256),"
+	    "out_fifo=N (8192),tcp=on|off,tcp_echo_ports=N (1),frag_flows=N (128; 0 drops "
+	    "fragments),frag_timeout_ms=N (1000),frag_max_size=B (65535),zw_probes=N (8; 0 never),"
+	    "zw_give_up_ms=N (0 = never),keepalive_ms=N (0 = off),keepalive_intvl_ms=N (75000),"
+	    "keepalive_probes=N (9),tcp_mem=MBUFS (0 = half the pool / workers),conn_mem=MBUFS "
+	    "(0 = 2 x (rcv_buf+snd_buf)/mss),rst_rate=N/s (1000; 0 = no limit),rst_burst=N (100),"
+	    "port=N (only outside sluice apps); "
+	    "see docs/net.md",
     .process_vector = tcpip_process,
     .poll = tcpip_poll,
     .priv_size = sizeof(struct sl_netif),

@@ -358,7 +358,7 @@ static void fast_retransmit(struct sl_tcp_conn *c)
 	uint32_t flight = c->snd_max - c->snd_una;
 
 	/* RFC 5681 3.2 steps 2-4, RFC 6582 3.2 step 2. */
-	c->ssthresh = RTE_MAX(flight / 2, 2 * mss);
+	c->ssthresh = tcp_cc_ssthresh(c, flight);
 	c->recover = c->snd_max;
 	c->in_recovery = 1;
 	s->st.fast_retransmits++;
@@ -441,18 +441,7 @@ static uint32_t new_ack(struct sl_tcp_conn *c, uint32_t ack)
 		}
 	} else {
 		c->dupacks = 0;
-		if (c->cwnd < c->ssthresh) {
-			c->cwnd += RTE_MIN(acked, mss); /* RFC 5681 (2) */
-		} else {
-			/* RFC 5681 3.1 congestion avoidance by byte counting. */
-			c->bytes_acked += acked;
-			if (c->bytes_acked >= c->cwnd) {
-				c->bytes_acked -= c->cwnd;
-				c->cwnd += mss;
-			}
-		}
-		if (c->cwnd > (1u << 30))
-			c->cwnd = 1u << 30;
+		tcp_cc_ack(c, acked);
 	}
 	/* RFC 6298 5.2 / 5.3 (or a tail loss probe first, RFC 8985 7.2). */
 	tcp_rtx_timer_arm(c);
@@ -548,7 +537,7 @@ void tcp_sack_enter_recovery(struct sl_tcp_conn *c)
 	uint32_t flight = c->snd_max - c->snd_una;
 
 	/* RFC 6675 5 step 4.2 (ssthresh as RFC 5681 (4)), RFC 6937 initialisation. */
-	c->ssthresh = RTE_MAX(flight / 2, 2 * mss);
+	c->ssthresh = tcp_cc_ssthresh(c, flight);
 	c->cwnd = c->ssthresh;
 	c->recover = c->snd_max;
 	c->in_recovery = 1;

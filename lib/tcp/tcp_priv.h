@@ -366,6 +366,12 @@ struct sl_tcp_conn {
 	uint32_t sack_credit; /* bytes PRR lets us send now (SACK recovery) */
 	struct tcp_sack_rcv sack_rcv;
 	struct tcp_scoreboard sb;
+	/* CUBIC (tcp_cc.c, RFC 9438) */
+	uint32_t cc_wmax;     /* W_max, bytes */
+	uint32_t cc_west;     /* W_est, bytes */
+	uint64_t cc_epoch_us; /* start of this congestion-avoidance epoch (0: none) */
+	float cc_west_frac;   /* bytes of W_est growth not yet applied */
+	float cc_grow_frac;   /* bytes of cwnd growth not yet applied */
 
 	/* resource caps, keepalive, zero-window give-up (tcp_caps.c) */
 	uint32_t rq_mbufs;    /* mbufs in rq_head.. (nb_segs of each packet) */
@@ -387,7 +393,7 @@ struct sl_tcp_conn {
  * docs/tcp.md quotes the number. The hot part stays within 6 cache lines;
  * the SACK state after `index` is touched only around losses.
  */
-static_assert(sizeof(struct sl_tcp_conn) == 328 + 152 + 64,
+static_assert(sizeof(struct sl_tcp_conn) == 328 + 152 + 64 + 24,
 	      "sl_tcp_conn changed size: update docs/tcp.md");
 
 /* ---- timer wheel (tcp_timer.c) ---- */
@@ -522,6 +528,12 @@ static inline uint32_t tcp_sq_end(const struct sl_tcp_conn *c)
 {
 	return c->sq_seq + c->sq_bytes;
 }
+
+/* tcp_cc.c */
+/** A loss: the new ssthresh for `flight` bytes out (CUBIC also records W_max). */
+uint32_t tcp_cc_ssthresh(struct sl_tcp_conn *c, uint32_t flight);
+/** `acked` new bytes acknowledged outside recovery: slow start or congestion avoidance. */
+void tcp_cc_ack(struct sl_tcp_conn *c, uint32_t acked);
 
 /* tcp_input.c */
 /** Enter RFC 6675 loss recovery (ssthresh, PRR state, first resend allowed). */

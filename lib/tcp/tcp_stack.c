@@ -33,6 +33,7 @@ void sl_tcp_config_defaults(struct sl_tcp_config *cfg)
 	cfg->wscale = 7;
 	cfg->timestamps = true;
 	cfg->sack = true;
+	cfg->cc = SL_TCP_CC_CUBIC;
 	cfg->rcv_buf = 256 * 1024;
 	cfg->snd_buf = 256 * 1024;
 	cfg->init_cwnd_segs = 10;

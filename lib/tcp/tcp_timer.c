@@ -216,7 +216,7 @@ static void rtx_timeout(struct sl_tcp_conn *c)
 	flight = c->snd_max - c->snd_una;
 	/* RFC 5681 (4): ssthresh only on the first timeout of a segment; cwnd = LW. */
 	if (!c->rto_seen) {
-		c->ssthresh = RTE_MAX(flight / 2, 2 * mss);
+		c->ssthresh = tcp_cc_ssthresh(c, flight);
 		c->rto_seen = 1;
 	}
 	c->cwnd = mss;

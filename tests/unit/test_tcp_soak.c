@@ -158,6 +158,8 @@ static const struct sl_tcp_callbacks echo_cb = {
 static struct th a, b;
 static struct wire wire;
 
+static uint8_t soak_cc; /* the congestion control of this seed's run */
+
 static void soak_cfg(struct sl_tcp_config *c)
 {
 	/* what echo_tcp_impair.sh gives sluice-echo */
@@ -165,6 +167,7 @@ static void soak_cfg(struct sl_tcp_config *c)
 	c->snd_buf = 65536;
 	c->timestamps = true;
 	c->msl_us = 500000;
+	c->cc = soak_cc;
 }
 
 static void dump(const char *who, const struct sl_tcp_conn *c)
@@ -204,6 +207,8 @@ static void soak(const struct soak_param *p)
 	wire.lat_us = 50;
 	wire.jitter_us = 20;
 	memset(&echo_state, 0, sizeof(echo_state));
+	/* Odd seeds run CUBIC, even ones NewReno: both are soaked. */
+	soak_cc = (p->seed & 1) ? SL_TCP_CC_CUBIC : SL_TCP_CC_NEWRENO;
 
 	th_pair(&a, &b, soak_cfg, soak_cfg);
 	cr_assert_eq(sl_tcp_listen(b.s, b.t.local_port, &echo_cb, &echo_state), 0);

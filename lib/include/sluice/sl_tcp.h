@@ -52,6 +52,12 @@ struct sl_tcp_tuple {
  */
 typedef void (*sl_tcp_output_fn)(void *ctx, struct rte_mbuf *m, const struct sl_tcp_tuple *t);
 
+/** Congestion control (sl_tcp_config.cc). */
+enum sl_tcp_cc {
+	SL_TCP_CC_NEWRENO = 0, /**< RFC 5681: halve at a loss, one MSS per window */
+	SL_TCP_CC_CUBIC,       /**< RFC 9438: back to 0.7 at a loss, cubic growth in time */
+};
+
 struct sl_tcp_config {
 	uint32_t max_conns;	  /**< connection table size (all states) */
 	uint32_t syn_backlog;	  /**< half-open connections before SYN cookies */
@@ -85,6 +91,7 @@ struct sl_tcp_config {
 	uint32_t conn_mem_max_mbufs; /**< mbufs one connection may hold (0: no cap of its own) */
 	uint32_t rst_rate;  /**< RSTs a second to segments of no connection (0: no limit) */
 	uint32_t rst_burst; /**< RSTs sent back to back before the rate applies */
+	uint8_t cc;	    /**< enum sl_tcp_cc (CUBIC) */
 };
 
 /** Fill `cfg` with sane defaults (the values in the field comments). */
@@ -131,7 +138,8 @@ struct sl_tcp_callbacks {
  */
 #define SL_TCP_STATS(X)                                                                            \
 	X(segs_in)                                                                                 \
-	X(segs_out) X(bytes_in) X(bytes_out) X(active_opens) X(passive_opens) X(conns_established) \
+	X(segs_out)                                                                                \
+	X(bytes_in) X(bytes_out) X(active_opens) X(passive_opens) X(conns_established)             \
 	    X(conns_closed) X(conns_reset) X(conns_timeout) X(conn_table_full) X(retransmits)      \
 		X(rto_expired) X(fast_retransmits) X(dup_acks_in) X(partial_acks) X(ooo_segs) X(   \
 		    ooo_dropped) X(dup_segs) X(rst_sent) X(rst_received) X(rst_ignored)            \
