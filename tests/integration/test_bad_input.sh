@@ -76,6 +76,8 @@ expect_error echo-ports-range "tcp_echo_ports" "${eal[@]}" --vdev net_null0 -- -
 expect_error echo-ports-past-65535 "runs past port 65535" "${eal[@]}" --vdev net_null0 -- --config "$(cfg ep2 '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,tcp_echo=65535,tcp_echo_ports=2\n')"
 expect_error frag-max-size "frag_max_size=100" "${eal[@]}" --vdev net_null0 -- --config "$(cfg fm '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,frag_max_size=100\n')"
 expect_error frag-flows "frag_flows" "${eal[@]}" --vdev net_null0 -- --config "$(cfg ff '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,frag_flows=many\n')"
+expect_error tcp-cc "cc=bbr" "${eal[@]}" --vdev net_null0 -- --config "$(cfg cc '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,cc=bbr\n')"
+expect_error tcp-sack "sack=maybe" "${eal[@]}" --vdev net_null0 -- --config "$(cfg sk '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,sack=maybe\n')"
 expect_error config-key "unknown key" "${eal[@]}" --vdev net_null0 -- --config "$(cfg key '[port p0]\ndev = net_null0\npipeline = e\nspeed = 100G\n[pipeline e]\nstages = macswap\n')"
 
 # --help is not an error: exit 0 and show sluice's options.
