@@ -10,6 +10,7 @@ report: sent, echoed, echoes per flow, and each flow's sl_count_flow_hash.
 Usage: af_packet_peer.py IFACE FLOWS PER_FLOW OUT_JSON
 """
 import json
+import socket
 import sys
 import time
 
@@ -52,7 +53,16 @@ def main():
             pkts.append(Ether(src=our_mac, dst=PEER_MAC) /
                         IP(src=f"10.0.0.{f + 1}", dst="10.0.1.1", ttl=64) /
                         UDP(sport=1000 + f, dport=5000) / Raw(f"{f}:{i}".encode().ljust(18, b".")))
-    sniffer = AsyncSniffer(iface=iface, store=True,
+    # A big receive buffer: scapy decodes slowly, and on a 2-core machine it
+    # shares a CPU with a busy-polling worker; with the default buffer a burst
+    # of echoes overflowed it now and then (38 of 1280 lost by the peer while
+    # sluice had sent all 1280).
+    lsock = conf.L2listen(iface=iface)
+    try:
+        lsock.ins.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUFFORCE, 16 << 20)
+    except (AttributeError, OSError):
+        pass
+    sniffer = AsyncSniffer(opened_socket=lsock, store=True,
                            lfilter=lambda p: Ether in p and p[Ether].src == PEER_MAC and UDP in p)
     sniffer.start()
     time.sleep(0.5)
