@@ -44,9 +44,9 @@ uint32_t tcp_cc_ssthresh(struct sl_tcp_conn *c, uint32_t flight)
 	 * the loss came, an echo most of the time. The larger of the two, so
 	 * a cwnd that collapsed after a timeout does not shrink it further.
 	 */
-	return RTE_MAX((uint32_t)((uint64_t)RTE_MAX(c->cwnd, flight) * CUBIC_BETA_NUM /
-				  CUBIC_BETA_DEN),
-		       2 * mss);
+	return RTE_MAX(
+	    (uint32_t)((uint64_t)RTE_MAX(c->cwnd, flight) * CUBIC_BETA_NUM / CUBIC_BETA_DEN),
+	    2 * mss);
 }
 
 /* RFC 9438 4.2-4.4, on one ACK of `acked` bytes in congestion avoidance. */

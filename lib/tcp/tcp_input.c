@@ -476,6 +476,32 @@ static void window_shrunk(struct sl_tcp_conn *c)
 /* ---- SACK loss recovery (RFC 6675, with RFC 6937 PRR) ---- */
 
 /*
+ * A D-SACK: the peer got something twice, so one of our resends was not
+ * needed. When every resend of the last recovery episode is reported so,
+ * nothing was lost (reordering, or a delayed ACK): give back the window
+ * that episode took (the undo of RFC 3708's D-SACK detection; Linux does
+ * the same), counted in dsack_undo.
+ */
+static void dsack_undo(struct sl_tcp_conn *c)
+{
+	if (!c->undo_valid || c->undo_retrans == 0)
+		return;
+	if (--c->undo_retrans != 0)
+		return;
+	c->undo_valid = 0;
+	c->stack->st.dsack_undo++;
+	c->cwnd = RTE_MAX(c->cwnd, c->undo_cwnd);
+	c->ssthresh = RTE_MAX(c->ssthresh, c->undo_ssthresh);
+	if (c->in_recovery) {
+		c->in_recovery = 0;
+		c->sack_credit = 0;
+		c->recover = c->snd_una;
+		c->sb.high_rxt = c->snd_una;
+		c->sb.rerxt_nxt = c->sb.rerxt_end = c->snd_una;
+	}
+}
+
+/*
  * Take the segment's SACK blocks into the scoreboard (RFC 6675 Update()).
  * Returns the end of the highest newly SACKed bytes below HighRxt in
  * recovery (else SND.UNA): those can only have come from our resends.
@@ -498,6 +524,7 @@ static uint32_t sack_input(struct sl_tcp_conn *c, const struct tcp_seg *g)
 			       (g->o.nsack > 1 && seq_geq(b.start, g->o.sack[1].start) &&
 				seq_leq(b.end, g->o.sack[1].end)))) {
 			s->st.dsack_in++;
+			dsack_undo(c);
 			continue;
 		}
 		/* Empty, reversed, below SND.UNA or past what we sent: not news we can use. */
@@ -537,6 +564,10 @@ void tcp_sack_enter_recovery(struct sl_tcp_conn *c)
 	uint32_t flight = c->snd_max - c->snd_una;
 
 	/* RFC 6675 5 step 4.2 (ssthresh as RFC 5681 (4)), RFC 6937 initialisation. */
+	c->undo_cwnd = c->cwnd;
+	c->undo_ssthresh = c->ssthresh;
+	c->undo_retrans = 0;
+	c->undo_valid = 1;
 	c->ssthresh = tcp_cc_ssthresh(c, flight);
 	c->cwnd = c->ssthresh;
 	c->recover = c->snd_max;

@@ -652,6 +652,8 @@ static void sack_retransmit(struct sl_tcp_conn *c)
 			c->sb.rerxt_nxt = seq + len;
 		else
 			c->sb.high_rxt = seq + len;
+		if (c->undo_retrans < UINT16_MAX)
+			c->undo_retrans++;
 		c->prr_out += len;
 		c->sack_credit = c->sack_credit > len ? c->sack_credit - len : 0;
 		if (c->tmr[TCP_T_RTX] == 0)

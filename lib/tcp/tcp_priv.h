@@ -372,6 +372,11 @@ struct sl_tcp_conn {
 	uint64_t cc_epoch_us; /* start of this congestion-avoidance epoch (0: none) */
 	float cc_west_frac;   /* bytes of W_est growth not yet applied */
 	float cc_grow_frac;   /* bytes of cwnd growth not yet applied */
+	/* undo of a recovery the peer's D-SACKs show was not needed (tcp_input.c) */
+	uint32_t undo_cwnd;
+	uint32_t undo_ssthresh;
+	uint16_t undo_retrans; /* resends of the last episode not yet D-SACKed */
+	uint16_t undo_valid;   /* the last episode can still be undone */
 
 	/* resource caps, keepalive, zero-window give-up (tcp_caps.c) */
 	uint32_t rq_mbufs;    /* mbufs in rq_head.. (nb_segs of each packet) */
@@ -393,7 +398,7 @@ struct sl_tcp_conn {
  * docs/tcp.md quotes the number. The hot part stays within 6 cache lines;
  * the SACK state after `index` is touched only around losses.
  */
-static_assert(sizeof(struct sl_tcp_conn) == 328 + 152 + 64 + 24,
+static_assert(sizeof(struct sl_tcp_conn) == 328 + 152 + 64 + 24 + 8,
 	      "sl_tcp_conn changed size: update docs/tcp.md");
 
 /* ---- timer wheel (tcp_timer.c) ---- */

@@ -227,6 +227,7 @@ static void rtx_timeout(struct sl_tcp_conn *c)
 	c->dupacks = 0;
 	c->sack_credit = 0;
 	c->tlp_out = 0;
+	c->undo_valid = 0; /* a timeout is never undone here */
 	c->sb.high_rxt = c->snd_una;
 	c->sb.rack_lost = c->snd_una;
 	/*

@@ -428,3 +428,24 @@ Test(tcp_sack, receiver_blocks_merge_and_trim)
 	for (unsigned int i = 0; i < r.n; i++)
 		cr_assert_geq(r.blk[i].start, 700u);
 }
+
+Test(tcp_sack, recovery_undone_when_every_resend_is_dsacked)
+{
+	struct sl_tcp_conn *c = open_sack();
+	static const uint32_t b[][2] = {{1000, 4000}};
+	static const uint32_t dup[][2] = {{0, 1000}};
+	uint32_t cwnd0;
+
+	th_send_pattern(&h, 0, 10000, 1000);
+	cwnd0 = c->cwnd;
+	sack_ack(0, 1, b); /* [0, 1000) looks lost: recovery, one resend */
+	cr_assert(c->in_recovery);
+	cr_assert_lt(c->cwnd, cwnd0);
+	/* It was only late: the peer reports our resend as a duplicate. */
+	sack_ack(10000, 1, dup);
+	cr_assert_eq(th_stat(&h, "dsack_in"), 1u);
+	cr_assert_eq(th_stat(&h, "dsack_undo"), 1u);
+	cr_assert(!c->in_recovery);
+	cr_assert_geq(c->cwnd, cwnd0, "the window the episode took is given back");
+	th_fini(&h);
+}
