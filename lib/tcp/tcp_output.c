@@ -523,8 +523,14 @@ void tcp_rtx_timer_arm(struct sl_tcp_conn *c)
 	 * timer stands for RACK's reordering timer (RFC 8985 6.3): resends
 	 * that are not SACKed 2 SRTT after the last send were lost as well.
 	 */
+	/*
+	 * Only while data flows (ESTABLISHED, CLOSE_WAIT): a probe of a lone
+	 * FIN in LAST_ACK crosses the peer's ACK, which closes the connection
+	 * here at once, and the peer's answer to the probe then finds no
+	 * connection and draws an RST (echo-tcp-workers saw it).
+	 */
 	if (c->sack_on && (c->in_recovery || !c->tlp_out || c->sb.n != 0) && c->rtt.has_sample &&
-	    c->rtt.backoff == 0 && can_send_data(c)) {
+	    c->rtt.backoff == 0 && (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT)) {
 		pto = 2ull * c->rtt.srtt_us;
 		if (c->snd_max - c->snd_una <= tcp_eff_mss(c))
 			pto += cfg->delack_us;
