@@ -48,6 +48,20 @@ def main():
         + tcp("A", 5301, 1301, tick=True)
         + tcp("FA", 5301, 1301)
         + tcp("A", 5302, 1302, tick=True),
+        # SACK: the echo sends the 4096 bytes (the harness's rcv_buf) back in
+        # segments of 1460; the peer SACKs all but the first (a tick later the
+        # short timer marks it lost: recovery), D-SACKs the resend (undo), and
+        # sends a block past anything sent (counted, ignored).
+        "tcp-sack": arp
+        + tcp("S", 5000, sport=40003, opts=[("MSS", 1460), ("WScale", 7), ("SAckOK", b"")])
+        + tcp("A", 5001, 1001, sport=40003)
+        + tcp("PA", 5001, 1001, b"s" * 1400, sport=40003)
+        + tcp("PA", 6401, 1001, b"t" * 1400, sport=40003)
+        + tcp("PA", 7801, 1001, b"u" * 1296, sport=40003)
+        + tcp("A", 9097, 1001, sport=40003, opts=[("SAck", (2461, 5097))])
+        + tcp("A", 9097, 1001, sport=40003, opts=[("SAck", (2461, 5097))], tick=True)
+        + tcp("A", 9097, 5097, sport=40003, opts=[("SAck", (1001, 2461))])
+        + tcp("A", 9097, 5097, sport=40003, opts=[("SAck", (9000, 9999, 1, 2))], tick=True),
         "tcp-rst": arp + tcp("S", 7000, sport=40001) + tcp("A", 7001, 1001, sport=40001)
         + tcp("R", 7001, sport=40001),
         "tcp-zero-window": arp + tcp("S", 9000, sport=40002) + tcp("A", 9001, 1001, sport=40002)
