@@ -239,8 +239,8 @@ void tcp_conn_init_common(struct sl_tcp_conn *c, uint32_t iss)
 	c->snd_una = c->snd_nxt = c->snd_max = iss;
 	c->sq_seq = iss + 1;
 	c->recover = iss;
-	c->sb.high_rxt = c->sb.rxt_fence = c->sb.rerxt_nxt = c->sb.rerxt_end = iss;
-	c->sb.tlp_seq = c->sb.rack_lost = iss;
+	tcp_sb_marks_reset(&c->sb, iss);
+	c->sb.rxt_fence = c->sb.tlp_seq = iss;
 	c->snd_mss = TCP_DEFAULT_MSS;
 	c->ssthresh = UINT32_MAX / 2; /* RFC 5681 3.1: arbitrarily high at first */
 	c->rcv_mss_est = (uint16_t)RTE_MIN((uint32_t)cfg->mss, TCP_DEFAULT_MSS);

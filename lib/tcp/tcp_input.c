@@ -368,16 +368,11 @@ static void fast_retransmit(struct sl_tcp_conn *c)
 
 static void dup_ack(struct sl_tcp_conn *c)
 {
-	if (c->sack_on) {
-		/* Counted here; acted on by sack_loss_check with the scoreboard. */
-		c->stack->st.dup_acks_in++;
-		if (c->dupacks < UINT8_MAX)
-			c->dupacks++;
-		return;
-	}
 	c->stack->st.dup_acks_in++;
 	if (c->dupacks < UINT8_MAX)
 		c->dupacks++;
+	if (c->sack_on)
+		return; /* sack_recovery_ack acts on it, with the scoreboard */
 	if (c->in_recovery) {
 		/* RFC 6582 3.2 step 4: inflate by one segment per dup ACK. */
 		c->cwnd += tcp_eff_mss(c);
@@ -496,8 +491,7 @@ static void dsack_undo(struct sl_tcp_conn *c)
 		c->in_recovery = 0;
 		c->sack_credit = 0;
 		c->recover = c->snd_una;
-		c->sb.high_rxt = c->snd_una;
-		c->sb.rerxt_nxt = c->sb.rerxt_end = c->snd_una;
+		tcp_sb_marks_reset(&c->sb, c->snd_una);
 	}
 }
 
@@ -510,7 +504,7 @@ static uint32_t sack_input(struct sl_tcp_conn *c, const struct tcp_seg *g)
 {
 	struct sl_tcp_stack *s = c->stack;
 	uint32_t una = seq_max(c->snd_una, g->ack);
-	uint32_t resent_got = c->snd_una;
+	uint32_t resent_got = c->snd_una, sacked0;
 
 	for (unsigned int k = 0; k < g->o.nsack; k++) {
 		struct tcp_sack_block b = g->o.sack[k];
@@ -533,15 +527,11 @@ static uint32_t sack_input(struct sl_tcp_conn *c, const struct tcp_seg *g)
 			s->st.sack_blocks_bad++;
 			continue;
 		}
-		if (c->in_recovery && seq_lt(seq_max(b.start, una), c->sb.high_rxt)) {
-			uint32_t before = c->sb.sacked;
-
-			tcp_sb_add(&c->sb, seq_max(b.start, una), b.end);
-			if (c->sb.sacked != before)
-				resent_got = seq_max(resent_got, seq_min(b.end, c->sb.high_rxt));
-		} else {
-			tcp_sb_add(&c->sb, seq_max(b.start, una), b.end);
-		}
+		sacked0 = c->sb.sacked;
+		tcp_sb_add(&c->sb, seq_max(b.start, una), b.end);
+		if (c->in_recovery && c->sb.sacked != sacked0 &&
+		    seq_lt(seq_max(b.start, una), c->sb.high_rxt))
+			resent_got = seq_max(resent_got, seq_min(b.end, c->sb.high_rxt));
 	}
 	return resent_got;
 }
@@ -621,9 +611,7 @@ static void sack_recovery_ack(struct sl_tcp_conn *c, uint32_t delivered, bool du
 		c->dupacks = 0;
 		c->cwnd = c->ssthresh;
 		c->sack_credit = 0;
-		c->sb.high_rxt = c->snd_una;
-		c->sb.rerxt_nxt = c->sb.rerxt_end = c->snd_una;
-		c->sb.rack_lost = c->snd_una;
+		tcp_sb_marks_reset(&c->sb, c->snd_una);
 		return;
 	}
 	/*

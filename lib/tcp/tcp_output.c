@@ -502,8 +502,6 @@ void tcp_send_cookie_synack(struct sl_tcp_stack *s, const struct sl_tcp_tuple *t
 		emit(s, m, t, 0);
 }
 
-static bool can_send_data(const struct sl_tcp_conn *c);
-
 void tcp_rtx_timer_arm(struct sl_tcp_conn *c)
 {
 	const struct sl_tcp_config *cfg = &c->stack->cfg;

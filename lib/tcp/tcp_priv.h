@@ -252,6 +252,8 @@ void tcp_sb_add(struct tcp_scoreboard *sb, uint32_t start, uint32_t end);
 /** SND.UNA moved to `una`: drop what it covers. */
 void tcp_sb_ack(struct tcp_scoreboard *sb, uint32_t una);
 void tcp_sb_clear(struct tcp_scoreboard *sb);
+/** Out of recovery: nothing resent, nothing to resend again, nothing marked lost, from `una`. */
+void tcp_sb_marks_reset(struct tcp_scoreboard *sb, uint32_t una);
 /**
  * RFC 6675 IsLost as one edge: every unSACKed byte below the returned
  * sequence is lost (DupThresh SACKed ranges, or more than (DupThresh - 1)

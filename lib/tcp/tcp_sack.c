@@ -70,6 +70,14 @@ void tcp_sb_clear(struct tcp_scoreboard *sb)
 	sb->sacked = 0;
 }
 
+void tcp_sb_marks_reset(struct tcp_scoreboard *sb, uint32_t una)
+{
+	sb->high_rxt = una;
+	sb->rerxt_nxt = una;
+	sb->rerxt_end = una;
+	sb->rack_lost = una;
+}
+
 static void sb_remove(struct tcp_scoreboard *sb, unsigned int i)
 {
 	sb->sacked -= sb->r[i].end - sb->r[i].start;

@@ -228,8 +228,7 @@ static void rtx_timeout(struct sl_tcp_conn *c)
 	c->sack_credit = 0;
 	c->tlp_out = 0;
 	c->undo_valid = 0; /* a timeout is never undone here */
-	c->sb.high_rxt = c->snd_una;
-	c->sb.rack_lost = c->snd_una;
+	tcp_sb_marks_reset(&c->sb, c->snd_una);
 	/*
 	 * The go-back-N below skips what the peer SACKed (RFC 6675 5.1 keeps
 	 * the scoreboard). A receiver may renege on SACKed data (RFC 2018 8);
