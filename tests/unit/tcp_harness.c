@@ -584,3 +584,16 @@ void th_pair_advance(struct th *a, struct th *b, uint64_t us)
 	sl_tcp_timers(a->s, a->now);
 	sl_tcp_timers(b->s, b->now);
 }
+
+void th_mss1000(struct sl_tcp_config *cfg)
+{
+	cfg->mss = 1000;
+}
+
+struct sl_tcp_conn *th_open_server(struct th *h, th_cfg_fn fn)
+{
+	th_init(h, fn != NULL ? fn : th_mss1000);
+	th_passive_open(h, 1000, 1000, TH_NO_WS, false);
+	th_clear(h);
+	return h->app.conn;
+}

@@ -136,6 +136,11 @@ uint64_t th_stat(const struct th *h, const char *name);
 void th_listen(struct th *h);
 /** SYN from the peer (isn), SYN-ACK checked, final ACK: ESTABLISHED. */
 void th_passive_open(struct th *h, uint32_t peer_isn, uint16_t mss, int ws, bool ts);
+/** The config most tests use: MSS 1000. */
+void th_mss1000(struct sl_tcp_config *cfg);
+/** th_init with `fn` (NULL: th_mss1000), a passive open (peer MSS 1000, no WS/TS), output cleared.
+ */
+struct sl_tcp_conn *th_open_server(struct th *h, th_cfg_fn fn);
 /** connect(), SYN checked, SYN-ACK from the peer, ACK checked. */
 void th_active_open(struct th *h, uint32_t peer_isn, uint16_t mss, int ws, bool ts);
 /** A data segment from the peer at h->pseq (advances pseq); ACKs our snd side at `ack`. */

@@ -16,17 +16,9 @@ TestSuite(tcp_caps, .init = th_eal, .fini = th_eal_done);
 
 static struct th h;
 
-static void mss1000(struct sl_tcp_config *c)
-{
-	c->mss = 1000;
-}
-
 static struct sl_tcp_conn *open_server(th_cfg_fn fn)
 {
-	th_init(&h, fn != NULL ? fn : mss1000);
-	th_passive_open(&h, 1000, 1000, TH_NO_WS, false);
-	th_clear(&h);
-	return h.app.conn;
+	return th_open_server(&h, fn);
 }
 
 /* Segments sent since the last th_clear carrying all of `flags`. */
@@ -221,7 +213,7 @@ Test(tcp_caps, keepalive_per_listener)
 {
 	struct th_seg *sa;
 
-	th_init(&h, mss1000); /* the stack's keepalive is off */
+	th_init(&h, th_mss1000); /* the stack's keepalive is off */
 	th_listen(&h);
 	cr_assert_eq(sl_tcp_listen_keepalive(h.s, TH_LOCAL_PORT, 2000, 500, 1), 0);
 	cr_assert_eq(sl_tcp_listen_keepalive(h.s, RTE_BE16(81), 2000, 500, 1), -ENOENT);

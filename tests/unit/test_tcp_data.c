@@ -11,17 +11,9 @@ TestSuite(tcp_data, .init = th_eal, .fini = th_eal_done);
 
 static struct th h;
 
-static void mss1000(struct sl_tcp_config *c)
-{
-	c->mss = 1000;
-}
-
 static struct sl_tcp_conn *open_server(th_cfg_fn fn)
 {
-	th_init(&h, fn != NULL ? fn : mss1000);
-	th_passive_open(&h, 1000, 1000, TH_NO_WS, false);
-	th_clear(&h);
-	return h.app.conn;
+	return th_open_server(&h, fn);
 }
 
 static void seg_at(uint32_t off, const void *data, uint32_t len, uint8_t extra)

@@ -15,11 +15,6 @@ TestSuite(tcp_sack, .init = th_eal, .fini = th_eal_done);
 
 static struct th h;
 
-static void mss1000(struct sl_tcp_config *c)
-{
-	c->mss = 1000;
-}
-
 static void mss1000_ts(struct sl_tcp_config *c)
 {
 	c->mss = 1000;
@@ -29,7 +24,7 @@ static void mss1000_ts(struct sl_tcp_config *c)
 /* A passive connection whose peer offered SACK (no timestamps: 4 blocks fit). */
 static struct sl_tcp_conn *open_sack(void)
 {
-	th_init(&h, mss1000);
+	th_init(&h, th_mss1000);
 	h.peer_sack = true;
 	th_passive_open(&h, 1000, 1000, TH_NO_WS, false);
 	th_clear(&h);
@@ -87,7 +82,7 @@ Test(tcp_sack, syn_ack_offers_sack_only_when_asked)
 
 	cr_assert(c->sack_on);
 	th_fini(&h);
-	th_init(&h, mss1000);
+	th_init(&h, th_mss1000);
 	th_passive_open(&h, 1000, 1000, TH_NO_WS, false);
 	cr_assert(!h.app.conn->sack_on, "no SACK-permitted in the SYN: no SACK");
 	th_fini(&h);
@@ -156,7 +151,7 @@ Test(tcp_sack, ooo_queue_holds_a_whole_window)
 {
 	struct sl_tcp_conn *c;
 
-	th_init(&h, mss1000);
+	th_init(&h, th_mss1000);
 	h.peer_sack = true;
 	th_passive_open(&h, 1000, 1000, 7, false); /* scaled: a 256 KiB window */
 	c = h.app.conn;
