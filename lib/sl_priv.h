@@ -71,14 +71,14 @@ void sl_ports_stop(struct sl_app *app);
 
 struct sl_pool_plan {
 	int socket;
-	unsigned int rx_tx_desc;  /**< sum over ports on the node of rxq*rx_desc + txq*tx_desc */
-	unsigned int lcores;	  /**< lcores that allocate from this pool */
-	unsigned int cache;	  /**< per-lcore mempool cache */
-	unsigned int burst;	  /**< rx burst */
-	unsigned int workers;	  /**< workers on the node */
-	unsigned int in_flight;	  /**< per worker: graph vectors + stage hold queues */
-	unsigned int headroom;	  /**< fixed reserve */
-	unsigned int nb_mbufs;	  /**< result */
+	unsigned int rx_tx_desc; /**< sum over ports on the node of rxq*rx_desc + txq*tx_desc */
+	unsigned int lcores;	 /**< lcores that allocate from this pool */
+	unsigned int cache;	 /**< per-lcore mempool cache */
+	unsigned int burst;	 /**< rx burst */
+	unsigned int workers;	 /**< workers on the node */
+	unsigned int in_flight;	 /**< per worker: graph vectors + stage hold queues */
+	unsigned int headroom;	 /**< fixed reserve */
+	unsigned int nb_mbufs;	 /**< result */
 };
 
 /** The documented sizing formula (docs/architecture.md). */
@@ -166,9 +166,9 @@ struct sl_rx_ctx {
 	struct rte_node *node;		  /**< this receive node in the worker's graph */
 	uint16_t nb_rxq;
 	uint16_t burst;
-	uint16_t vector; /**< most packets one walk takes in */
-	uint16_t share;	 /**< most packets one queue gives per walk */
-	uint16_t next_q;	 /**< queue polled first on the next walk */
+	uint16_t vector;  /**< most packets one walk takes in */
+	uint16_t share;	  /**< most packets one queue gives per walk */
+	uint16_t next_q;  /**< queue polled first on the next walk */
 	uint64_t packets; /**< all queues */
 	struct sl_line line;
 	struct sl_rxq_state q[SL_MAX_RXQ_PER_WORKER];

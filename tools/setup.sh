@@ -31,7 +31,9 @@ packages=(
 	dpdk dpdk-dev libdpdk-dev dpdk-doc
 	# libsluice dependencies and the build
 	libhwloc-dev libnuma-dev libpcap-dev libcriterion-dev meson ninja-build pkg-config gcc make
-	python3-pyelftools clang-format
+	python3-pyelftools
+	# lint (tools/lint.sh, run by CI before the tests)
+	clang-format shellcheck
 	# tests and tools: traffic, namespaces, peers
 	python3-scapy tcpdump iproute2 iputils-ping socat netcat-openbsd procps util-linux hping3 ethtool iptables
 	# benchmarks: the uvloop echo server of tools/bench/tcp-vs-epoll.sh

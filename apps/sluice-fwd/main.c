@@ -4,8 +4,7 @@
 
 #include "sluice/sl_app.h"
 
-int
-main(int argc, char **argv)
+int main(int argc, char **argv)
 {
 	struct sl_app *app;
 	int rc = sl_app_init(&app, argc, argv);

@@ -22,43 +22,40 @@
 
 static const char *usage_prog = "sluice";
 
-void
-sl_app_usage(FILE *f, const char *prog)
+void sl_app_usage(FILE *f, const char *prog)
 {
-	fprintf(f,
-		"Usage: %s [EAL options] -- --config FILE [options]\n"
-		"\n"
-		"sluice options (after --):\n"
-		"  -c, --config FILE         pipeline/port config (INI, see docs/config.md)\n"
-		"  -s, --stats-interval S    print rates every S seconds (0: only at exit;\n"
-		"                            default: the config's [app] stats_interval, else 1)\n"
-		"  -d, --duration S          stop after S seconds (default: run until Ctrl-C)\n"
-		"  -j, --stats-json FILE     write the final stats as JSON to FILE\n"
-		"  -q, --quiet               no per-interval lines\n"
-		"  -h, --help                this text and the EAL options\n"
-		"\n"
-		"Example: %s -l 0-1 --vdev net_memif0,role=client -- --config "
-		"drivers-config/examples/l2-macswap.ini\n"
-		"Telemetry: dpdk-telemetry.py, then /sluice/ports, /sluice/workers, /sluice/stages\n",
-		prog, prog);
+	fprintf(
+	    f,
+	    "Usage: %s [EAL options] -- --config FILE [options]\n"
+	    "\n"
+	    "sluice options (after --):\n"
+	    "  -c, --config FILE         pipeline/port config (INI, see docs/config.md)\n"
+	    "  -s, --stats-interval S    print rates every S seconds (0: only at exit;\n"
+	    "                            default: the config's [app] stats_interval, else 1)\n"
+	    "  -d, --duration S          stop after S seconds (default: run until Ctrl-C)\n"
+	    "  -j, --stats-json FILE     write the final stats as JSON to FILE\n"
+	    "  -q, --quiet               no per-interval lines\n"
+	    "  -h, --help                this text and the EAL options\n"
+	    "\n"
+	    "Example: %s -l 0-1 --vdev net_memif0,role=client -- --config "
+	    "drivers-config/examples/l2-macswap.ini\n"
+	    "Telemetry: dpdk-telemetry.py, then /sluice/ports, /sluice/workers, /sluice/stages\n",
+	    prog, prog);
 }
 
-static void
-usage_hook(const char *prog)
+static void usage_hook(const char *prog)
 {
 	sl_app_usage(stdout, prog ? prog : usage_prog);
 	printf("\n");
 }
 
-static void
-on_signal(int sig)
+static void on_signal(int sig)
 {
 	RTE_SET_USED(sig);
 	sl_app_request_stop();
 }
 
-static int
-parse_seconds(const char *opt, const char *value, unsigned long max, unsigned long *out)
+static int parse_seconds(const char *opt, const char *value, unsigned long max, unsigned long *out)
 {
 	char *end;
 	unsigned long v;
@@ -66,7 +63,8 @@ parse_seconds(const char *opt, const char *value, unsigned long max, unsigned lo
 	errno = 0;
 	v = strtoul(value, &end, 10);
 	if (errno || end == value || *end != '\0' || value[0] == '-' || v > max) {
-		fprintf(stderr, "%s: %s '%s' is not a whole number of seconds in 0..%lu. Fix: e.g. %s 1\n",
+		fprintf(stderr,
+			"%s: %s '%s' is not a whole number of seconds in 0..%lu. Fix: e.g. %s 1\n",
 			usage_prog, opt, value, max, opt);
 		return -1;
 	}
@@ -75,17 +73,16 @@ parse_seconds(const char *opt, const char *value, unsigned long max, unsigned lo
 }
 
 /* Parse the args after "--". Returns 0, 1 for --help, -1 on error. */
-static int
-parse_app_args(struct sl_app_opts *o, int argc, char **argv)
+static int parse_app_args(struct sl_app_opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"stats-interval", required_argument, NULL, 's'},
-		{"duration", required_argument, NULL, 'd'},
-		{"stats-json", required_argument, NULL, 'j'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"config", required_argument, NULL, 'c'},
+	    {"stats-interval", required_argument, NULL, 's'},
+	    {"duration", required_argument, NULL, 'd'},
+	    {"stats-json", required_argument, NULL, 'j'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	unsigned long v;
 	int opt;
@@ -120,8 +117,8 @@ parse_app_args(struct sl_app_opts *o, int argc, char **argv)
 				usage_prog, argv[optind - 1], usage_prog);
 			return -1;
 		default:
-			fprintf(stderr, "%s: unknown option '%s'. Fix: see %s -- --help\n", usage_prog,
-				argv[optind - 1], usage_prog);
+			fprintf(stderr, "%s: unknown option '%s'. Fix: see %s -- --help\n",
+				usage_prog, argv[optind - 1], usage_prog);
 			return -1;
 		}
 	}
@@ -131,7 +128,8 @@ parse_app_args(struct sl_app_opts *o, int argc, char **argv)
 		return -1;
 	}
 	if (o->config_path == NULL) {
-		fprintf(stderr, "%s: no config file. Fix: add -- --config FILE (examples in "
+		fprintf(stderr,
+			"%s: no config file. Fix: add -- --config FILE (examples in "
 			"drivers-config/examples/)\n",
 			usage_prog);
 		return -1;
@@ -139,21 +137,18 @@ parse_app_args(struct sl_app_opts *o, int argc, char **argv)
 	return 0;
 }
 
-static bool
-is_worker_lcore(unsigned int lcore)
+static bool is_worker_lcore(unsigned int lcore)
 {
 	return lcore < RTE_MAX_LCORE && rte_lcore_is_enabled(lcore) &&
 	       lcore != rte_get_main_lcore();
 }
 
-static int
-lcore_socket_cb(unsigned int lcore)
+static int lcore_socket_cb(unsigned int lcore)
 {
 	return sl_lcore_socket(lcore);
 }
 
-static int
-workers_alloc(struct sl_app *app, struct sl_error *err)
+static int workers_alloc(struct sl_app *app, struct sl_error *err)
 {
 	struct sl_config *cfg = &app->cfg;
 
@@ -195,8 +190,7 @@ workers_alloc(struct sl_app *app, struct sl_error *err)
 	return 0;
 }
 
-static int
-app_build(struct sl_app *app, struct sl_error *err)
+static int app_build(struct sl_app *app, struct sl_error *err)
 {
 	int port_socket[SL_MAX_PORTS];
 
@@ -222,7 +216,8 @@ app_build(struct sl_app *app, struct sl_error *err)
 
 		printf("worker lcore %u (node %d):", wc->lcore, app->workers[w]->info.socket);
 		for (unsigned int r = 0; r < wc->nb_rxq; r++)
-			printf(" %s:%u", app->cfg.ports[wc->rxq[r].port_idx].name, wc->rxq[r].queue);
+			printf(" %s:%u", app->cfg.ports[wc->rxq[r].port_idx].name,
+			       wc->rxq[r].queue);
 		printf("%s\n", wc->nb_rxq ? "" : " (no queues)");
 	}
 	if (sl_pools_create(app, err) < 0)
@@ -240,8 +235,7 @@ app_build(struct sl_app *app, struct sl_error *err)
 	return 0;
 }
 
-int
-sl_app_create(struct sl_app **out, const struct sl_app_opts *opts)
+int sl_app_create(struct sl_app **out, const struct sl_app_opts *opts)
 {
 	struct sl_app *app;
 	struct sl_error err = {.msg = ""};
@@ -249,7 +243,8 @@ sl_app_create(struct sl_app **out, const struct sl_app_opts *opts)
 	*out = NULL;
 	app = rte_zmalloc("sl_app", sizeof(*app), RTE_CACHE_LINE_SIZE);
 	if (app == NULL) {
-		fprintf(stderr, "%s: out of memory for the app state. Fix: give the EAL more memory\n",
+		fprintf(stderr,
+			"%s: out of memory for the app state. Fix: give the EAL more memory\n",
 			opts->prog);
 		return -1;
 	}
@@ -263,8 +258,7 @@ sl_app_create(struct sl_app **out, const struct sl_app_opts *opts)
 	return 0;
 }
 
-int
-sl_app_init(struct sl_app **out, int argc, char **argv)
+int sl_app_init(struct sl_app **out, int argc, char **argv)
 {
 	struct sl_app_opts opts = {.prog = argv[0], .stats_interval = -1};
 	int sep = -1, rc, eal_argc;
@@ -285,21 +279,24 @@ sl_app_init(struct sl_app **out, int argc, char **argv)
 		for (int i = sep + 1; i < argc; i++)
 			if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 				sl_app_usage(stdout, usage_prog);
-				printf("\nEAL options: run '%s --help' (before --) for the full list;\n"
-				       "common ones: -l CORES, --lcores MAP, -a PCI, --vdev DEVARGS, "
-				       "--file-prefix NAME,\n  --in-memory, --no-huge, -m MB, "
-				       "--log-level LEVEL\n",
-				       usage_prog);
+				printf(
+				    "\nEAL options: run '%s --help' (before --) for the full "
+				    "list;\n"
+				    "common ones: -l CORES, --lcores MAP, -a PCI, --vdev DEVARGS, "
+				    "--file-prefix NAME,\n  --in-memory, --no-huge, -m MB, "
+				    "--log-level LEVEL\n",
+				    usage_prog);
 				return 1;
 			}
 	rte_set_application_usage_hook(usage_hook);
 	eal_argc = sep > 0 ? sep : argc;
 	rc = rte_eal_init(eal_argc, argv);
 	if (rc < 0) {
-		fprintf(stderr,
-			"%s: EAL initialisation failed: %s. Fix: check the EAL options above (see %s "
-			"--help); hugepages: tools/hugepages.sh, or add --no-huge\n",
-			usage_prog, rte_strerror(rte_errno), usage_prog);
+		fprintf(
+		    stderr,
+		    "%s: EAL initialisation failed: %s. Fix: check the EAL options above (see %s "
+		    "--help); hugepages: tools/hugepages.sh, or add --no-huge\n",
+		    usage_prog, rte_strerror(rte_errno), usage_prog);
 		return -1;
 	}
 	if (sep > 0) {
@@ -329,13 +326,13 @@ sl_app_init(struct sl_app **out, int argc, char **argv)
 	return 0;
 }
 
-int
-sl_app_run(struct sl_app *app)
+int sl_app_run(struct sl_app *app)
 {
 	struct sl_error err = {.msg = ""};
 	uint64_t hz = rte_get_tsc_hz();
 	uint64_t next_stats, deadline;
-	unsigned int interval = app->opts.stats_interval > 0 ? (unsigned)app->opts.stats_interval : 0;
+	unsigned int interval =
+	    app->opts.stats_interval > 0 ? (unsigned)app->opts.stats_interval : 0;
 
 	app->start_tsc = rte_rdtsc();
 	sl_stats_snapshot_print(app, false); /* baseline for the first interval */
@@ -375,8 +372,7 @@ sl_app_run(struct sl_app *app)
 	return 0;
 }
 
-void
-sl_app_fini(struct sl_app *app)
+void sl_app_fini(struct sl_app *app)
 {
 	if (app != NULL) {
 		sl_workers_stop(app);

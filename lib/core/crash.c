@@ -15,8 +15,7 @@
 
 #include "sluice/sl_app.h"
 
-static void
-on_fatal_signal(int sig, siginfo_t *info, void *ucontext)
+static void on_fatal_signal(int sig, siginfo_t *info, void *ucontext)
 {
 	void *frames[64];
 	char line[160];
@@ -42,8 +41,7 @@ on_fatal_signal(int sig, siginfo_t *info, void *ucontext)
 	raise(sig);
 }
 
-void
-sl_crash_report_install(void)
+void sl_crash_report_install(void)
 {
 	static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
 	struct sigaction sa;

@@ -16,14 +16,12 @@
 #include "sluice/sl_count.h"
 #include "sluice/sl_port.h"
 
-static double
-ratio(uint64_t num, uint64_t den)
+static double ratio(uint64_t num, uint64_t den)
 {
 	return den ? (double)num / (double)den : 0.0;
 }
 
-void
-sl_worker_totals(const struct sl_worker *w, struct sl_worker_totals *t)
+void sl_worker_totals(const struct sl_worker *w, struct sl_worker_totals *t)
 {
 	memset(t, 0, sizeof(*t));
 	for (unsigned int p = 0; p < SL_MAX_PIPELINES; p++)
@@ -45,9 +43,8 @@ sl_worker_totals(const struct sl_worker *w, struct sl_worker_totals *t)
 	t->busy_loops = w->busy_loops;
 }
 
-int
-sl_stage_stats_get(const struct sl_worker *w, unsigned int p, unsigned int s,
-		   struct sl_stage_stats *st)
+int sl_stage_stats_get(const struct sl_worker *w, unsigned int p, unsigned int s,
+		       struct sl_stage_stats *st)
 {
 	const struct sl_app *app = w->app;
 	const struct sl_stage_slot *slot = &app->slots[p][s];
@@ -76,8 +73,7 @@ static struct {
 	uint64_t w_busy_loop[SL_MAX_WORKERS];
 } prev;
 
-void
-sl_stats_snapshot_print(struct sl_app *app, bool final)
+void sl_stats_snapshot_print(struct sl_app *app, bool final)
 {
 	uint64_t now = rte_rdtsc();
 	double dt = prev.tsc ? (double)(now - prev.tsc) / rte_get_tsc_hz() : 0;
@@ -88,7 +84,8 @@ sl_stats_snapshot_print(struct sl_app *app, bool final)
 		sl_stats_print_final(app, stdout);
 		return;
 	}
-	len = snprintf(line, sizeof(line), "[%7.1f s]", (double)(now - app->start_tsc) / rte_get_tsc_hz());
+	len = snprintf(line, sizeof(line), "[%7.1f s]",
+		       (double)(now - app->start_tsc) / rte_get_tsc_hz());
 	for (unsigned int i = 0; i < app->nb_ports; i++) {
 		struct rte_eth_stats es;
 
@@ -130,8 +127,7 @@ sl_stats_snapshot_print(struct sl_app *app, bool final)
 
 /* ---- final summary ---- */
 
-void
-sl_stats_print_final(struct sl_app *app, FILE *f)
+void sl_stats_print_final(struct sl_app *app, FILE *f)
 {
 	double secs = (double)(rte_rdtsc() - app->start_tsc) / rte_get_tsc_hz();
 
@@ -192,8 +188,7 @@ sl_stats_print_final(struct sl_app *app, FILE *f)
 	fflush(f);
 }
 
-void
-sl_stats_write_json(struct sl_app *app, FILE *f)
+void sl_stats_write_json(struct sl_app *app, FILE *f)
 {
 	double secs = (double)(rte_rdtsc() - app->start_tsc) / rte_get_tsc_hz();
 
@@ -231,9 +226,11 @@ sl_stats_write_json(struct sl_app *app, FILE *f)
 			t.idle_cycles, t.loops, t.busy_loops, ratio(t.busy_cycles, t.rx));
 		for (unsigned int p = 0; p < SL_MAX_PIPELINES; p++)
 			for (unsigned int q = 0; wk->rx[p] && q < wk->rx[p]->nb_rxq; q++) {
-				fprintf(f, "%s{\"port\": \"%s\", \"queue\": %u, \"packets\": %" PRIu64 "}",
-					first ? "" : ", ", sl_port_name(wk->rx[p]->q[q].port_id) ?: "?",
-					wk->rx[p]->q[q].queue, wk->rx[p]->q[q].packets);
+				fprintf(
+				    f,
+				    "%s{\"port\": \"%s\", \"queue\": %u, \"packets\": %" PRIu64 "}",
+				    first ? "" : ", ", sl_port_name(wk->rx[p]->q[q].port_id) ?: "?",
+				    wk->rx[p]->q[q].queue, wk->rx[p]->q[q].packets);
 				first = false;
 			}
 		fprintf(f, "],\n     \"stages\": [");
@@ -250,9 +247,10 @@ sl_stats_write_json(struct sl_app *app, FILE *f)
 					"\"label\": \"%s\", \"node\": \"%s\", \"calls\": %" PRIu64
 					", \"objs\": %" PRIu64 ", \"cycles\": %" PRIu64
 					", \"cycles_per_pkt\": %.3f, \"counters\": {",
-					first ? "" : ",", app->cfg.pipelines[p].name, st.slot->ops->name,
-					st.slot->conf->label, st.slot->node_name, st.calls, st.objs,
-					st.cycles, ratio(st.cycles, st.objs));
+					first ? "" : ",", app->cfg.pipelines[p].name,
+					st.slot->ops->name, st.slot->conf->label,
+					st.slot->node_name, st.calls, st.objs, st.cycles,
+					ratio(st.cycles, st.objs));
 				names = st.slot->ops->counters;
 				for (unsigned int c = 0; names && names[c]; c++)
 					fprintf(f, "%s\"%s\": %" PRIu64, c ? ", " : "", names[c],
@@ -269,8 +267,7 @@ sl_stats_write_json(struct sl_app *app, FILE *f)
 	fflush(f);
 }
 
-void
-sl_stats_json_stage_extra(FILE *f, const struct sl_stage_stats *st)
+void sl_stats_json_stage_extra(FILE *f, const struct sl_stage_stats *st)
 {
 	uint32_t hashes[1024];
 	int n;

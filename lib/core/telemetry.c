@@ -18,8 +18,7 @@ static struct sl_app *tel_app;
 /* DPDK 22.11 rejects (with -EINVAL, easy to miss) dictionary names with
  * anything but [A-Za-z0-9_/]; graph node names ("macswap-echo") and config
  * port names may contain '-' or '.', so map those to '_'. */
-static void
-tel_key(char *dst, size_t size, const char *src)
+static void tel_key(char *dst, size_t size, const char *src)
 {
 	size_t i;
 
@@ -31,8 +30,7 @@ tel_key(char *dst, size_t size, const char *src)
 	dst[i] = '\0';
 }
 
-static int
-tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
+static int tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
@@ -60,8 +58,7 @@ tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-static void
-add_ratio(struct rte_tel_data *d, const char *name, uint64_t num, uint64_t den)
+static void add_ratio(struct rte_tel_data *d, const char *name, uint64_t num, uint64_t den)
 {
 	char buf[32];
 
@@ -69,8 +66,7 @@ add_ratio(struct rte_tel_data *d, const char *name, uint64_t num, uint64_t den)
 	rte_tel_data_add_dict_string(d, name, buf);
 }
 
-static int
-tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
+static int tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
@@ -100,8 +96,7 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-static int
-tel_stages(const char *cmd, const char *params, struct rte_tel_data *d)
+static int tel_stages(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
@@ -149,8 +144,7 @@ tel_stages(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-int
-sl_telemetry_register(struct sl_app *app)
+int sl_telemetry_register(struct sl_app *app)
 {
 	static bool registered;
 

@@ -15,20 +15,17 @@
 
 static volatile bool stop_requested;
 
-void
-sl_app_request_stop(void)
+void sl_app_request_stop(void)
 {
 	stop_requested = true;
 }
 
-bool
-sl_app_stop_requested(void)
+bool sl_app_stop_requested(void)
 {
 	return stop_requested;
 }
 
-static uint16_t
-poll_stage(struct rte_graph *graph, struct sl_stage_inst *inst)
+static uint16_t poll_stage(struct rte_graph *graph, struct sl_stage_inst *inst)
 {
 	uint16_t n = inst->ops->poll(&inst->ctx, inst->out, inst->out_nexts, SL_STAGE_VEC_MAX);
 
@@ -36,8 +33,7 @@ poll_stage(struct rte_graph *graph, struct sl_stage_inst *inst)
 	return n;
 }
 
-static inline uint64_t
-rx_total(struct sl_rx_ctx *const *rx, unsigned int nb_rx)
+static inline uint64_t rx_total(struct sl_rx_ctx *const *rx, unsigned int nb_rx)
 {
 	uint64_t total = 0;
 
@@ -60,9 +56,8 @@ rx_total(struct sl_rx_ctx *const *rx, unsigned int nb_rx)
  * The receive node may call the next nodes itself (chain.c): `ws` tells it
  * what to record, and the cycles of those calls come off its own.
  */
-static __rte_always_inline void
-walk(struct rte_graph *graph, struct sl_walk_stats *ws, const bool count, const bool timed,
-     const uint64_t scale)
+static __rte_always_inline void walk(struct rte_graph *graph, struct sl_walk_stats *ws,
+				     const bool count, const bool timed, const uint64_t scale)
 {
 	const rte_graph_off_t *reel = graph->cir_start;
 	const uint32_t mask = graph->cir_mask;
@@ -99,8 +94,7 @@ walk(struct rte_graph *graph, struct sl_walk_stats *ws, const bool count, const 
 
 /* After stop: no more rx; let holding stages release what they hold (the
  * impair delay queue) for a bounded time so nothing is lost on Ctrl-C. */
-static void
-drain(struct sl_worker *w)
+static void drain(struct sl_worker *w)
 {
 	uint64_t deadline = rte_rdtsc() + rte_get_tsc_hz() / 5;
 	uint16_t nb_rxq[SL_MAX_PIPELINES] = {0};
@@ -131,8 +125,7 @@ _Static_assert((SL_GRAPH_STATS_SAMPLE_EVERY & (SL_GRAPH_STATS_SAMPLE_EVERY - 1))
 	       "the sampling test masks the random number");
 
 /* xorshift32: cheap, and random enough to pick walks to time. */
-static inline uint32_t
-next_random(uint32_t *state)
+static inline uint32_t next_random(uint32_t *state)
 {
 	uint32_t x = *state;
 
@@ -144,8 +137,7 @@ next_random(uint32_t *state)
 
 /* Whether the next walk is timed (graph_stats = sampled: one in
  * SL_GRAPH_STATS_SAMPLE_EVERY, at random). */
-static inline bool
-next_walk_timed(uint8_t stats_mode, uint32_t *random)
+static inline bool next_walk_timed(uint8_t stats_mode, uint32_t *random)
 {
 	if (stats_mode == SL_GRAPH_STATS_SAMPLED)
 		return unlikely((next_random(random) & (SL_GRAPH_STATS_SAMPLE_EVERY - 1)) == 0);
@@ -166,8 +158,7 @@ next_walk_timed(uint8_t stats_mode, uint32_t *random)
  * idle_cycles for the others; busy % is the first over both. Idle iterations
  * read the TSC once, busy ones twice.
  */
-static int
-worker_main(void *arg)
+static int worker_main(void *arg)
 {
 	struct sl_worker *w = arg;
 	struct rte_graph *graph = w->graph;
@@ -221,8 +212,7 @@ worker_main(void *arg)
 	return 0;
 }
 
-int
-sl_workers_launch(struct sl_app *app, struct sl_error *err)
+int sl_workers_launch(struct sl_app *app, struct sl_error *err)
 {
 	for (unsigned int i = 0; i < app->nb_workers; i++) {
 		struct sl_worker *w = app->workers[i];
@@ -243,8 +233,7 @@ sl_workers_launch(struct sl_app *app, struct sl_error *err)
 	return 0;
 }
 
-void
-sl_workers_stop(struct sl_app *app)
+void sl_workers_stop(struct sl_app *app)
 {
 	sl_app_request_stop();
 	if (app->launched)

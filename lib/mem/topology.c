@@ -11,16 +11,14 @@
 
 #include "sl_priv.h"
 
-int
-sl_lcore_socket(unsigned int lcore)
+int sl_lcore_socket(unsigned int lcore)
 {
 	unsigned int socket = rte_lcore_to_socket_id(lcore);
 
 	return socket >= RTE_MAX_NUMA_NODES ? 0 : (int)socket;
 }
 
-int
-sl_topology_init(struct sl_app *app)
+int sl_topology_init(struct sl_app *app)
 {
 	hwloc_topology_t topo;
 
@@ -36,8 +34,7 @@ sl_topology_init(struct sl_app *app)
 }
 
 /* NUMA node of a PCI device according to hwloc, or -1 (vdevs, unknown). */
-static int
-pci_numa_node(hwloc_topology_t topo, const char *busid)
+static int pci_numa_node(hwloc_topology_t topo, const char *busid)
 {
 	hwloc_obj_t dev = hwloc_get_pcidev_by_busidstring(topo, busid);
 	hwloc_obj_t parent;
@@ -50,8 +47,7 @@ pci_numa_node(hwloc_topology_t topo, const char *busid)
 	return hwloc_bitmap_first(parent->nodeset);
 }
 
-void
-sl_topology_print(struct sl_app *app)
+void sl_topology_print(struct sl_app *app)
 {
 	hwloc_topology_t topo = app->topology;
 	int nodes, cores, pus;
@@ -63,9 +59,10 @@ sl_topology_print(struct sl_app *app)
 	cores = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE);
 	pus = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
 	l3 = hwloc_get_obj_by_type(topo, HWLOC_OBJ_L3CACHE, 0);
-	printf("topology: %d NUMA node(s) (libnuma: %s), %d cores, %d hardware threads, L3 %llu KiB\n",
-	       nodes, numa_available() < 0 ? "unavailable" : "available", cores, pus,
-	       l3 && l3->attr ? (unsigned long long)l3->attr->cache.size / 1024 : 0ULL);
+	printf(
+	    "topology: %d NUMA node(s) (libnuma: %s), %d cores, %d hardware threads, L3 %llu KiB\n",
+	    nodes, numa_available() < 0 ? "unavailable" : "available", cores, pus,
+	    l3 && l3->attr ? (unsigned long long)l3->attr->cache.size / 1024 : 0ULL);
 
 	for (unsigned int i = 0; i < app->nb_ports; i++) {
 		struct sl_port *port = &app->ports[i];
@@ -83,16 +80,17 @@ sl_topology_print(struct sl_app *app)
 			const struct sl_port *port = &app->ports[wk->conf->rxq[r].port_idx];
 
 			if (port->socket >= 0 && port->socket != wk->info.socket)
-				SL_LOG(WARNING, "worker lcore %u (node %d) polls port %s on node %d: "
-				       "remote memory on every packet. Fix: use an lcore on node %d",
-				       wk->info.lcore, wk->info.socket, port->conf->name,
-				       port->socket, port->socket);
+				SL_LOG(
+				    WARNING,
+				    "worker lcore %u (node %d) polls port %s on node %d: "
+				    "remote memory on every packet. Fix: use an lcore on node %d",
+				    wk->info.lcore, wk->info.socket, port->conf->name, port->socket,
+				    port->socket);
 		}
 	}
 }
 
-void
-sl_topology_fini(struct sl_app *app)
+void sl_topology_fini(struct sl_app *app)
 {
 	if (app->topology != NULL)
 		hwloc_topology_destroy((hwloc_topology_t)app->topology);

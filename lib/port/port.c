@@ -23,8 +23,7 @@
  * 22.11 has no symmetric hash function selector, so the key does the job. */
 static uint8_t symmetric_rss_key[52];
 
-static const char *
-profile_dir(const struct sl_app *app)
+static const char *profile_dir(const struct sl_app *app)
 {
 	const char *env = getenv("SLUICE_PROFILE_DIR");
 
@@ -40,8 +39,7 @@ profile_dir(const struct sl_app *app)
 static uint16_t pick_desc(uint16_t from_conf, uint16_t from_profile);
 
 /* Value of devarg KEY in "name,k=v,k=v" or "k=v,k=v", or 0 when absent. */
-static unsigned long
-devarg_value(const char *args, const char *key)
+static unsigned long devarg_value(const char *args, const char *key)
 {
 	size_t klen = strlen(key);
 
@@ -57,9 +55,8 @@ devarg_value(const char *args, const char *key)
 /* A PMD whose rings come from a devarg (af_packet's framecnt) and that sluice
  * attaches itself gets the ring rx_desc asks for, unless the devargs say.
  * A vdev's driver is its name without the instance number. */
-static void
-ring_devarg_add(char *args, size_t size, const char *name, const struct sl_port_conf *conf,
-		const char *pdir)
+static void ring_devarg_add(char *args, size_t size, const char *name,
+			    const struct sl_port_conf *conf, const char *pdir)
 {
 	char driver[SL_DEV_MAX];
 	struct sl_port_profile prof;
@@ -77,8 +74,8 @@ ring_devarg_add(char *args, size_t size, const char *name, const struct sl_port_
 		 pick_desc(conf->rx_desc, prof.rx_desc));
 }
 
-static int
-resolve_device(struct sl_port *port, const char *path, const char *pdir, struct sl_error *err)
+static int resolve_device(struct sl_port *port, const char *path, const char *pdir,
+			  struct sl_error *err)
 {
 	const struct sl_port_conf *conf = port->conf;
 	char args[SL_DEV_MAX + 64];
@@ -117,8 +114,7 @@ resolve_device(struct sl_port *port, const char *path, const char *pdir, struct 
 	return 0;
 }
 
-static uint16_t
-pick_desc(uint16_t from_conf, uint16_t from_profile)
+static uint16_t pick_desc(uint16_t from_conf, uint16_t from_profile)
 {
 	if (from_conf != 0)
 		return from_conf;
@@ -129,8 +125,7 @@ pick_desc(uint16_t from_conf, uint16_t from_profile)
  * (af_packet: framecnt, 512 frames when absent, for the rx ring and the tx
  * ring alike). Report the size in force, and say once when the config or
  * profile asked for another. */
-static void
-ring_from_devarg(struct sl_port *port)
+static void ring_from_devarg(struct sl_port *port)
 {
 	const struct sl_port_profile *prof = &port->profile;
 	const struct rte_devargs *da;
@@ -146,15 +141,15 @@ ring_from_devarg(struct sl_port *port)
 		n = prof->ring_devarg_default;
 	port->rx_desc = port->tx_desc = (uint16_t)n;
 	if (asked != n)
-		SL_LOG(WARNING, "port %s (%s): its rings are %lu frames (devarg %s), not the %u "
+		SL_LOG(WARNING,
+		       "port %s (%s): its rings are %lu frames (devarg %s), not the %u "
 		       "rx_desc asks: the PMD ignores rx_desc and tx_desc. Fix: add %s=%u to the "
 		       "device's arguments (--vdev or dev =)",
 		       port->conf->name, port->info.driver_name, n, prof->ring_devarg, asked,
 		       prof->ring_devarg, asked);
 }
 
-int
-sl_ports_probe(struct sl_app *app, struct sl_error *err)
+int sl_ports_probe(struct sl_app *app, struct sl_error *err)
 {
 	for (unsigned int i = 0; i < app->cfg.nb_ports; i++) {
 		struct sl_port *port = &app->ports[i];
@@ -175,8 +170,9 @@ sl_ports_probe(struct sl_app *app, struct sl_error *err)
 			}
 		rc = rte_eth_dev_info_get(port->port_id, &port->info);
 		if (rc != 0) {
-			snprintf(err->msg, sizeof(err->msg), "[port %s]: cannot read device info: %s",
-				 port->conf->name, strerror(-rc));
+			snprintf(err->msg, sizeof(err->msg),
+				 "[port %s]: cannot read device info: %s", port->conf->name,
+				 strerror(-rc));
 			return -1;
 		}
 		port->socket = rte_eth_dev_socket_id(port->port_id);
@@ -194,15 +190,15 @@ sl_ports_probe(struct sl_app *app, struct sl_error *err)
 	return 0;
 }
 
-static void
-log_not_granted(const struct sl_port *port, const char *dir, uint64_t wanted, uint64_t granted,
-		bool rx)
+static void log_not_granted(const struct sl_port *port, const char *dir, uint64_t wanted,
+			    uint64_t granted, bool rx)
 {
 	uint64_t missing = wanted & ~granted;
 
 	for (unsigned int bit = 0; bit < 64; bit++)
 		if (missing & (1ULL << bit))
-			SL_LOG(WARNING, "port %s (%s): %s offload %s wanted by profile %s, not offered "
+			SL_LOG(WARNING,
+			       "port %s (%s): %s offload %s wanted by profile %s, not offered "
 			       "by the device: not requested",
 			       port->conf->name, port->info.driver_name, dir,
 			       rx ? rte_eth_dev_rx_offload_name(1ULL << bit)
@@ -210,8 +206,7 @@ log_not_granted(const struct sl_port *port, const char *dir, uint64_t wanted, ui
 			       port->profile.name);
 }
 
-static int
-rxq_socket(const struct sl_app *app, unsigned int port_idx, uint16_t queue)
+static int rxq_socket(const struct sl_app *app, unsigned int port_idx, uint16_t queue)
 {
 	for (unsigned int w = 0; w < app->nb_workers; w++) {
 		const struct sl_worker_conf *wc = app->workers[w]->conf;
@@ -223,8 +218,7 @@ rxq_socket(const struct sl_app *app, unsigned int port_idx, uint16_t queue)
 	return rte_socket_id();
 }
 
-static int
-port_configure(struct sl_app *app, unsigned int idx, struct sl_error *err)
+static int port_configure(struct sl_app *app, unsigned int idx, struct sl_error *err)
 {
 	struct sl_port *port = &app->ports[idx];
 	const struct sl_port_conf *conf = port->conf;
@@ -241,14 +235,16 @@ port_configure(struct sl_app *app, unsigned int idx, struct sl_error *err)
 			 "%s:%u: [port %s] rx_queues: %u asked, device %s has %u. Fix: rx_queues = "
 			 "%u or fewer (for memif/af_packet, raise the vdev's queue count too)",
 			 app->cfg.path, conf->line, conf->name, port->nb_rxq,
-			 port->info.driver_name, port->info.max_rx_queues, port->info.max_rx_queues);
+			 port->info.driver_name, port->info.max_rx_queues,
+			 port->info.max_rx_queues);
 		return -1;
 	}
 	if (port->nb_txq > port->info.max_tx_queues) {
 		snprintf(err->msg, sizeof(err->msg),
 			 "[port %s]: %u workers need one tx queue each, device %s has %u. Fix: use "
 			 "fewer worker lcores, or give the vdev more queues",
-			 conf->name, port->nb_txq, port->info.driver_name, port->info.max_tx_queues);
+			 conf->name, port->nb_txq, port->info.driver_name,
+			 port->info.max_tx_queues);
 		return -1;
 	}
 
@@ -256,7 +252,8 @@ port_configure(struct sl_app *app, unsigned int idx, struct sl_error *err)
 		uint64_t hf = port->profile.rss_hf & port->info.flow_type_rss_offloads;
 
 		if (hf == 0) {
-			SL_LOG(WARNING, "port %s (%s): no RSS on this device; its own logic spreads "
+			SL_LOG(WARNING,
+			       "port %s (%s): no RSS on this device; its own logic spreads "
 			       "packets over the %u rx queues",
 			       conf->name, port->info.driver_name, port->nb_rxq);
 		} else {
@@ -269,7 +266,8 @@ port_configure(struct sl_app *app, unsigned int idx, struct sl_error *err)
 					symmetric_rss_key[i + 1] = 0x5a;
 				}
 				eth_conf.rx_adv_conf.rss_conf.rss_key = symmetric_rss_key;
-				eth_conf.rx_adv_conf.rss_conf.rss_key_len = port->info.hash_key_size;
+				eth_conf.rx_adv_conf.rss_conf.rss_key_len =
+				    port->info.hash_key_size;
 			}
 		}
 	}
@@ -289,7 +287,8 @@ port_configure(struct sl_app *app, unsigned int idx, struct sl_error *err)
 	if (mtu != 0) {
 		rc = rte_eth_dev_set_mtu(port->port_id, mtu);
 		if (rc == -ENOTSUP)
-			SL_LOG(WARNING, "port %s: device cannot change its MTU; keeping its default",
+			SL_LOG(WARNING,
+			       "port %s: device cannot change its MTU; keeping its default",
 			       conf->name);
 		else if (rc < 0) {
 			snprintf(err->msg, sizeof(err->msg),
@@ -342,8 +341,7 @@ port_configure(struct sl_app *app, unsigned int idx, struct sl_error *err)
 	return 0;
 }
 
-static void
-port_print(const struct sl_port *port)
+static void port_print(const struct sl_port *port)
 {
 	struct rte_eth_link link;
 	char link_text[RTE_ETH_LINK_MAX_STR_LEN];
@@ -359,8 +357,7 @@ port_print(const struct sl_port *port)
 	       port->profile.name, link_text);
 }
 
-int
-sl_ports_start(struct sl_app *app, struct sl_error *err)
+int sl_ports_start(struct sl_app *app, struct sl_error *err)
 {
 	for (unsigned int i = 0; i < app->nb_ports; i++) {
 		struct sl_port *port = &app->ports[i];
@@ -384,7 +381,8 @@ sl_ports_start(struct sl_app *app, struct sl_error *err)
 		rte_eth_macaddr_get(port->port_id, &port->mac);
 		if (port->profile.rx_missed_xstats[0] != '\0' &&
 		    sl_port_stats_missed_xstats(port->port_id, port->profile.rx_missed_xstats) == 0)
-			SL_LOG(WARNING, "port %s (%s): none of the profile's rx_missed_xstats "
+			SL_LOG(WARNING,
+			       "port %s (%s): none of the profile's rx_missed_xstats "
 			       "(%s) is an xstat of this device: rx_missed leaves them out",
 			       port->conf->name, port->info.driver_name,
 			       port->profile.rx_missed_xstats);
@@ -394,14 +392,12 @@ sl_ports_start(struct sl_app *app, struct sl_error *err)
 }
 
 /* Runs on EAL's interrupt thread, after whatever that thread was doing. */
-static void
-ctrl_barrier_reached(void *arg)
+static void ctrl_barrier_reached(void *arg)
 {
 	__atomic_store_n((int *)arg, 1, __ATOMIC_RELEASE);
 }
 
-void
-sl_port_ctrl_barrier(void)
+void sl_port_ctrl_barrier(void)
 {
 	/* EAL alarms fire on the interrupt thread, as PMD control callbacks
 	 * (memif's socket handler) do, and that thread runs one callback at a
@@ -419,8 +415,7 @@ sl_port_ctrl_barrier(void)
 		rte_eal_alarm_cancel(ctrl_barrier_reached, &reached);
 }
 
-void
-sl_ports_stop(struct sl_app *app)
+void sl_ports_stop(struct sl_app *app)
 {
 	sl_port_ctrl_barrier();
 	for (unsigned int i = 0; i < app->nb_ports; i++) {

@@ -9,8 +9,7 @@
 
 static char port_names[RTE_MAX_ETHPORTS][SL_PORT_NAME_MAX];
 
-int
-sl_port_name_set(uint16_t port_id, const char *name)
+int sl_port_name_set(uint16_t port_id, const char *name)
 {
 	if (port_id >= RTE_MAX_ETHPORTS || strlen(name) >= SL_PORT_NAME_MAX)
 		return -EINVAL;
@@ -18,16 +17,14 @@ sl_port_name_set(uint16_t port_id, const char *name)
 	return 0;
 }
 
-const char *
-sl_port_name(uint16_t port_id)
+const char *sl_port_name(uint16_t port_id)
 {
 	if (port_id >= RTE_MAX_ETHPORTS || port_names[port_id][0] == '\0')
 		return NULL;
 	return port_names[port_id];
 }
 
-int
-sl_port_lookup(const char *name_or_id)
+int sl_port_lookup(const char *name_or_id)
 {
 	char *end;
 	unsigned long id;

@@ -47,8 +47,7 @@ struct port_drops {
 
 static struct port_drops drops[RTE_MAX_ETHPORTS];
 
-static void
-probe_driver(struct port_drops *d, uint16_t port_id)
+static void probe_driver(struct port_drops *d, uint16_t port_id)
 {
 	struct rte_eth_dev_info info;
 
@@ -63,8 +62,7 @@ probe_driver(struct port_drops *d, uint16_t port_id)
 
 /* The PMD's sockets: AF_PACKET, TPACKET_V2, bound to the port's interface.
  * One per queue pair (qpairs=N joins them in a fanout group). */
-static void
-find_ring_fds(struct port_drops *d)
+static void find_ring_fds(struct port_drops *d)
 {
 	DIR *dir = opendir("/proc/self/fd");
 	struct dirent *de;
@@ -99,8 +97,7 @@ find_ring_fds(struct port_drops *d)
 	closedir(dir);
 }
 
-static bool
-fds_still_ours(const struct port_drops *d)
+static bool fds_still_ours(const struct port_drops *d)
 {
 	for (unsigned int i = 0; i < d->nb_fds; i++) {
 		struct stat st;
@@ -112,8 +109,7 @@ fds_still_ours(const struct port_drops *d)
 }
 
 /* Add the kernel's drops since the last read. Caller holds d->lock. */
-static void
-read_ring_drops(struct port_drops *d)
+static void read_ring_drops(struct port_drops *d)
 {
 	if (d->nb_fds == 0 || !fds_still_ours(d))
 		find_ring_fds(d);
@@ -126,8 +122,7 @@ read_ring_drops(struct port_drops *d)
 	}
 }
 
-int
-sl_port_stats_get(uint16_t port_id, struct rte_eth_stats *stats)
+int sl_port_stats_get(uint16_t port_id, struct rte_eth_stats *stats)
 {
 	struct port_drops *d;
 	uint64_t values[MAX_MISSED_XSTATS];
@@ -152,8 +147,7 @@ sl_port_stats_get(uint16_t port_id, struct rte_eth_stats *stats)
 	return 0;
 }
 
-int
-sl_port_stats_missed_xstats(uint16_t port_id, const char *names)
+int sl_port_stats_missed_xstats(uint16_t port_id, const char *names)
 {
 	char buf[256], *tok, *save;
 	struct port_drops *d;
@@ -172,8 +166,7 @@ sl_port_stats_missed_xstats(uint16_t port_id, const char *names)
 	return (int)d->nb_xstats;
 }
 
-void
-sl_port_stats_save(uint16_t port_id)
+void sl_port_stats_save(uint16_t port_id)
 {
 	struct rte_eth_stats st;
 
@@ -185,8 +178,7 @@ sl_port_stats_save(uint16_t port_id)
 	}
 }
 
-void
-sl_port_tx_linearize_failed(uint16_t port_id)
+void sl_port_tx_linearize_failed(uint16_t port_id)
 {
 	if (port_id < RTE_MAX_ETHPORTS)
 		__atomic_fetch_add(&drops[port_id].tx_unfixed, 1, __ATOMIC_RELAXED);

@@ -16,8 +16,7 @@
 
 #include "sl_priv.h"
 
-static void
-copy_segs(uint8_t *dst, const struct rte_mbuf *seg)
+static void copy_segs(uint8_t *dst, const struct rte_mbuf *seg)
 {
 	for (; seg != NULL; seg = seg->next) {
 		rte_memcpy(dst, rte_pktmbuf_mtod(seg, const void *), seg->data_len);
@@ -26,8 +25,7 @@ copy_segs(uint8_t *dst, const struct rte_mbuf *seg)
 }
 
 /* 0, or -1 when no mbuf could hold the frame (the chain is left as it is). */
-static int
-linearize(struct rte_mbuf **pm, struct rte_mempool *pool)
+static int linearize(struct rte_mbuf **pm, struct rte_mempool *pool)
 {
 	struct rte_mbuf *m = *pm, *n;
 	uint32_t rest = m->pkt_len - m->data_len;
@@ -57,8 +55,8 @@ linearize(struct rte_mbuf **pm, struct rte_mempool *pool)
 	return 0;
 }
 
-static uint16_t
-tx_linearize_cb(uint16_t port_id, uint16_t queue, struct rte_mbuf **pkts, uint16_t nb, void *arg)
+static uint16_t tx_linearize_cb(uint16_t port_id, uint16_t queue, struct rte_mbuf **pkts,
+				uint16_t nb, void *arg)
 {
 	RTE_SET_USED(queue);
 	for (uint16_t i = 0; i < nb; i++)
@@ -70,8 +68,7 @@ tx_linearize_cb(uint16_t port_id, uint16_t queue, struct rte_mbuf **pkts, uint16
 	return nb;
 }
 
-int
-sl_port_tx_linearize(uint16_t port_id, uint16_t queue, struct rte_mempool *pool)
+int sl_port_tx_linearize(uint16_t port_id, uint16_t queue, struct rte_mempool *pool)
 {
 	return rte_eth_add_tx_callback(port_id, queue, tx_linearize_cb, pool) != NULL ? 0 : -1;
 }

@@ -17,8 +17,7 @@
 
 #define PROFILE_SECTION "profile"
 
-static bool
-word_in_list(const char *list, const char *word)
+static bool word_in_list(const char *list, const char *word)
 {
 	char buf[CFG_VALUE_LEN], *tok, *save;
 
@@ -29,8 +28,8 @@ word_in_list(const char *list, const char *word)
 	return false;
 }
 
-static int
-parse_offloads(const char *list, bool rx, uint64_t *out, const char *file, struct sl_error *err)
+static int parse_offloads(const char *list, bool rx, uint64_t *out, const char *file,
+			  struct sl_error *err)
 {
 	char buf[CFG_VALUE_LEN], *tok, *save;
 
@@ -50,27 +49,29 @@ parse_offloads(const char *list, bool rx, uint64_t *out, const char *file, struc
 			}
 		}
 		if (!found) {
-			snprintf(err->msg, sizeof(err->msg),
-				 "%s:%u: [profile] %s_offloads: unknown offload '%s'. Fix: use DPDK "
-				 "offload names such as ipv4_cksum, udp_cksum, tcp_cksum%s",
-				 file, sl_config_line_of(file, PROFILE_SECTION, rx ? "rx_offloads" : "tx_offloads"),
-				 rx ? "rx" : "tx", tok, rx ? "" : ", mbuf_fast_free, multi_segs");
+			snprintf(
+			    err->msg, sizeof(err->msg),
+			    "%s:%u: [profile] %s_offloads: unknown offload '%s'. Fix: use DPDK "
+			    "offload names such as ipv4_cksum, udp_cksum, tcp_cksum%s",
+			    file,
+			    sl_config_line_of(file, PROFILE_SECTION,
+					      rx ? "rx_offloads" : "tx_offloads"),
+			    rx ? "rx" : "tx", tok, rx ? "" : ", mbuf_fast_free, multi_segs");
 			return -1;
 		}
 	}
 	return 0;
 }
 
-static int
-parse_profile(const char *file, struct sl_port_profile *prof, struct sl_error *err)
+static int parse_profile(const char *file, struct sl_port_profile *prof, struct sl_error *err)
 {
 	struct rte_cfgfile *ini = rte_cfgfile_load(file, CFG_FLAG_EMPTY_VALUES);
 	const char *v;
 	int rc = 0;
 
 	if (ini == NULL) {
-		snprintf(err->msg, sizeof(err->msg), "%s: cannot parse profile. Fix: check its syntax",
-			 file);
+		snprintf(err->msg, sizeof(err->msg),
+			 "%s: cannot parse profile. Fix: check its syntax", file);
 		return -1;
 	}
 	if ((v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, "rx_desc")) != NULL)
@@ -128,8 +129,7 @@ parse_profile(const char *file, struct sl_port_profile *prof, struct sl_error *e
 }
 
 /* The profile whose `drivers` list names the driver, else default.ini. */
-static int
-find_profile_for_driver(const char *dir, const char *driver, char *path, size_t size)
+static int find_profile_for_driver(const char *dir, const char *driver, char *path, size_t size)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -159,9 +159,8 @@ find_profile_for_driver(const char *dir, const char *driver, char *path, size_t 
 	return 0;
 }
 
-int
-sl_profile_load(const char *dir, const char *name, const char *driver,
-		struct sl_port_profile *prof, struct sl_error *err)
+int sl_profile_load(const char *dir, const char *name, const char *driver,
+		    struct sl_port_profile *prof, struct sl_error *err)
 {
 	char path[PATH_MAX + 300];
 

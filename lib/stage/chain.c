@@ -42,8 +42,8 @@
 #define NODE_CTX(node, type) (*(type **)(node)->ctx)
 
 /* Record one call the walk did not make; returns the TSC at its end. */
-static inline uint64_t
-account(struct sl_walk_stats *ws, struct rte_node *node, uint16_t n, uint64_t since)
+static inline uint64_t account(struct sl_walk_stats *ws, struct rte_node *node, uint16_t n,
+			       uint64_t since)
 {
 	uint64_t now = 0;
 
@@ -59,9 +59,8 @@ account(struct sl_walk_stats *ws, struct rte_node *node, uint16_t n, uint64_t si
 	return now;
 }
 
-void
-sl_chain_run(struct rte_graph *graph, struct rte_node *rx_node, struct sl_walk_stats *ws,
-	     uint16_t n, uint16_t rx_port)
+void sl_chain_run(struct rte_graph *graph, struct rte_node *rx_node, struct sl_walk_stats *ws,
+		  uint16_t n, uint16_t rx_port)
 {
 	struct rte_mbuf **pkts = (struct rte_mbuf **)rx_node->objs;
 	struct rte_node *from = rx_node;
@@ -104,8 +103,7 @@ hand_over:
 	}
 }
 
-void
-sl_chain_resolve(struct sl_rx_ctx *rx)
+void sl_chain_resolve(struct sl_rx_ctx *rx)
 {
 	struct sl_line *line = &rx->line;
 	struct rte_node *node = __rte_node_next_node_get(rx->node, SL_EDGE_NEXT);
@@ -134,9 +132,8 @@ sl_chain_resolve(struct sl_rx_ctx *rx)
 	line->to_tx = true;
 }
 
-void
-sl_chain_leave(struct rte_graph *graph, struct rte_node *node, uint16_t edge,
-	       struct rte_mbuf **pkts, const uint16_t *nexts, uint16_t n)
+void sl_chain_leave(struct rte_graph *graph, struct rte_node *node, uint16_t edge,
+		    struct rte_mbuf **pkts, const uint16_t *nexts, uint16_t n)
 {
 	if (edge == SL_NEXTS_PER_PACKET)
 		sl_enqueue_runs(graph, node, (void **)pkts, nexts, n);

@@ -24,9 +24,8 @@
 static struct sl_stage_error init_error;
 
 /* Enqueue `n` packets to their edges, one rte_node_enqueue per run. */
-void
-sl_enqueue_runs(struct rte_graph *graph, struct rte_node *node, void **objs, const uint16_t *nexts,
-		uint16_t n)
+void sl_enqueue_runs(struct rte_graph *graph, struct rte_node *node, void **objs,
+		     const uint16_t *nexts, uint16_t n)
 {
 	uint16_t start = 0;
 
@@ -40,8 +39,8 @@ sl_enqueue_runs(struct rte_graph *graph, struct rte_node *node, void **objs, con
 	}
 }
 
-uint16_t
-sl_stage_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
+uint16_t sl_stage_node_process(struct rte_graph *graph, struct rte_node *node, void **objs,
+			       uint16_t nb_objs)
 {
 	struct sl_stage_inst *inst = NODE_CTX(node, struct sl_stage_inst);
 	uint16_t nexts[SL_STAGE_VEC_MAX];
@@ -51,8 +50,8 @@ sl_stage_node_process(struct rte_graph *graph, struct rte_node *node, void **obj
 		while (done < nb_objs) {
 			uint16_t n = RTE_MIN(nb_objs - done, SL_STAGE_VEC_MAX);
 			uint16_t out = inst->ops->process_vector(
-				&inst->ctx, (struct rte_mbuf **)objs + done, n, inst->out,
-				inst->out_nexts, RTE_DIM(inst->out));
+			    &inst->ctx, (struct rte_mbuf **)objs + done, n, inst->out,
+			    inst->out_nexts, RTE_DIM(inst->out));
 
 			sl_enqueue_runs(graph, node, (void **)inst->out, inst->out_nexts, out);
 			done += n;
@@ -61,8 +60,8 @@ sl_stage_node_process(struct rte_graph *graph, struct rte_node *node, void **obj
 	}
 
 	if (likely(nb_objs <= SL_STAGE_VEC_MAX)) {
-		uint16_t edge = inst->ops->process(&inst->ctx, (struct rte_mbuf **)objs, nb_objs,
-						   nexts);
+		uint16_t edge =
+		    inst->ops->process(&inst->ctx, (struct rte_mbuf **)objs, nb_objs, nexts);
 
 		if (likely(edge != SL_NEXTS_PER_PACKET)) {
 			/* Whole vector one way: hand the array over, no copy. */
@@ -74,8 +73,8 @@ sl_stage_node_process(struct rte_graph *graph, struct rte_node *node, void **obj
 	}
 	while (done < nb_objs) {
 		uint16_t n = RTE_MIN(nb_objs - done, SL_STAGE_VEC_MAX);
-		uint16_t edge = inst->ops->process(&inst->ctx, (struct rte_mbuf **)objs + done, n,
-						   nexts);
+		uint16_t edge =
+		    inst->ops->process(&inst->ctx, (struct rte_mbuf **)objs + done, n, nexts);
 
 		if (edge != SL_NEXTS_PER_PACKET)
 			rte_node_enqueue(graph, node, edge, objs + done, n);
@@ -86,8 +85,7 @@ sl_stage_node_process(struct rte_graph *graph, struct rte_node *node, void **obj
 	return nb_objs;
 }
 
-static struct sl_stage_slot *
-slot_of_node(struct sl_app *app, rte_node_t id)
+static struct sl_stage_slot *slot_of_node(struct sl_app *app, rte_node_t id)
 {
 	for (unsigned int p = 0; p < app->cfg.nb_pipelines; p++)
 		for (unsigned int s = 0; s < app->cfg.pipelines[p].nb_stages; s++)
@@ -96,8 +94,7 @@ slot_of_node(struct sl_app *app, rte_node_t id)
 	return NULL;
 }
 
-static int
-stage_node_init(const struct rte_graph *graph, struct rte_node *node)
+static int stage_node_init(const struct rte_graph *graph, struct rte_node *node)
 {
 	struct sl_worker *w = sl_building_worker;
 	struct sl_app *app = sl_building_app;
@@ -148,8 +145,7 @@ stage_node_init(const struct rte_graph *graph, struct rte_node *node)
 	return 0;
 }
 
-static void
-stage_node_fini(const struct rte_graph *graph, struct rte_node *node)
+static void stage_node_fini(const struct rte_graph *graph, struct rte_node *node)
 {
 	struct sl_stage_inst *inst = NODE_CTX(node, struct sl_stage_inst);
 
@@ -165,8 +161,7 @@ stage_node_fini(const struct rte_graph *graph, struct rte_node *node)
 
 /* The parent node of a stage type, registered the first time a pipeline
  * uses it. Clones inherit process/init/fini from it. */
-static rte_node_t
-stage_type_node(const struct sl_stage_ops *ops)
+static rte_node_t stage_type_node(const struct sl_stage_ops *ops)
 {
 	struct rte_node_register *reg;
 	rte_node_t id = rte_node_from_name(ops->name);
@@ -189,8 +184,7 @@ stage_type_node(const struct sl_stage_ops *ops)
 	return id;
 }
 
-static bool
-pipeline_on_socket(const struct sl_app *app, unsigned int pipeline, int socket)
+static bool pipeline_on_socket(const struct sl_app *app, unsigned int pipeline, int socket)
 {
 	for (unsigned int w = 0; w < app->nb_workers; w++) {
 		const struct sl_worker *wk = app->workers[w];
@@ -204,9 +198,8 @@ pipeline_on_socket(const struct sl_app *app, unsigned int pipeline, int socket)
 	return false;
 }
 
-static int
-slot_fail(const struct sl_app *app, const struct sl_stage_slot *slot, const char *what,
-	  struct sl_error *err)
+static int slot_fail(const struct sl_app *app, const struct sl_stage_slot *slot, const char *what,
+		     struct sl_error *err)
 {
 	snprintf(err->msg, sizeof(err->msg), "%s:%u: [pipeline %s] stage %s (%s): %s",
 		 app->cfg.path, slot->conf->line, app->cfg.pipelines[slot->pipeline].name,
@@ -214,8 +207,7 @@ slot_fail(const struct sl_app *app, const struct sl_stage_slot *slot, const char
 	return -1;
 }
 
-static int
-slot_setup(struct sl_app *app, unsigned int p, unsigned int s, struct sl_error *err)
+static int slot_setup(struct sl_app *app, unsigned int p, unsigned int s, struct sl_error *err)
 {
 	const struct sl_pipeline_conf *pl = &app->cfg.pipelines[p];
 	struct sl_stage_slot *slot = &app->slots[p][s];
@@ -275,8 +267,8 @@ slot_setup(struct sl_app *app, unsigned int p, unsigned int s, struct sl_error *
 	return 0;
 }
 
-static void
-node_name_for(const struct sl_app *app, unsigned int p, unsigned int s, char *buf, size_t size)
+static void node_name_for(const struct sl_app *app, unsigned int p, unsigned int s, char *buf,
+			  size_t size)
 {
 	const struct sl_pipeline_conf *pl = &app->cfg.pipelines[p];
 
@@ -288,8 +280,7 @@ node_name_for(const struct sl_app *app, unsigned int p, unsigned int s, char *bu
 		snprintf(buf, size, "%s-%s.%s", pl->stages[s].type, pl->name, pl->stages[s].label);
 }
 
-int
-sl_pipelines_setup(struct sl_app *app, struct sl_error *err)
+int sl_pipelines_setup(struct sl_app *app, struct sl_error *err)
 {
 	sl_building_app = app;
 	if (sl_rx_tx_nodes_register() < 0) {
@@ -313,8 +304,8 @@ sl_pipelines_setup(struct sl_app *app, struct sl_error *err)
 			/* rte_node_clone names the clone "<parent>-<suffix>". */
 			slot->node_id = rte_node_from_name(slot->node_name);
 			if (slot->node_id == RTE_NODE_ID_INVALID)
-				slot->node_id = rte_node_clone(parent, slot->node_name +
-									strlen(slot->ops->name) + 1);
+				slot->node_id = rte_node_clone(
+				    parent, slot->node_name + strlen(slot->ops->name) + 1);
 			if (parent == RTE_NODE_ID_INVALID || slot->node_id == RTE_NODE_ID_INVALID) {
 				snprintf(err->msg, sizeof(err->msg),
 					 "cannot create graph node %s (%s)", slot->node_name,
@@ -346,8 +337,7 @@ sl_pipelines_setup(struct sl_app *app, struct sl_error *err)
 	return 0;
 }
 
-int
-sl_graphs_create(struct sl_app *app, struct sl_error *err)
+int sl_graphs_create(struct sl_app *app, struct sl_error *err)
 {
 	sl_building_app = app;
 	for (unsigned int w = 0; w < app->nb_workers; w++) {
@@ -361,16 +351,19 @@ sl_graphs_create(struct sl_app *app, struct sl_error *err)
 			bool serves = false;
 
 			for (unsigned int r = 0; r < wk->conf->nb_rxq; r++)
-				serves |= app->cfg.ports[wk->conf->rxq[r].port_idx].pipeline_idx == p;
+				serves |=
+				    app->cfg.ports[wk->conf->rxq[r].port_idx].pipeline_idx == p;
 			if (!serves)
 				continue;
-			snprintf(names[nb], sizeof(names[nb]), "sl_rx-%s", app->cfg.pipelines[p].name);
+			snprintf(names[nb], sizeof(names[nb]), "sl_rx-%s",
+				 app->cfg.pipelines[p].name);
 			patterns[nb] = names[nb];
 			nb++;
 		}
 		wk->graph_id = RTE_GRAPH_ID_INVALID;
 		if (nb == 0) {
-			SL_LOG(WARNING, "worker lcore %u polls no queue: it stays idle", wk->info.lcore);
+			SL_LOG(WARNING, "worker lcore %u polls no queue: it stays idle",
+			       wk->info.lcore);
 			continue;
 		}
 		memset(&prm, 0, sizeof(prm));
@@ -383,8 +376,8 @@ sl_graphs_create(struct sl_app *app, struct sl_error *err)
 		wk->graph_id = rte_graph_create(wk->graph_name, &prm);
 		sl_building_worker = NULL;
 		if (wk->graph_id == RTE_GRAPH_ID_INVALID) {
-			snprintf(err->msg, sizeof(err->msg), "cannot create the graph of worker lcore %u: %s",
-				 wk->info.lcore,
+			snprintf(err->msg, sizeof(err->msg),
+				 "cannot create the graph of worker lcore %u: %s", wk->info.lcore,
 				 init_error.msg[0] ? init_error.msg : rte_strerror(rte_errno));
 			return -1;
 		}
@@ -396,8 +389,7 @@ sl_graphs_create(struct sl_app *app, struct sl_error *err)
 	return 0;
 }
 
-void
-sl_graphs_destroy(struct sl_app *app)
+void sl_graphs_destroy(struct sl_app *app)
 {
 	sl_building_app = app;
 	for (unsigned int w = 0; w < app->nb_workers; w++) {
@@ -411,8 +403,7 @@ sl_graphs_destroy(struct sl_app *app)
 	}
 }
 
-void
-sl_pipelines_teardown(struct sl_app *app)
+void sl_pipelines_teardown(struct sl_app *app)
 {
 	for (unsigned int p = 0; p < app->cfg.nb_pipelines; p++) {
 		for (unsigned int s = 0; s < app->cfg.pipelines[p].nb_stages; s++) {

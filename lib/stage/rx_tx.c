@@ -27,8 +27,7 @@ static rte_node_t rx_node_id = RTE_NODE_ID_INVALID;
 
 #define NODE_CTX(node, type) (*(type **)(node)->ctx)
 
-rte_node_t
-sl_rx_node_id(void)
+rte_node_t sl_rx_node_id(void)
 {
 	return rx_node_id;
 }
@@ -44,9 +43,8 @@ static inline void tx_to_port(struct sl_tx_ctx *tx, uint16_t port, struct rte_mb
  * transmit; through sl_chain_run otherwise. `port` is the one port the
  * vector came from, or SL_NO_PORT.
  */
-static __rte_always_inline void
-run_line(struct rte_graph *graph, struct rte_node *node, struct sl_rx_ctx *rx, uint16_t n,
-	 uint16_t port)
+static __rte_always_inline void run_line(struct rte_graph *graph, struct rte_node *node,
+					 struct sl_rx_ctx *rx, uint16_t n, uint16_t port)
 {
 	const struct sl_line *line = &rx->line;
 	struct rte_mbuf **pkts = (struct rte_mbuf **)node->objs;
@@ -80,8 +78,8 @@ run_line(struct rte_graph *graph, struct rte_node *node, struct sl_rx_ctx *rx, u
 	}
 }
 
-static uint16_t
-rx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
+static uint16_t rx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs,
+				uint16_t nb_objs)
 {
 	struct sl_rx_ctx *rx = NODE_CTX(node, struct sl_rx_ctx);
 	struct rte_mbuf **pkts = (struct rte_mbuf **)node->objs;
@@ -102,7 +100,8 @@ rx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uin
 	 * others.
 	 */
 	for (uint16_t k = 0; k < rx->nb_rxq; k++) {
-		uint16_t i = rx->next_q + k < rx->nb_rxq ? rx->next_q + k : rx->next_q + k - rx->nb_rxq;
+		uint16_t i =
+		    rx->next_q + k < rx->nb_rxq ? rx->next_q + k : rx->next_q + k - rx->nb_rxq;
 		uint16_t limit = RTE_MIN(rx->vector, n + rx->share);
 		uint16_t before = n, got;
 
@@ -136,9 +135,8 @@ rx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uin
  * in rotation, fills the walk. Half the receive node's instructions per
  * packet of rx_node_process on two net_null ports (cachegrind).
  */
-static uint16_t
-rx_node_process_burst(struct rte_graph *graph, struct rte_node *node, void **objs,
-		      uint16_t nb_objs)
+static uint16_t rx_node_process_burst(struct rte_graph *graph, struct rte_node *node, void **objs,
+				      uint16_t nb_objs)
 {
 	struct sl_rx_ctx *rx = NODE_CTX(node, struct sl_rx_ctx);
 	struct rte_mbuf **pkts = (struct rte_mbuf **)node->objs;
@@ -164,8 +162,8 @@ rx_node_process_burst(struct rte_graph *graph, struct rte_node *node, void **obj
 }
 
 /* The usual shape, one queue and one burst per walk, without the loops. */
-static uint16_t
-rx_node_process_one(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
+static uint16_t rx_node_process_one(struct rte_graph *graph, struct rte_node *node, void **objs,
+				    uint16_t nb_objs)
 {
 	struct sl_rx_ctx *rx = NODE_CTX(node, struct sl_rx_ctx);
 	uint16_t n;
@@ -184,8 +182,7 @@ rx_node_process_one(struct rte_graph *graph, struct rte_node *node, void **objs,
 	return n;
 }
 
-static int
-find_rx_pipeline(const struct sl_app *app, const struct rte_node *node)
+static int find_rx_pipeline(const struct sl_app *app, const struct rte_node *node)
 {
 	char want[RTE_NODE_NAMESIZE];
 
@@ -197,8 +194,7 @@ find_rx_pipeline(const struct sl_app *app, const struct rte_node *node)
 	return -1;
 }
 
-static int
-rx_node_init(const struct rte_graph *graph, struct rte_node *node)
+static int rx_node_init(const struct rte_graph *graph, struct rte_node *node)
 {
 	struct sl_worker *w = sl_building_worker;
 	struct sl_app *app = sl_building_app;
@@ -242,8 +238,7 @@ rx_node_init(const struct rte_graph *graph, struct rte_node *node)
 	return 0;
 }
 
-static void
-ctx_free_fini(const struct rte_graph *graph, struct rte_node *node)
+static void ctx_free_fini(const struct rte_graph *graph, struct rte_node *node)
 {
 	RTE_SET_USED(graph);
 	rte_free(NODE_CTX(node, void));
@@ -251,13 +246,13 @@ ctx_free_fini(const struct rte_graph *graph, struct rte_node *node)
 }
 
 static struct rte_node_register rx_node = {
-	.name = "sl_rx",
-	.flags = RTE_NODE_SOURCE_F,
-	.process = rx_node_process,
-	.init = rx_node_init,
-	.fini = ctx_free_fini,
-	.nb_edges = 1,
-	.next_nodes = {"sl_drop"}, /* replaced per pipeline clone */
+    .name = "sl_rx",
+    .flags = RTE_NODE_SOURCE_F,
+    .process = rx_node_process,
+    .init = rx_node_init,
+    .fini = ctx_free_fini,
+    .nb_edges = 1,
+    .next_nodes = {"sl_drop"}, /* replaced per pipeline clone */
 };
 
 /* ---- transmit ---- */
@@ -265,8 +260,8 @@ static struct rte_node_register rx_node = {
 /* Distinct output ports one vector is sorted by before falling back to runs. */
 #define TX_SORT_PORTS 8
 
-static inline void
-tx_to_port(struct sl_tx_ctx *tx, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+static inline void tx_to_port(struct sl_tx_ctx *tx, uint16_t port, struct rte_mbuf **pkts,
+			      uint16_t n)
 {
 	uint16_t sent, tries = tx->retries;
 
@@ -285,14 +280,13 @@ tx_to_port(struct sl_tx_ctx *tx, uint16_t port, struct rte_mbuf **pkts, uint16_t
 	}
 }
 
-void
-sl_tx_node_send(struct rte_node *tx_node, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+void sl_tx_node_send(struct rte_node *tx_node, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
 	tx_to_port(NODE_CTX(tx_node, struct sl_tx_ctx), port, pkts, n);
 }
 
-uint16_t
-sl_tx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
+uint16_t sl_tx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs,
+			    uint16_t nb_objs)
 {
 	struct sl_tx_ctx *tx = NODE_CTX(node, struct sl_tx_ctx);
 	struct rte_mbuf **pkts = (struct rte_mbuf **)objs;
@@ -374,8 +368,7 @@ runs:
 	return nb_objs;
 }
 
-static int
-tx_node_init(const struct rte_graph *graph, struct rte_node *node)
+static int tx_node_init(const struct rte_graph *graph, struct rte_node *node)
 {
 	struct sl_worker *w = sl_building_worker;
 	struct sl_app *app = sl_building_app;
@@ -397,17 +390,17 @@ tx_node_init(const struct rte_graph *graph, struct rte_node *node)
 }
 
 static struct rte_node_register tx_node = {
-	.name = "sl_tx",
-	.process = sl_tx_node_process,
-	.init = tx_node_init,
-	.fini = ctx_free_fini,
-	.nb_edges = 0,
+    .name = "sl_tx",
+    .process = sl_tx_node_process,
+    .init = tx_node_init,
+    .fini = ctx_free_fini,
+    .nb_edges = 0,
 };
 
 /* ---- drop ---- */
 
-static uint16_t
-drop_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
+static uint16_t drop_node_process(struct rte_graph *graph, struct rte_node *node, void **objs,
+				  uint16_t nb_objs)
 {
 	struct sl_drop_ctx *drop = NODE_CTX(node, struct sl_drop_ctx);
 
@@ -417,8 +410,7 @@ drop_node_process(struct rte_graph *graph, struct rte_node *node, void **objs, u
 	return nb_objs;
 }
 
-static int
-drop_node_init(const struct rte_graph *graph, struct rte_node *node)
+static int drop_node_init(const struct rte_graph *graph, struct rte_node *node)
 {
 	struct sl_worker *w = sl_building_worker;
 	struct sl_drop_ctx *drop;
@@ -435,15 +427,14 @@ drop_node_init(const struct rte_graph *graph, struct rte_node *node)
 }
 
 static struct rte_node_register drop_node = {
-	.name = "sl_drop",
-	.process = drop_node_process,
-	.init = drop_node_init,
-	.fini = ctx_free_fini,
-	.nb_edges = 0,
+    .name = "sl_drop",
+    .process = drop_node_process,
+    .init = drop_node_init,
+    .fini = ctx_free_fini,
+    .nb_edges = 0,
 };
 
-int
-sl_rx_tx_nodes_register(void)
+int sl_rx_tx_nodes_register(void)
 {
 	if (rx_node_id != RTE_NODE_ID_INVALID)
 		return 0;

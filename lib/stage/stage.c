@@ -13,10 +13,10 @@
 static const struct sl_stage_ops *stage_types[SL_STAGE_TYPES_MAX];
 static unsigned int nb_stage_types;
 
-int
-sl_stage_register(const struct sl_stage_ops *ops)
+int sl_stage_register(const struct sl_stage_ops *ops)
 {
-	if (ops == NULL || ops->name == NULL || (ops->process == NULL) == (ops->process_vector == NULL))
+	if (ops == NULL || ops->name == NULL ||
+	    (ops->process == NULL) == (ops->process_vector == NULL))
 		return -EINVAL;
 	if (sl_stage_find(ops->name) != NULL)
 		return -EEXIST;
@@ -26,8 +26,7 @@ sl_stage_register(const struct sl_stage_ops *ops)
 	return 0;
 }
 
-const struct sl_stage_ops *
-sl_stage_find(const char *name)
+const struct sl_stage_ops *sl_stage_find(const char *name)
 {
 	for (unsigned int i = 0; i < nb_stage_types; i++)
 		if (strcmp(stage_types[i]->name, name) == 0)
@@ -35,14 +34,12 @@ sl_stage_find(const char *name)
 	return NULL;
 }
 
-const struct sl_stage_ops *
-sl_stage_at(unsigned int index)
+const struct sl_stage_ops *sl_stage_at(unsigned int index)
 {
 	return index < nb_stage_types ? stage_types[index] : NULL;
 }
 
-int
-sl_stage_fail(struct sl_stage_init *init, const char *fmt, ...)
+int sl_stage_fail(struct sl_stage_init *init, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -52,8 +49,7 @@ sl_stage_fail(struct sl_stage_init *init, const char *fmt, ...)
 	return -EINVAL;
 }
 
-const char *
-sl_stage_arg(const struct sl_stage_init *init, const char *key, const char *def)
+const char *sl_stage_arg(const struct sl_stage_init *init, const char *key, const char *def)
 {
 	const struct rte_kvargs *kv = init->args;
 

@@ -81,12 +81,14 @@ static int count_global_init(struct sl_stage_init *init)
 	char *end;
 
 	if (max == NULL)
-		return sl_stage_fail(init, "%s: out of memory. Fix: give the EAL more memory", init->instance);
+		return sl_stage_fail(init, "%s: out of memory. Fix: give the EAL more memory",
+				     init->instance);
 	errno = 0;
 	v = strtoul(arg, &end, 10);
 	if (arg[0] == '\0' || arg[0] == '-' || *end != '\0' || errno != 0 || v > COUNT_FLOWS_MAX) {
 		free(max);
-		return sl_stage_fail(init, "%s: flows=%s. Fix: give a number of flows, 0..%u (0: off)",
+		return sl_stage_fail(init,
+				     "%s: flows=%s. Fix: give a number of flows, 0..%u (0: off)",
 				     init->instance, arg, COUNT_FLOWS_MAX);
 	}
 	*max = (uint32_t)v;
@@ -124,7 +126,9 @@ static int count_worker_init(struct sl_stage_init *init)
 		 __atomic_fetch_add(&count_hash_seq, 1, __ATOMIC_RELAXED));
 	p->flows = rte_hash_create(&hp);
 	if (p->flows == NULL)
-		return sl_stage_fail(init, "%s: cannot create a %u-flow table on NUMA node %d: %s. Fix: lower flows= or add memory",
+		return sl_stage_fail(init,
+				     "%s: cannot create a %u-flow table on NUMA node %d: %s. Fix: "
+				     "lower flows= or add memory",
 				     init->instance, p->max_flows, hp.socket_id,
 				     rte_strerror(rte_errno));
 	return 0;

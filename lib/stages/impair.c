@@ -116,7 +116,8 @@ static int impair_pct(struct sl_stage_init *init, const char *key, uint64_t *thr
 	errno = 0;
 	v = strtod(arg, &end);
 	if (arg[0] == '\0' || *end != '\0' || errno != 0 || !(v >= 0.0 && v <= 100.0))
-		return sl_stage_fail(init, "%s: %s=%s. Fix: give a percentage 0..100 (e.g. 3 or 0.5)",
+		return sl_stage_fail(init,
+				     "%s: %s=%s. Fix: give a percentage 0..100 (e.g. 3 or 0.5)",
 				     init->instance, key, arg);
 	*threshold = (uint64_t)llround(v / 100.0 * (double)IMPAIR_P_ONE);
 	return 0;
@@ -132,8 +133,8 @@ static int impair_uint(struct sl_stage_init *init, const char *key, const char *
 	errno = 0;
 	v = strtoull(arg, &end, 0);
 	if (arg[0] == '\0' || arg[0] == '-' || *end != '\0' || errno != 0 || v > max)
-		return sl_stage_fail(init, "%s: %s=%s. Fix: give an integer 0..%llu", init->instance,
-				     key, arg, (unsigned long long)max);
+		return sl_stage_fail(init, "%s: %s=%s. Fix: give an integer 0..%llu",
+				     init->instance, key, arg, (unsigned long long)max);
 	*out = v;
 	return 0;
 }
@@ -158,13 +159,15 @@ static int impair_global_init(struct sl_stage_init *init)
 	if (c.delay_us == 0)
 		c.delay = 0;
 	if (slots == 0)
-		return sl_stage_fail(init, "%s: delay_slots=0. Fix: give at least 1", init->instance);
+		return sl_stage_fail(init, "%s: delay_slots=0. Fix: give at least 1",
+				     init->instance);
 	c.delay_slots = rte_align32pow2((uint32_t)slots);
 	c.any = c.loss || c.dup || c.reorder || c.delay || c.corrupt;
 
 	init->global_state = malloc(sizeof(c));
 	if (init->global_state == NULL)
-		return sl_stage_fail(init, "%s: out of memory. Fix: give the EAL more memory", init->instance);
+		return sl_stage_fail(init, "%s: out of memory. Fix: give the EAL more memory",
+				     init->instance);
 	memcpy(init->global_state, &c, sizeof(c));
 	return 0;
 }
@@ -190,10 +193,11 @@ static int impair_worker_init(struct sl_stage_init *init)
 	p->fifo = rte_zmalloc_socket("sl_impair", p->cfg.delay_slots * sizeof(p->fifo[0]),
 				     RTE_CACHE_LINE_SIZE, w->socket);
 	if (p->fifo == NULL)
-		return sl_stage_fail(init,
-				     "%s: cannot allocate %u delay slots on NUMA node %d. Fix: lower "
-				     "delay_slots",
-				     init->instance, p->cfg.delay_slots, w->socket);
+		return sl_stage_fail(
+		    init,
+		    "%s: cannot allocate %u delay slots on NUMA node %d. Fix: lower "
+		    "delay_slots",
+		    init->instance, p->cfg.delay_slots, w->socket);
 	p->mask = p->cfg.delay_slots - 1;
 	return 0;
 }

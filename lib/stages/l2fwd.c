@@ -70,9 +70,9 @@ static int l2fwd_add_pair(struct sl_stage_init *init, int16_t *peer, const char 
 	int a, b;
 
 	if (strlen(item) >= sizeof(buf) || (colon = strchr(item, ':')) == NULL)
-		return sl_stage_fail(init,
-				     "%s: pairs: '%s' is not PORT:PORT. Fix: write e.g. pairs=p0:p1/p2:p3",
-				     init->instance, item);
+		return sl_stage_fail(
+		    init, "%s: pairs: '%s' is not PORT:PORT. Fix: write e.g. pairs=p0:p1/p2:p3",
+		    init->instance, item);
 	strcpy(buf, item);
 	buf[colon - item] = '\0';
 	a = l2fwd_port(init, "pairs", buf);
@@ -82,9 +82,9 @@ static int l2fwd_add_pair(struct sl_stage_init *init, int16_t *peer, const char 
 	if (b < 0)
 		return b;
 	if (peer[a] >= 0 || peer[b] >= 0)
-		return sl_stage_fail(init,
-				     "%s: pairs: port '%s' is in two pairs. Fix: pair each port once",
-				     init->instance, peer[a] >= 0 ? buf : buf + (colon - item) + 1);
+		return sl_stage_fail(
+		    init, "%s: pairs: port '%s' is in two pairs. Fix: pair each port once",
+		    init->instance, peer[a] >= 0 ? buf : buf + (colon - item) + 1);
 	peer[a] = (int16_t)b;
 	peer[b] = (int16_t)a;
 	return 0;
@@ -98,7 +98,8 @@ static int l2fwd_each(struct sl_stage_init *init, const char *list, void *arg,
 	int rc = 0;
 
 	if (copy == NULL)
-		return sl_stage_fail(init, "%s: out of memory. Fix: give the EAL more memory", init->instance);
+		return sl_stage_fail(init, "%s: out of memory. Fix: give the EAL more memory",
+				     init->instance);
 	for (item = strtok_r(copy, L2FWD_LIST_SEP, &save); item != NULL && rc == 0;
 	     item = strtok_r(NULL, L2FWD_LIST_SEP, &save))
 		rc = fn(init, arg, item);
@@ -130,7 +131,8 @@ static int l2fwd_dst_cb(struct sl_stage_init *init, void *arg, const char *item)
 	if (port < 0)
 		return port;
 	if (rte_ether_unformat_addr(at + 1, &dst[port]) < 0)
-		return sl_stage_fail(init, "%s: dst_mac: bad MAC '%s'. Fix: write XX:XX:XX:XX:XX:XX",
+		return sl_stage_fail(init,
+				     "%s: dst_mac: bad MAC '%s'. Fix: write XX:XX:XX:XX:XX:XX",
 				     init->instance, at + 1);
 	return 0;
 }
@@ -180,7 +182,8 @@ static int l2fwd_global_init(struct sl_stage_init *init)
 
 	t = calloc(1, sizeof(*t));
 	if (t == NULL)
-		return sl_stage_fail(init, "%s: out of memory. Fix: give the EAL more memory", init->instance);
+		return sl_stage_fail(init, "%s: out of memory. Fix: give the EAL more memory",
+				     init->instance);
 	for (unsigned int p = 0; p < RTE_MAX_ETHPORTS; p++) {
 		struct l2fwd_entry *e = &t->in[p];
 		uint16_t out;
@@ -191,7 +194,9 @@ static int l2fwd_global_init(struct sl_stage_init *init)
 		rc = rte_eth_macaddr_get(out, &e->src);
 		if (rc < 0) {
 			free(t);
-			return sl_stage_fail(init, "%s: cannot read the MAC of port %u: %s. Fix: check the port is started",
+			return sl_stage_fail(init,
+					     "%s: cannot read the MAC of port %u: %s. Fix: check "
+					     "the port is started",
 					     init->instance, out, strerror(-rc));
 		}
 		e->dst = dst[out];
@@ -201,10 +206,11 @@ static int l2fwd_global_init(struct sl_stage_init *init)
 	}
 	if (nb_pairs == 0) {
 		free(t);
-		return sl_stage_fail(init,
-				     "%s: no port pairs. Fix: give pairs=PORT:PORT/... or run with at "
-				     "least 2 ports",
-				     init->instance);
+		return sl_stage_fail(
+		    init,
+		    "%s: no port pairs. Fix: give pairs=PORT:PORT/... or run with at "
+		    "least 2 ports",
+		    init->instance);
 	}
 	init->global_state = t;
 	return 0;
@@ -217,8 +223,10 @@ static int l2fwd_node_init(struct sl_stage_init *init)
 
 	t = rte_malloc_socket("sl_l2fwd", sizeof(*t), RTE_CACHE_LINE_SIZE, init->socket);
 	if (t == NULL)
-		return sl_stage_fail(init, "%s: cannot allocate %zu bytes on NUMA node %d. Fix: reserve more hugepages",
-				     init->instance, sizeof(*t), init->socket);
+		return sl_stage_fail(
+		    init,
+		    "%s: cannot allocate %zu bytes on NUMA node %d. Fix: reserve more hugepages",
+		    init->instance, sizeof(*t), init->socket);
 	memcpy(t, init->global_state, sizeof(*t));
 	init->node_state = t;
 	return 0;

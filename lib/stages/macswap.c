@@ -83,8 +83,8 @@ static uint16_t macswap_process(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts
 	/* Rare: send the runts to drop, the rest on. */
 	ctx->counters[MACSWAP_RUNT] += runts;
 	for (i = 0; i < n; i++)
-		nexts[i] = rte_pktmbuf_data_len(pkts[i]) < RTE_ETHER_HDR_LEN ? SL_EDGE_DROP
-									   : SL_EDGE_NEXT;
+		nexts[i] =
+		    rte_pktmbuf_data_len(pkts[i]) < RTE_ETHER_HDR_LEN ? SL_EDGE_DROP : SL_EDGE_NEXT;
 	return SL_NEXTS_PER_PACKET;
 }
 

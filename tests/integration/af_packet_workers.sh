@@ -48,8 +48,10 @@ it_start "$IT_TMP/fwd.log" 90 "$SLUICE_FWD" --lcores '0@0,1@1,2@0' $(it_eal fwd)
 	--config "$IT_TMP/fwd.ini" --stats-json "$IT_TMP/fwd.json" --quiet
 fwd=$IT_PID
 it_wait_for "$IT_TMP/fwd.log" "running:" 20 || { it_show "$IT_TMP/fwd.log"; it_fail "sluice-fwd did not start"; }
-grep -q "worker lcore 1.*p0:0" "$IT_TMP/fwd.log" && grep -q "worker lcore 2.*p0:1" "$IT_TMP/fwd.log" ||
-	{ it_show "$IT_TMP/fwd.log"; it_fail "want lcore 1 on p0:0 and lcore 2 on p0:1"; }
+if ! grep -q "worker lcore 1.*p0:0" "$IT_TMP/fwd.log" || ! grep -q "worker lcore 2.*p0:1" "$IT_TMP/fwd.log"; then
+	it_show "$IT_TMP/fwd.log"
+	it_fail "want lcore 1 on p0:0 and lcore 2 on p0:1"
+fi
 timeout -k 5 60 ip netns exec "$ns" /usr/bin/python3 "$IT_DIR/af_packet_peer.py" "$vb" $FLOWS $PER_FLOW \
 	"$IT_TMP/peer.json" || { it_show "$IT_TMP/fwd.log"; it_fail "the scapy peer failed"; }
 it_stop "$fwd"

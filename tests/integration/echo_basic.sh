@@ -12,7 +12,7 @@ it_init
 
 echo_start "udp_echo=7,tcp_echo=7"
 echo_ns ping -c 5 -i 0.2 -W 2 "$ECHO_IP" || { it_show "$IT_TMP/echo.log"; it_fail "no ping replies"; }
-echo_ns ping -c 3 -i 0.2 -W 2 -s 1472 -M do "$ECHO_IP" || it_fail "no replies to 1472-byte pings"
+echo_ns ping -c 3 -i 0.2 -W 2 -s 1472 -M "do" "$ECHO_IP" || it_fail "no replies to 1472-byte pings"
 mac=$(echo_ns ip neigh show "$ECHO_IP" | awk '{for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1)}')
 [[ $mac =~ ^([0-9a-f]{2}:){5}[0-9a-f]{2}$ ]] || it_fail "the kernel did not resolve $ECHO_IP (neigh: $mac)"
 it_say "ARP: $ECHO_IP is at $mac"

@@ -141,8 +141,7 @@ echo_expect() {
 	local v
 	v=$(echo_counter "$1")
 	[[ -n $v ]] || it_fail "no counter $1 in the stats JSON"
-	# shellcheck disable=SC2086
-	[ "$v" $2 "$3" ] || { echo_counters >&2; it_fail "counter $1 = $v, want $2 $3"; }
+	test "$v" "$2" "$3" || { echo_counters >&2; it_fail "counter $1 = $v, want $2 $3"; }
 	it_say "ok: $1 = $v ($2 $3)"
 }
 

@@ -178,6 +178,7 @@ it_gen_then_stop() {
 	it_stop "$dut"
 	DUT_RC=$IT_RC
 	it_reap "$gen"
+	# shellcheck disable=SC2034 # read by the tests that source this file
 	GEN_RC=$IT_RC
 }
 

@@ -10,9 +10,8 @@ src=${2:?source dir}
 fwd="$build/apps/sluice-fwd"
 tmp=$(mktemp -d /tmp/sl-bad-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-# shellcheck source=/dev/null
-mem_args=$("$src/tools/eal-mem.sh" 2>/dev/null || echo "--no-huge -m 256")
-eal=(-l 0-1 --no-pci --file-prefix "sl-bad-$$" $mem_args --log-level=lib.eal:error)
+read -ra mem_args <<<"$("$src/tools/eal-mem.sh" 2>/dev/null || echo "--no-huge -m 256")"
+eal=(-l 0-1 --no-pci --file-prefix "sl-bad-$$" "${mem_args[@]}" --log-level=lib.eal:error)
 
 pass=0
 fail=0
@@ -55,8 +54,8 @@ expect_error config-needs-value "needs a value" "${eal[@]}" --vdev net_null0 -- 
 expect_error bad-interval "--stats-interval 'abc'" "${eal[@]}" --vdev net_null0 -- --config "$good" --stats-interval abc
 expect_error negative-duration "--duration '-1'" "${eal[@]}" --vdev net_null0 -- --config "$good" --duration -1
 expect_error stray-argument "unexpected argument" "${eal[@]}" --vdev net_null0 -- --config "$good" extra
-expect_error bad-eal-arg "EAL initialisation failed" --no-pci --file-prefix "sl-bad-$$" $mem_args --bogus-eal-flag -- --config "$good"
-expect_error one-lcore "no worker lcore" -l 0 --no-pci --file-prefix "sl-bad-$$" $mem_args --vdev net_null0 -- --config "$good"
+expect_error bad-eal-arg "EAL initialisation failed" --no-pci --file-prefix "sl-bad-$$" "${mem_args[@]}" --bogus-eal-flag -- --config "$good"
+expect_error one-lcore "no worker lcore" -l 0 --no-pci --file-prefix "sl-bad-$$" "${mem_args[@]}" --vdev net_null0 -- --config "$good"
 
 # Configs that parse but do not fit the machine or the devices.
 expect_error unknown-device "cannot attach 'net_nothere0'" "${eal[@]}" -- --config "$(cfg dev '[port p0]\ndev = net_nothere0\npipeline = e\n[pipeline e]\nstages = macswap\n')"

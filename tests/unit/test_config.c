@@ -13,8 +13,7 @@
 #include "sl_priv.h"
 #include "sluice/sl_config.h"
 
-static char *
-write_tmp(const char *text)
+static char *write_tmp(const char *text)
 {
 	static char path[64];
 	FILE *f;
@@ -84,8 +83,10 @@ Test(config, graph_stats_modes)
 	static const struct {
 		const char *value;
 		uint8_t want;
-	} modes[] = {{"sampled", SL_GRAPH_STATS_SAMPLED}, {"on", SL_GRAPH_STATS_ON},
-		     {"off", SL_GRAPH_STATS_OFF},	  {"yes", SL_GRAPH_STATS_ON},
+	} modes[] = {{"sampled", SL_GRAPH_STATS_SAMPLED},
+		     {"on", SL_GRAPH_STATS_ON},
+		     {"off", SL_GRAPH_STATS_OFF},
+		     {"yes", SL_GRAPH_STATS_ON},
 		     {"0", SL_GRAPH_STATS_OFF}};
 
 	for (unsigned int i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
@@ -121,8 +122,7 @@ Test(config, defaults_and_auto_map)
 	unlink(path);
 }
 
-static int
-socket_of_lcore(unsigned int lcore)
+static int socket_of_lcore(unsigned int lcore)
 {
 	return lcore >= 4 ? 1 : 0; /* lcores 4+ on node 1 */
 }
@@ -162,62 +162,62 @@ struct bad_case {
 ParameterizedTestParameters(config, bad_files)
 {
 	static struct bad_case cases[] = {
-		{"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[bogus]\n",
-		 "unknown section", 6},
-		{"[port p0]\ndev = x\npipeline = e\ncolour = red\n[pipeline e]\nstages = macswap\n",
-		 "unknown key", 4},
-		{"[port p0]\ndev = x\npipeline = e\nrx_queues = lots\n[pipeline e]\nstages = macswap\n",
-		 "not a number", 4},
-		{"[port p0]\ndev = x\npipeline = e\nrx_queues = 0\n[pipeline e]\nstages = macswap\n",
-		 "not a number in 1..", 4},
-		{"[port p0]\ndev = x\npipeline = e\nrx_desc = 1000\n[pipeline e]\nstages = macswap\n",
-		 "power of two", 4},
-		{"[port p0]\ndev = x\npipeline = e\nmtu = 20\n[pipeline e]\nstages = macswap\n",
-		 "below IPv4", 4},
-		{"[port p0]\ndev = x\npipeline = e\nrss = maybe\n[pipeline e]\nstages = macswap\n",
-		 "rss = auto, on, off or symmetric", 4},
-		{"[port p0]\ndev = x\npipeline = e\npromiscuous = perhaps\n[pipeline e]\nstages = "
-		 "macswap\n",
-		 "on/off", 4},
-		{"[port p0]\npipeline = e\n[pipeline e]\nstages = macswap\n", "no dev", 1},
-		{"[port p0]\ndev = x\n[pipeline e]\nstages = macswap\n", "no pipeline", 1},
-		{"[port p0]\ndev = x\npipeline = nope\n[pipeline e]\nstages = macswap\n",
-		 "no [pipeline nope] section", 3},
-		{"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap teleport\n",
-		 "no stage type 'teleport'", 5},
-		{"[port p0]\ndev = x\npipeline = e\n[pipeline e]\n", "no stages", 4},
-		{"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = count count\n",
-		 "used twice", 5},
-		{"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\nfoo = a=b\n",
-		 "no stage labelled 'foo'", 6},
-		{"[port p0]\ndev = x\npipeline = e\n[port p0]\ndev = y\npipeline = e\n[pipeline "
-		 "e]\nstages = macswap\n",
-		 "", 0}, /* rte_cfgfile merges or rejects duplicates: must not crash */
-		{"[port bad name!]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n",
-		 "not valid", 1},
-		{"[pipeline e]\nstages = macswap\n", "no [port NAME] section", 0},
-		{"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[workers]\n"
-		 "lcore1 = p0:3\n",
-		 "not a number in 0..0", 7},
-		{"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[workers]\n"
-		 "lcore1 = p9:0\n",
-		 "no port named 'p9'", 7},
-		{"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[workers]\n"
-		 "lcore1 = p0\n",
-		 "not port:queue", 7},
-		{"[port p0]\ndev = x\nrx_queues = 2\npipeline = e\n[pipeline e]\nstages = "
-		 "macswap\n[workers]\nlcore1 = p0:0\n",
-		 "polled by 0 workers", 7},
-		{"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[workers]\n"
-		 "map = sideways\n",
-		 "map = auto", 7},
-		{"[app]\nburst = 100000\n[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = "
-		 "macswap\n",
-		 "not a number in 1..256", 2},
-		{"[app]\ngraph_stats = sometimes\n[port p0]\ndev = x\npipeline = e\n[pipeline "
-		 "e]\nstages = macswap\n",
-		 "not on, sampled or off", 2},
-		{"[port p0\ndev = x\n", "not a valid INI file", 0},
+	    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[bogus]\n",
+	     "unknown section", 6},
+	    {"[port p0]\ndev = x\npipeline = e\ncolour = red\n[pipeline e]\nstages = macswap\n",
+	     "unknown key", 4},
+	    {"[port p0]\ndev = x\npipeline = e\nrx_queues = lots\n[pipeline e]\nstages = macswap\n",
+	     "not a number", 4},
+	    {"[port p0]\ndev = x\npipeline = e\nrx_queues = 0\n[pipeline e]\nstages = macswap\n",
+	     "not a number in 1..", 4},
+	    {"[port p0]\ndev = x\npipeline = e\nrx_desc = 1000\n[pipeline e]\nstages = macswap\n",
+	     "power of two", 4},
+	    {"[port p0]\ndev = x\npipeline = e\nmtu = 20\n[pipeline e]\nstages = macswap\n",
+	     "below IPv4", 4},
+	    {"[port p0]\ndev = x\npipeline = e\nrss = maybe\n[pipeline e]\nstages = macswap\n",
+	     "rss = auto, on, off or symmetric", 4},
+	    {"[port p0]\ndev = x\npipeline = e\npromiscuous = perhaps\n[pipeline e]\nstages = "
+	     "macswap\n",
+	     "on/off", 4},
+	    {"[port p0]\npipeline = e\n[pipeline e]\nstages = macswap\n", "no dev", 1},
+	    {"[port p0]\ndev = x\n[pipeline e]\nstages = macswap\n", "no pipeline", 1},
+	    {"[port p0]\ndev = x\npipeline = nope\n[pipeline e]\nstages = macswap\n",
+	     "no [pipeline nope] section", 3},
+	    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap teleport\n",
+	     "no stage type 'teleport'", 5},
+	    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\n", "no stages", 4},
+	    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = count count\n", "used twice",
+	     5},
+	    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\nfoo = a=b\n",
+	     "no stage labelled 'foo'", 6},
+	    {"[port p0]\ndev = x\npipeline = e\n[port p0]\ndev = y\npipeline = e\n[pipeline "
+	     "e]\nstages = macswap\n",
+	     "", 0}, /* rte_cfgfile merges or rejects duplicates: must not crash */
+	    {"[port bad name!]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n",
+	     "not valid", 1},
+	    {"[pipeline e]\nstages = macswap\n", "no [port NAME] section", 0},
+	    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[workers]\n"
+	     "lcore1 = p0:3\n",
+	     "not a number in 0..0", 7},
+	    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[workers]\n"
+	     "lcore1 = p9:0\n",
+	     "no port named 'p9'", 7},
+	    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[workers]\n"
+	     "lcore1 = p0\n",
+	     "not port:queue", 7},
+	    {"[port p0]\ndev = x\nrx_queues = 2\npipeline = e\n[pipeline e]\nstages = "
+	     "macswap\n[workers]\nlcore1 = p0:0\n",
+	     "polled by 0 workers", 7},
+	    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[workers]\n"
+	     "map = sideways\n",
+	     "map = auto", 7},
+	    {"[app]\nburst = 100000\n[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = "
+	     "macswap\n",
+	     "not a number in 1..256", 2},
+	    {"[app]\ngraph_stats = sometimes\n[port p0]\ndev = x\npipeline = e\n[pipeline "
+	     "e]\nstages = macswap\n",
+	     "not on, sampled or off", 2},
+	    {"[port p0\ndev = x\n", "not a valid INI file", 0},
 	};
 
 	return cr_make_param_array(struct bad_case, cases, sizeof(cases) / sizeof(cases[0]));
@@ -261,8 +261,7 @@ Test(config, missing_file)
 	cr_expect(strstr(err.msg, "Fix") != NULL);
 }
 
-static bool
-only_lcore_1(unsigned int lcore)
+static bool only_lcore_1(unsigned int lcore)
 {
 	return lcore == 1;
 }
@@ -283,13 +282,13 @@ Test(config, lcore_not_in_eal)
 Test(pool, formula)
 {
 	struct sl_pool_plan p = {
-		.rx_tx_desc = 2 * 1024 + 2 * 1024,
-		.lcores = 3,
-		.cache = 256,
-		.burst = 32,
-		.workers = 2,
-		.in_flight = 4608,
-		.headroom = 1024,
+	    .rx_tx_desc = 2 * 1024 + 2 * 1024,
+	    .lcores = 3,
+	    .cache = 256,
+	    .burst = 32,
+	    .workers = 2,
+	    .in_flight = 4608,
+	    .headroom = 1024,
 	};
 	unsigned int raw = 4096 + 3 * (256 + 32) + 2 * 4608 + 1024;
 

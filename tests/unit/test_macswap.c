@@ -100,7 +100,8 @@ Test(macswap, drops_runts)
 Test(macswap, short_frames_inside_a_step_of_four)
 {
 	static const uint8_t runt[13] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
-	static const uint8_t hdr14[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 0xee, 0xff};
+	static const uint8_t hdr14[16] = {1, 2,	 3,  4,	 5,  6,	 7,    8,
+					  9, 10, 11, 12, 13, 14, 0xee, 0xff};
 	struct sl_test_pkt spec = {.src_mac = mac_a, .dst_mac = mac_b};
 	struct rte_mbuf *pkts[12], *orig[12];
 	uint16_t nexts[12];
@@ -129,12 +130,14 @@ Test(macswap, short_frames_inside_a_step_of_four)
 			static const uint8_t want[16] = {7, 8, 9, 10, 11, 12, 1,    2,
 							 3, 4, 5, 6,  13, 14, 0xee, 0xff};
 
-			cr_assert_eq(memcmp(d, want, sizeof(want)), 0, "14-byte frame swapped wrong");
+			cr_assert_eq(memcmp(d, want, sizeof(want)), 0,
+				     "14-byte frame swapped wrong");
 			continue;
 		}
-		cr_assert_eq(memcmp(d, mac_a.addr_bytes, 6), 0, "pkt %u: dst is not the old src", i);
-		cr_assert_eq(memcmp(d + 6, mac_b.addr_bytes, 6), 0, "pkt %u: src is not the old dst",
+		cr_assert_eq(memcmp(d, mac_a.addr_bytes, 6), 0, "pkt %u: dst is not the old src",
 			     i);
+		cr_assert_eq(memcmp(d + 6, mac_b.addr_bytes, 6), 0,
+			     "pkt %u: src is not the old dst", i);
 	}
 	cr_assert_eq(sl_test_counter(&st, "swapped"), 11);
 	cr_assert_eq(sl_test_counter(&st, "runt"), 1);

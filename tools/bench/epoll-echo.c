@@ -89,9 +89,15 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "a:p:c:h")) != -1) {
 		switch (opt) {
-		case 'a': addr = optarg; break;
-		case 'p': port = atoi(optarg); break;
-		case 'c': cpu = atoi(optarg); break;
+		case 'a':
+			addr = optarg;
+			break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'c':
+			cpu = atoi(optarg);
+			break;
 		default:
 			fprintf(stderr, "usage: epoll-echo [-a ADDR] [-p PORT] [-c CPU]\n");
 			return opt == 'h' ? 0 : 1;

@@ -39,9 +39,9 @@
 struct conn {
 	int fd;
 	int connected;
-	uint32_t seq;     /* message number: the pattern's seed */
+	uint32_t seq;	  /* message number: the pattern's seed */
 	size_t sent, got; /* bytes of the current message */
-	uint64_t t0;      /* ns when the message started */
+	uint64_t t0;	  /* ns when the message started */
 };
 
 static struct {
@@ -223,13 +223,27 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "H:p:m:c:s:d:C:h")) != -1) {
 		switch (opt) {
-		case 'H': o.host = optarg; break;
-		case 'p': o.port = atoi(optarg); break;
-		case 'm': o.connect_mode = strcmp(optarg, "connect") == 0; break;
-		case 'c': o.conns = atoi(optarg); break;
-		case 's': o.size = (size_t)atol(optarg); break;
-		case 'd': o.duration = atof(optarg); break;
-		case 'C': o.cpu = atoi(optarg); break;
+		case 'H':
+			o.host = optarg;
+			break;
+		case 'p':
+			o.port = atoi(optarg);
+			break;
+		case 'm':
+			o.connect_mode = strcmp(optarg, "connect") == 0;
+			break;
+		case 'c':
+			o.conns = atoi(optarg);
+			break;
+		case 's':
+			o.size = (size_t)atol(optarg);
+			break;
+		case 'd':
+			o.duration = atof(optarg);
+			break;
+		case 'C':
+			o.cpu = atoi(optarg);
+			break;
 		default:
 			fprintf(stderr, "usage: tcp-client -H ADDR [-p PORT] [-m echo|connect] "
 					"[-c CONNS] [-s BYTES] [-d SECONDS] [-C CPU]\n");

@@ -28,8 +28,8 @@ struct sl_app;
 struct sl_app_opts {
 	const char *prog;
 	const char *config_path;
-	int stats_interval; /**< -1: from config */
-	unsigned int duration; /**< seconds; 0 = until a signal */
+	int stats_interval;	/**< -1: from config */
+	unsigned int duration;	/**< seconds; 0 = until a signal */
 	const char *stats_json; /**< write final stats as JSON here */
 	bool quiet;		/**< no per-interval lines */
 };

@@ -6,7 +6,8 @@
  * A stage is an rte_graph node. Its author writes one `process` callback
  * that looks at a vector of packets and says where each goes: one edge for
  * the whole vector, or one next-edge index per packet; the framework does
- * the enqueue (moving the whole vector at once when all go the same way). Every stage has at least two edges:
+ * the enqueue (moving the whole vector at once when all go the same way). Every stage has at least
+ * two edges:
  *
  *   SL_EDGE_NEXT (0)  the next stage of the pipeline, or transmit
  *   SL_EDGE_DROP (1)  free the packet (count the reason yourself first)
@@ -53,18 +54,18 @@ enum sl_stage_edge {
 
 /** What a worker tells its stages about itself. */
 struct sl_worker_info {
-	unsigned int lcore;	   /**< EAL lcore id */
-	unsigned int index;	   /**< 0..nb_workers-1; also its tx queue on every port */
-	int socket;		   /**< NUMA node of the lcore */
-	struct rte_mempool *pool;  /**< mbuf pool local to the worker */
+	unsigned int lcore;	  /**< EAL lcore id */
+	unsigned int index;	  /**< 0..nb_workers-1; also its tx queue on every port */
+	int socket;		  /**< NUMA node of the lcore */
+	struct rte_mempool *pool; /**< mbuf pool local to the worker */
 };
 
 /** Handed to every callback of one stage instance on one worker. */
 struct sl_stage_ctx {
-	void *priv;			   /**< per-worker private area (priv_size bytes) */
-	uint64_t *counters;		   /**< per-worker counters, index = stage's enum */
-	void *node_state;		   /**< from node_init, shared read-only on a node */
-	void *global_state;		   /**< from global_init */
+	void *priv;	    /**< per-worker private area (priv_size bytes) */
+	uint64_t *counters; /**< per-worker counters, index = stage's enum */
+	void *node_state;   /**< from node_init, shared read-only on a node */
+	void *global_state; /**< from global_init */
 	const struct sl_worker_info *worker;
 };
 
@@ -86,9 +87,8 @@ typedef uint16_t (*sl_stage_process_fn)(struct sl_stage_ctx *ctx, struct rte_mbu
  * packets, write up to `cap` output packets to `out` with their edges.
  * Returns the number written. Packets not written must be held or freed.
  */
-typedef uint16_t (*sl_stage_vector_fn)(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts,
-				       uint16_t n, struct rte_mbuf **out, uint16_t *nexts,
-				       uint16_t cap);
+typedef uint16_t (*sl_stage_vector_fn)(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
+				       struct rte_mbuf **out, uint16_t *nexts, uint16_t cap);
 
 /**
  * Called once per worker loop iteration, even with no traffic, for stages
@@ -105,13 +105,13 @@ struct sl_stage_error {
 
 /** Everything an init callback may need. */
 struct sl_stage_init {
-	const char *instance;		  /**< label in the pipeline (default: stage name) */
-	const struct rte_kvargs *args;	  /**< parsed key=value args, never NULL */
-	void *global_state;		  /**< set by global_init, passed on */
-	void *node_state;		  /**< set by node_init, passed on */
-	int socket;			  /**< node_init: the NUMA node */
-	struct sl_stage_ctx *ctx;	  /**< worker_init: the instance being set up */
-	struct sl_stage_error *err;	  /**< write here and return < 0 to fail */
+	const char *instance;	       /**< label in the pipeline (default: stage name) */
+	const struct rte_kvargs *args; /**< parsed key=value args, never NULL */
+	void *global_state;	       /**< set by global_init, passed on */
+	void *node_state;	       /**< set by node_init, passed on */
+	int socket;		       /**< node_init: the NUMA node */
+	struct sl_stage_ctx *ctx;      /**< worker_init: the instance being set up */
+	struct sl_stage_error *err;    /**< write here and return < 0 to fail */
 };
 
 struct sl_stage_ops {

@@ -136,28 +136,69 @@ struct sl_tcp_callbacks {
  * count up, except mem_held_mbufs: a gauge, the mbufs the connections hold
  * now (receive, out-of-order and send queues).
  */
-#define SL_TCP_STATS(X)                                                                            \
-	X(segs_in)                                                                                 \
-	X(segs_out)                                                                                \
-	X(bytes_in)                                                                                \
-	X(bytes_out)                                                                               \
-	X(active_opens) X(passive_opens) X(conns_established) X(conns_closed) X(conns_reset) X(    \
-	    conns_timeout) X(conn_table_full) X(retransmits) X(rto_expired) X(fast_retransmits)    \
-	    X(dup_acks_in) X(partial_acks) X(ooo_segs) X(ooo_dropped) X(dup_segs) X(rst_sent)      \
-		X(rst_received) X(rst_ignored) X(challenge_acks) X(syn_cookies_sent)               \
-		    X(syn_cookies_ok) X(syn_cookies_bad) X(syn_backlog_full) X(bad_checksum) X(    \
-			bad_header) X(bad_options) X(out_of_window) X(ack_unsent_data)             \
-			X(paws_dropped) X(zero_window_probes) X(persist_timeouts) X(delayed_acks)  \
-			    X(no_mbuf) X(snd_buf_full) X(time_wait_reused) X(closed_port_rst)      \
-				X(sack_recoveries) X(sack_blocks_in) X(sack_blocks_bad)            \
-				    X(dsack_in) X(sack_blocks_out) X(lost_retransmits)             \
-					X(tlp_probes) X(zero_window_give_up) X(keepalive_probes)   \
-					    X(keepalive_timeouts) X(pressure_window_held)          \
-						X(pressure_data_dropped) X(conn_cap_data_dropped)  \
-						    X(conns_shed) X(rst_rate_limited)              \
-							X(listen_no_syn_dropped) X(mem_held_mbufs) \
-							    X(oow_acks_limited) X(rack_marked)     \
-								X(dsack_undo)
+/* clang-format off */
+#define SL_TCP_STATS(X) \
+	X(segs_in) \
+	X(segs_out) \
+	X(bytes_in) \
+	X(bytes_out) \
+	X(active_opens) \
+	X(passive_opens) \
+	X(conns_established) \
+	X(conns_closed) \
+	X(conns_reset) \
+	X(conns_timeout) \
+	X(conn_table_full) \
+	X(retransmits) \
+	X(rto_expired) \
+	X(fast_retransmits) \
+	X(dup_acks_in) \
+	X(partial_acks) \
+	X(ooo_segs) \
+	X(ooo_dropped) \
+	X(dup_segs) \
+	X(rst_sent) \
+	X(rst_received) \
+	X(rst_ignored) \
+	X(challenge_acks) \
+	X(syn_cookies_sent) \
+	X(syn_cookies_ok) \
+	X(syn_cookies_bad) \
+	X(syn_backlog_full) \
+	X(bad_checksum) \
+	X(bad_header) \
+	X(bad_options) \
+	X(out_of_window) \
+	X(ack_unsent_data) \
+	X(paws_dropped) \
+	X(zero_window_probes) \
+	X(persist_timeouts) \
+	X(delayed_acks) \
+	X(no_mbuf) \
+	X(snd_buf_full) \
+	X(time_wait_reused) \
+	X(closed_port_rst) \
+	X(sack_recoveries) \
+	X(sack_blocks_in) \
+	X(sack_blocks_bad) \
+	X(dsack_in) \
+	X(sack_blocks_out) \
+	X(lost_retransmits) \
+	X(tlp_probes) \
+	X(zero_window_give_up) \
+	X(keepalive_probes) \
+	X(keepalive_timeouts) \
+	X(pressure_window_held) \
+	X(pressure_data_dropped) \
+	X(conn_cap_data_dropped) \
+	X(conns_shed) \
+	X(rst_rate_limited) \
+	X(listen_no_syn_dropped) \
+	X(mem_held_mbufs) \
+	X(oow_acks_limited) \
+	X(rack_marked) \
+	X(dsack_undo)
+/* clang-format on */
 
 struct sl_tcp_stats {
 #define SL_TCP_STAT_FIELD(name) uint64_t name;
