@@ -152,7 +152,7 @@ static inline bool next_walk_timed(uint8_t stats_mode, uint32_t *random)
  * next timed walk) stays outside that span, as testpmd's loop stays outside
  * its figure. Measuring from one loop's TSC read to the next instead put that
  * work in, and more: on memif in closed loop it made the same walks cost
- * 6-9 % more than the span testpmd times (docs/PERFORMANCE.md, eighth session).
+ * 6-9 % more than the span testpmd times.
  * Whole iterations are accounted as well, one iteration late (its length is
  * known when the next one starts): busy_loop_cycles for those that received,
  * idle_cycles for the others; busy % is the first over both. Idle iterations

@@ -11,9 +11,10 @@
  *
  * The vector goes through three passes: checks that only read the frames,
  * route lookups, and a last pass that does every write to a frame (TTL,
- * checksum, MACs). Keeping the stores out of the first pass measured about
- * a cycle per packet: the header loads of the next frames no longer queue
- * behind stores to the frame before (docs/PERFORMANCE.md).
+ * checksum, MACs). Keeping the stores out of the first pass saved about a
+ * cycle per packet (stage 10.8 -> 9.9 cycles/packet on net_pcap, paired
+ * rate 1.03): the header loads of the next frames no longer queue behind
+ * stores to the frame before.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -487,9 +488,8 @@ static uint16_t ip4_process(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts, ui
 	 * No prefetch (nor in l3fwd's SSE path): the checks of one packet do
 	 * not wait on those of the one before, so the out-of-order core already
 	 * overlaps the header loads of several packets. A prefetch pass cost
-	 * 1.2 cycles/packet on net_pcap, whose frames are in cache (docs/
-	 * PERFORMANCE.md); frames a NIC wrote to the LLC were not measurable
-	 * here.
+	 * 1.2 cycles/packet on net_pcap, whose frames are in cache; frames a
+	 * NIC wrote to the LLC were not measurable here.
 	 */
 	for (i = 0; i < n; i++) {
 		verdict[i] = (uint8_t)ip4_check(pkts[i], &ips[i]);

@@ -24,7 +24,8 @@
 #   --loss LIST  comma list of loss percentages each way (default 0,1,3)
 #   --sizes LIST comma list of MiB per echo (default 16,100)
 #   --timeout S  limit per sluice transfer (default 60)
-#   --md FILE    append a Markdown fragment for docs/PERFORMANCE.md
+#   --md FILE    append a Markdown fragment (run.sh reads the table printed
+#                on stdout instead)
 # Environment: SLUICE_ECHO, TCPIP_ARGS (sluice's tcpip args beyond ip/gw,
 # default "tcp_echo=7").
 set -euo pipefail
