@@ -1,17 +1,31 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""Turn tools/bench CSV results into docs/PERFORMANCE.md tables and PNG plots.
+"""Turn one tools/bench/run.sh CSV into docs/PERFORMANCE.md and its plots.
 
-  report.py --csv results.csv --out docs/PERFORMANCE.md --plots docs/perf \
-            --header header.md [--record record.csv]
+  report.py --csv results.csv --meta meta.txt --out docs/PERFORMANCE.md --plots docs/perf
 
-CSV lines (written by device-bound.sh, memif.sh, tcp-echo.sh, latency.sh):
-  device-bound|memif,SIZE,GROUP,LABEL,RUN,PPS,CYCLES,BASELINE
+The page is for users: where the numbers come from (CPU, date, commit, whether
+the tree had uncommitted changes), the headline ratios, one compact table per
+comparison, how to reproduce them with one command, and the caveats. It holds
+nothing written by hand: the dated history is docs/perf/journal.md, which this
+script never reads.
+
+CSV lines (device-bound.sh, memif.sh, tcp-echo.sh, latency.sh write the first
+four with --csv; run.sh turns the output of tcp-vs-epoll.sh and tcp-loss.sh
+into the last three):
+  device-bound|memif,SIZE,DEVICE,LABEL,RUN,PPS,CYCLES,BASELINE
   tcp-echo,TEST,CONNS,SIZE,LABEL,RUN,TPS,GOODPUT,CPS,P50,P99,CLIENT_CPU,ERRORS,UP,BUSY,BASELINE
   latency,SIZE,DUT,LOAD,RUN,RX_PPS,RATE,P50,P99,P999,MIN,AVG,MAX,BASELINE
-Every number in the tables is the median over runs; each row names its
-baseline, measured in the same invocation. Uses Debian's python3-matplotlib
-(run with /usr/bin/python3).
+  tcp-wires,SERVER,POINT,TPS,P50,P99,CPU0,CPU1,BUSY,CYCLES,RESULT
+  tcp-loss,LOSS,MIB,LINUX_MBS,SLUICE_MBS,TIME_RATIO,LINUX_RUNS,SLUICE_RUNS
+  gen-txonly,SIZE,RUN,TESTPMD_PPS,SLUICE_GEN_PPS
+The meta file holds KEY=VALUE lines (mode, date, elapsed, commit, dirty,
+cpu, cores, tsc_mhz, kernel, dpdk, linked, command).
+
+Every figure is the median over runs. A ratio is "paired": each run of a
+contender is divided by its baseline's run of the same round (seconds apart,
+so a change of the machine's speed between rounds cancels out), and the median
+of those is shown. Uses Debian's python3-matplotlib (run with /usr/bin/python3).
 """
 import argparse
 import collections
@@ -50,55 +64,69 @@ def f(x, fmt="{:.2f}"):
 
 def load(path):
     rows = collections.defaultdict(list)
-    if path and os.path.exists(path):
-        with open(path) as fh:
-            for r in csv.reader(fh):
-                if r:
-                    rows[r[0]].append(r)
+    with open(path) as fh:
+        for r in csv.reader(fh):
+            if r:
+                rows[r[0]].append(r)
     return rows
 
 
-def forwarding(rows, section, title, md, tsc_mhz):
-    """Tables for device-bound / memif: per (size, group) the contenders."""
+def read_meta(path):
+    meta = {}
+    with open(path) as fh:
+        for line in fh:
+            k, sep, v = line.rstrip("\n").partition("=")
+            if sep:
+                meta[k] = v
+    return meta
+
+
+class Runs:
+    """Values of one contender at one point, by run (round) number."""
+
+    def __init__(self):
+        self.by_run = collections.OrderedDict()
+
+    def add(self, run, **vals):
+        self.by_run[run] = vals
+
+    def values(self, key):
+        return [v.get(key) for v in self.by_run.values()]
+
+    def median(self, key):
+        return med(self.values(key))
+
+    def spread(self, key):
+        return spread(self.values(key))
+
+
+def paired(mine, theirs, key, invert=False):
+    """Median over rounds of mine/theirs (theirs/mine with invert)."""
+    if mine is None or theirs is None:
+        return None
+    ratios = []
+    for run, v in mine.by_run.items():
+        a, b = num(v.get(key)), num(theirs.by_run.get(run, {}).get(key))
+        if a and b:
+            ratios.append(b / a if invert else a / b)
+    return med(ratios)
+
+
+def forwarding(rows, section):
+    """{(size, device, label): Runs(pps, cyc)} for device-bound or memif."""
     data = collections.OrderedDict()
     for r in rows.get(section, []):
-        size, group, label, run, pps, cyc, base = r[1:8]
-        d = data.setdefault((int(size), group, label),
-                            {"pps": [], "cyc": [], "run": [], "base": base})
-        d["pps"].append(pps)
-        d["cyc"].append(cyc)
-        d["run"].append(run)
-    if not data:
-        return data
-    md.append(f"### {title}\n")
-    cyc_h = "busy cycles/pkt (DUT)" if section == "memif" else "cycles/pkt (app)"
-    md.append(f"| size B | device | contender | median Mpps | baseline (same run) | ratio | {cyc_h} "
-              "| spread % | runs Mpps |")
-    md.append("|---:|---|---|---:|---|---:|---:|---:|---|")
-    for (size, group, label), d in data.items():
-        m = med(d["pps"])
-        base = d["base"] or ""
-        ratio = None
-        if base and (size, group, base) in data:
-            b = med(data[(size, group, base)]["pps"])
-            ratio = m / b if m and b else None
-        runs = " ".join(f(num(p) / 1e6) if num(p) is not None else "-" for p in d["pps"])
-        md.append(f"| {size} | {group} | {label} | {f(m / 1e6 if m else None)} | "
-                  f"{base or '(baseline)'} | {f(ratio)} | {f(med(d['cyc']), '{:.1f}')} | "
-                  f"{f(spread(d['pps']), '{:.0f}')} | {runs} |")
-    md.append("")
+        size, dev, label, run, pps, cyc = r[1:7]
+        data.setdefault((int(size), dev, label), Runs()).add(run, pps=pps, cyc=cyc)
     return data
 
 
-def plot_mpps(data, title, path, group_filter):
+def plot_mpps(data, title, path, devices):
     fig, ax = plt.subplots(figsize=(7, 4.2))
-    labels = []
-    for (size, group, label) in data:
-        if group_filter(group) and label not in labels:
-            labels.append(label)
+    labels = list(dict.fromkeys(lab for (_, dev, lab) in data if dev in devices))
     for label in labels:
-        pts = sorted((size, med(d["pps"])) for (size, group, lab), d in data.items()
-                     if lab == label and group_filter(group) and med(d["pps"]) is not None)
+        pts = sorted((size, d.median("pps")) for (size, dev, lab), d in data.items()
+                     if lab == label and dev in devices and d.median("pps") is not None)
         if pts:
             ax.plot([p[0] for p in pts], [p[1] / 1e6 for p in pts], marker="o",
                     label=label + (" (baseline)" if label == "testpmd" else ""))
@@ -112,106 +140,243 @@ def plot_mpps(data, title, path, group_filter):
     plt.close(fig)
 
 
-def tcp(rows, md, plots):
+def mpps(d):
+    m = d.median("pps") if d else None
+    return None if m is None else m / 1e6
+
+
+def device_bound_section(db, md, headline, plots, rel):
+    if not db:
+        return
+    md.append("## Device-bound forwarding, one core\n")
+    md.append("`tools/bench/device-bound.sh`: one process forwards between two virtual ports on "
+              "CPU 1, no generator: net_pcap replays a pcap from memory and drops what it is "
+              "given to send, net_null makes and drops 64 B frames. What is measured is the "
+              "application's own per-packet path. Ratios are to testpmd (routing: to l3fwd).\n")
+    md.append("| device | size B | testpmd Mpps | l2fwd Mpps | sluice macswap Mpps | sluice / testpmd "
+              "| sluice / l2fwd | cycles/pkt testpmd, sluice | spread % |")
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for dev in ("net_null", "net_pcap"):
+        for size in sorted({s for (s, d, _) in db if d == dev}):
+            tp, l2, sl = (db.get((size, dev, lab)) for lab in ("testpmd", "l2fwd", "sluice-macswap"))
+            if sl is None and tp is None:
+                continue
+            r = paired(sl, tp, "pps")
+            md.append(f"| {dev} | {size} | {f(mpps(tp))} | {f(mpps(l2))} | {f(mpps(sl))} | "
+                      f"**{f(r)}** | {f(paired(sl, l2, 'pps'))} | "
+                      f"{f(tp.median('cyc') if tp else None, '{:.1f}')}, "
+                      f"{f(sl.median('cyc') if sl else None, '{:.1f}')} | "
+                      f"{f(sl.spread('pps') if sl else None, '{:.0f}')} |")
+            if size == 64:
+                headline.append((f"macswap, {dev} 64 B, Mpps (device-bound)", f(mpps(sl)),
+                                 f"testpmd {f(mpps(tp))}", r, "higher is better"))
+    md.append("")
+    lpm, l3 = db.get((64, "net_pcap", "sluice-ip4_lpm")), db.get((64, "net_pcap", "l3fwd-lpm"))
+    if lpm or l3:
+        r = paired(lpm, l3, "pps")
+        md.append("IPv4 routing (`ip4_lpm` stage against DPDK's l3fwd in LPM mode, same routes, "
+                  "net_pcap, 64 B): ")
+        md.append(f"sluice **{f(mpps(lpm))}** Mpps, l3fwd {f(mpps(l3))} Mpps, ratio **{f(r)}**; "
+                  f"sluice {f(lpm.median('cyc') if lpm else None, '{:.1f}')} cycles/packet.\n")
+        headline.append(("ip4_lpm routing, net_pcap 64 B, Mpps", f(mpps(lpm)),
+                         f"l3fwd {f(mpps(l3))}", r, "higher is better"))
+    plot_mpps(db, "Device-bound macswap, net_pcap replay, one core (same run)",
+              os.path.join(plots, "device-bound-mpps.png"), ("net_pcap",))
+    md.append(f"![device-bound Mpps vs size]({rel}/device-bound-mpps.png)\n")
+
+
+def memif_section(mf, md, headline, plots, rel):
+    if not mf:
+        return
+    md.append("## Over a wire: net_memif, generator on the other core\n")
+    md.append("`tools/bench/memif.sh`: testpmd flowgen (CPU 1) sends to the device under test "
+              "(CPU 0) over shared-memory rings. On two cores the generator sets the rate, so the "
+              "figure to compare is the DUT's busy cycles per packet (cycles of polls that got "
+              "packets / packets, as testpmd's `--record-core-cycles` counts them): lower is "
+              "better.\n")
+    md.append("| size B | testpmd Mpps | l2fwd Mpps | sluice Mpps | busy cycles/pkt testpmd "
+              "| sluice | sluice / testpmd cycles | spread % |")
+    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size in sorted({s for (s, _, _) in mf}):
+        tp, l2, sl = (mf.get((size, "net_memif", lab)) for lab in ("testpmd", "l2fwd", "sluice-macswap"))
+        r = paired(sl, tp, "cyc")
+        md.append(f"| {size} | {f(mpps(tp))} | {f(mpps(l2))} | {f(mpps(sl))} | "
+                  f"{f(tp.median('cyc') if tp else None, '{:.1f}')} | "
+                  f"{f(sl.median('cyc') if sl else None, '{:.1f}')} | **{f(r, '{:.3f}')}** | "
+                  f"{f(sl.spread('cyc') if sl else None, '{:.0f}')} |")
+        if size == 64:
+            headline.append(("macswap, net_memif 64 B, busy cycles/packet",
+                             f(sl.median("cyc") if sl else None, "{:.1f}"),
+                             f"testpmd {f(tp.median('cyc') if tp else None, '{:.1f}')}", r,
+                             "lower is better"))
+    md.append("")
+    plot_mpps(mf, "net_memif: DUT tx rate vs size (generator-bound; same run)",
+              os.path.join(plots, "memif-mpps.png"), ("net_memif",))
+    md.append(f"![memif Mpps vs size]({rel}/memif-mpps.png)\n")
+
+
+def tcp_echo_section(rows, md, headline, plots, rel):
     data = collections.OrderedDict()
     for r in rows.get("tcp-echo", []):
         test, conns, size, label, run = r[1:6]
-        tps, gp, cps, p50, p99, ccpu, errs, up, busy, base = r[6:16]
-        d = data.setdefault((test, int(conns), int(size), label),
-                            {"tps": [], "gp": [], "cps": [], "p50": [], "p99": [], "ccpu": [],
-                             "busy": [], "errs": 0, "base": base})
-        for k, v in (("tps", tps), ("gp", gp), ("cps", cps), ("p50", p50), ("p99", p99),
-                     ("ccpu", ccpu), ("busy", busy)):
-            d[k].append(v)
-        d["errs"] += int(num(errs) or 0)
+        tps, gp, cps, p50, p99, ccpu, errs = r[6:13]
+        busy = r[14]
+        data.setdefault((test, int(conns), int(size), label), Runs()).add(
+            run, tps=cps if test == "connect" else tps, gp=gp, p50=p50, p99=p99, busy=busy,
+            errs=errs)
     if not data:
         return
-    md.append("### TCP echo (tools/bench/tcp-echo.sh)\n")
-    md.append("Server on CPU 0, client (tools/bench/tcp-client.c, Linux sockets) on CPU 1. "
-              "One message in flight per connection. Goodput = echoed payload, one direction. "
-              "Latency = per-transaction round trip seen by the client. Busy: sluice worker "
-              "busy cycles / all cycles (telemetry); kernel servers: process CPU time / wall "
-              "time (their softirq work is not counted, so it understates them).\n")
-    md.append("| test | conns | msg B | server | median trans/s | baseline | ratio | goodput Mbit/s "
-              "| p50 us | p99 us | server busy | client CPU | spread % | errors |")
-    md.append("|---|---:|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for (test, conns, size, label), d in data.items():
-        key = "cps" if test == "connect" else "tps"
-        m = med(d[key])
-        base = d["base"]
-        ratio = None
-        if base and (test, conns, size, base) in data:
-            b = med(data[(test, conns, size, base)][key])
-            ratio = m / b if m and b else None
-        gp = med(d["gp"])
-        md.append(f"| {'connect+echo+RST' if test == 'connect' else 'echo'} | {conns} | {size} | "
-                  f"{label} | {f(m, '{:.0f}')}{' conn/s' if test == 'connect' else ''} | "
-                  f"{base or '(baseline)'} | {f(ratio)} | {f(gp / 1e6 if gp else None, '{:.1f}')} | "
-                  f"{f(med(d['p50']), '{:.1f}')} | {f(med(d['p99']), '{:.1f}')} | "
-                  f"{f(med(d['busy']), '{:.2f}')} | {f(med(d['ccpu']), '{:.2f}')} | "
-                  f"{f(spread(d[key]), '{:.0f}')} | {d['errs']} |")
-    md.append("")
     servers = list(dict.fromkeys(k[3] for k in data))
+    others = [s for s in servers if s != "sluice-echo"]
+    md.append("## TCP echo against Linux servers\n")
+    md.append("`tools/bench/tcp-echo.sh`: one client (tools/bench/tcp-client.c, Linux sockets, "
+              "CPU 1) against each server on CPU 0, each behind the same kind of wire (a veth "
+              "pair; sluice-echo reads it through net_af_packet). One message in flight per "
+              "connection. Figures are transactions/s (connect: connections/s, each a connect, "
+              "a 64 B echo and a RST); ratios are to the epoll server.\n")
+    md.append("| test | conns | msg B | " + " | ".join(servers) + " | sluice / epoll "
+              "| sluice p50 / p99 us | errors |")
+    md.append("|---|---:|---:|" + "---:|" * len(servers) + "---:|---:|---:|")
+    for key in dict.fromkeys((t, c, s) for (t, c, s, _) in data):
+        t, c, s = key
+        sl, ep = data.get(key + ("sluice-echo",)), data.get(key + ("epoll",))
+        r = paired(sl, ep, "tps")
+        errs = sum(int(num(e) or 0) for d in (data.get(key + (x,)) for x in servers) if d
+                   for e in d.values("errs"))
+        cells = " | ".join(f((data.get(key + (x,)) or Runs()).median("tps"), "{:,.0f}") for x in servers)
+        md.append(f"| {'connect+echo+RST' if t == 'connect' else 'echo'} | {c} | {s} | {cells} | "
+                  f"**{f(r)}** | {f(sl.median('p50') if sl else None, '{:.0f}')} / "
+                  f"{f(sl.median('p99') if sl else None, '{:.0f}')} | {errs} |")
+        if (t, c, s) == ("echo", 64, 64):
+            headline.append(("TCP echo, 64 connections, 64 B, transactions/s",
+                             f(sl.median("tps") if sl else None, "{:,.0f}"),
+                             f"epoll {f(ep.median('tps') if ep else None, '{:,.0f}')}", r,
+                             "higher is better"))
+    md.append("")
+    if others:
+        md.append("asyncio and uvloop are Python servers (tools/bench/py-echo.py); all servers but "
+                  "sluice-echo run the kernel's TCP, whose receive work runs in softirq on the "
+                  "client's core and is not charged to them.\n")
     cases = [k for k in dict.fromkeys((t, c, s) for (t, c, s, _) in data) if k[0] == "echo"]
-    if cases:
-        fig, axes = plt.subplots(1, 2, figsize=(10, 4.2))
-        width = 0.8 / max(1, len(servers))
-        for i, srv in enumerate(servers):
-            xs = range(len(cases))
-            tps = [med(data.get((t, c, s, srv), {}).get("tps", [])) or 0 for (t, c, s) in cases]
-            gp = [(med(data.get((t, c, s, srv), {}).get("gp", [])) or 0) / 1e6 for (t, c, s) in cases]
-            lab = srv + (" (baseline)" if srv == "epoll" else "")
-            axes[0].bar([x + i * width for x in xs], [v / 1e3 for v in tps], width, label=lab)
-            axes[1].bar([x + i * width for x in xs], gp, width, label=lab)
-        names = [f"{c} conn\n{s} B" for (_, c, s) in cases]
-        for ax, yl in ((axes[0], "k transactions/s"), (axes[1], "goodput Mbit/s")):
-            ax.set_xticks([x + width * (len(servers) - 1) / 2 for x in range(len(cases))])
-            ax.set_xticklabels(names, fontsize=8)
-            ax.set_ylabel(yl)
-            ax.grid(True, axis="y", alpha=0.3)
-        axes[0].legend(fontsize=8)
-        fig.suptitle("TCP echo: sluice-echo vs Linux epoll / asyncio / uvloop (same run)", fontsize=10)
-        fig.tight_layout()
-        fig.savefig(os.path.join(plots, "tcp-echo.png"), dpi=110)
-        plt.close(fig)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.2))
+    width = 0.8 / max(1, len(servers))
+    for i, srv in enumerate(servers):
+        xs = range(len(cases))
+        tps = [(data.get(k + (srv,)) or Runs()).median("tps") or 0 for k in cases]
+        gp = [((data.get(k + (srv,)) or Runs()).median("gp") or 0) / 1e6 for k in cases]
+        lab = srv + (" (baseline)" if srv == "epoll" else "")
+        axes[0].bar([x + i * width for x in xs], [v / 1e3 for v in tps], width, label=lab)
+        axes[1].bar([x + i * width for x in xs], gp, width, label=lab)
+    for ax, yl in ((axes[0], "k transactions/s"), (axes[1], "goodput Mbit/s")):
+        ax.set_xticks([x + width * (len(servers) - 1) / 2 for x in range(len(cases))])
+        ax.set_xticklabels([f"{c} conn\n{s} B" for (_, c, s) in cases], fontsize=8)
+        ax.set_ylabel(yl)
+        ax.grid(True, axis="y", alpha=0.3)
+    axes[0].legend(fontsize=8)
+    fig.suptitle("TCP echo: sluice-echo vs Linux epoll / asyncio / uvloop (same run)", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(os.path.join(plots, "tcp-echo.png"), dpi=110)
+    plt.close(fig)
+    md.append(f"![TCP echo]({rel}/tcp-echo.png)\n")
 
 
-def latency(rows, md, plots):
+WIRES = (("sluice-memif", "sluice-echo, memif"), ("sluice-afxdp", "sluice-echo, af_xdp"),
+         ("sluice-afp", "sluice-echo, af_packet"), ("epoll", "epoll"), ("asyncio", "asyncio"),
+         ("uvloop", "uvloop"))
+
+
+def tcp_wires_section(rows, md):
+    data = collections.OrderedDict()
+    for r in rows.get("tcp-wires", []):
+        srv, point, tps, p50, p99, cpu0, cpu1, busy, cyc, res = r[1:11]
+        data[(point, srv)] = dict(tps=num(tps), cyc=num(cyc), p99=num(p99), res=res)
+    if not data:
+        return
+    md.append("## TCP echo on three wires: memif, af_xdp, af_packet\n")
+    md.append("`tools/bench/tcp-vs-epoll.sh`: sluice-gen's TCP client (CPU 1) against "
+              "sluice-echo on each wire sluice can use, and the Linux servers behind af_packet/veth "
+              "(CPU 0), 64 B messages; CONNS x DEPTH messages in flight. Cells: transactions/s, "
+              "then the server's busy cycles per transaction (sluice: its worker's busy cycles; "
+              "kernel servers: CPU 0 only, which leaves out their receive path).\n")
+    servers = [(k, n) for k, n in WIRES if any(s == k for (_, s) in data)]
+    md.append("| point | " + " | ".join(n for _, n in servers) + " |")
+    md.append("|---|" + "---:|" * len(servers))
+    bad = []
+    for point in dict.fromkeys(p for (p, _) in data):
+        cells = []
+        for k, _ in servers:
+            d = data.get((point, k))
+            cells.append("-" if d is None else f"{f(d['tps'], '{:,.0f}')} / {f(d['cyc'], '{:,.0f}')}")
+            if d and d["res"] != "pass":
+                bad.append(f"{k} {point}: {d['res']}")
+        md.append(f"| {point} | " + " | ".join(cells) + " |")
+    md.append("")
+    if bad:
+        md.append("Rows whose echoed bytes did not all check: " + ", ".join(bad) + ".\n")
+
+
+def tcp_loss_section(rows, md, headline):
+    data = rows.get("tcp-loss", [])
+    if not data:
+        return
+    md.append("## TCP goodput under random loss, against Linux\n")
+    md.append("`tools/bench/tcp-loss.sh`: one kernel client, one connection echoing N MiB "
+              "(sha256-checked) to sluice-echo (af_packet/veth) and to tools/bench/epoll-echo.c "
+              "(Linux: SACK, RACK-TLP, CUBIC) over the same kind of veth; iptables drops the given "
+              "share at random each way. The ratio is sluice's time over Linux's (lower is "
+              "better; \">\": a sluice run was cut off).\n")
+    md.append("| loss each way | MiB | Linux MB/s | sluice MB/s | sluice / Linux time | runs, s (Linux \\| sluice) |")
+    md.append("|---:|---:|---:|---:|---:|---|")
+    top = None
+    for loss, mib, lm, sm, ratio, lruns, sruns in (r[1:8] for r in data):
+        md.append(f"| {loss} % | {mib} | {lm} | {sm} | **{ratio}** | {lruns} \\| {sruns} |")
+        if loss == "1" and (top is None or int(mib) > int(top[0])):
+            top = (mib, lm, sm, ratio)
+    md.append("")
+    if top:
+        mib, lm, sm, ratio = top
+        headline.append((f"TCP echo of {mib} MiB at 1 % loss each way, MB/s", sm, f"Linux {lm}",
+                         ratio, "time ratio (sluice / Linux), lower is better"))
+
+
+def latency_section(rows, md, headline, plots, rel):
     data = collections.OrderedDict()
     for r in rows.get("latency", []):
-        size, dut, load_, run, rx, rate, p50, p99, p999, mn, avg, mx, base = r[1:14]
-        d = data.setdefault((dut, load_), {"rx": [], "rate": [], "p50": [], "p99": [], "p999": [],
-                                           "min": [], "avg": [], "max": [], "base": base})
-        for k, v in (("rx", rx), ("rate", rate), ("p50", p50), ("p99", p99), ("p999", p999),
-                     ("min", mn), ("avg", avg), ("max", mx)):
-            d[k].append(v)
+        size, dut, load_, run, rx, rate, p50, p99, p999, mn, avg, mx = r[1:13]
+        data.setdefault((dut, load_), Runs()).add(run, rx=rx, rate=rate, p50=p50, p99=p99,
+                                                  p999=p999, avg=avg, max=mx)
     if not data:
         return
-    have_pct = any(med(d["p50"]) is not None for d in data.values())
-    md.append("### Latency under load over net_memif (tools/bench/latency.sh)\n")
-    md.append("sluice-gen on CPU 1 sends timestamped 64 B UDP frames; the DUT (macswap) on CPU 0 "
-              "returns them. Load = percent of that DUT's own unpaced rate, found in the same run. "
-              + ("" if have_pct else "**sluice-gen's --json has no percentiles yet** (only "
-                 "min/avg/max): the p50/p99 columns stay empty until it does; avg and max shown.")
-              + "\n")
-    md.append("| DUT | load | offered pps | back pps | baseline | p50 us | p99 us | p999 us | min us "
-              "| avg us | max us |")
-    md.append("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|")
-    for (dut, load_), d in data.items():
-        md.append(f"| {dut} | {load_ if load_ == 'max' else load_ + '%'} | "
-                  f"{f(med(d['rate']), '{:.0f}')} | {f(med(d['rx']), '{:.0f}')} | "
-                  f"{d['base'] or '(baseline)'} | {f(med(d['p50']))} | {f(med(d['p99']))} | "
-                  f"{f(med(d['p999']))} | {f(med(d['min']))} | {f(med(d['avg']))} | "
-                  f"{f(med(d['max']))} |")
+    duts = list(dict.fromkeys(d for (d, _) in data))
+    md.append("## Latency under load, net_memif\n")
+    md.append("`tools/bench/latency.sh`: sluice-gen (CPU 1) sends timestamped 64 B UDP frames to "
+              "a macswap DUT (CPU 0) and times each round trip. Load is a share of that DUT's own "
+              "unpaced rate, found first in the same run. Round trip in microseconds, p50 / p99 "
+              "/ p99.9.\n")
+    md.append("| load | " + " | ".join(duts) + " |")
+    md.append("|---:|" + "---:|" * len(duts))
+    for load_ in dict.fromkeys(l for (_, l) in data):
+        cells = []
+        for dut in duts:
+            d = data.get((dut, load_))
+            if d is None:
+                cells.append("-")
+            elif load_ == "max":
+                cells.append(f"{f(d.median('rx'), '{:,.0f}')} pps")
+            else:
+                cells.append(" / ".join(f(d.median(k), "{:.1f}") for k in ("p50", "p99", "p999")))
+        md.append(f"| {'unpaced rate' if load_ == 'max' else load_ + ' %'} | " + " | ".join(cells) + " |")
     md.append("")
+    sl, tp = data.get(("sluice-macswap", "50")), data.get(("testpmd", "50"))
+    if sl:
+        headline.append(("round trip at 50 % load, net_memif 64 B, p99 us", f(sl.median("p99"), "{:.1f}"),
+                         f"testpmd {f(tp.median('p99') if tp else None, '{:.1f}')}", paired(sl, tp, "p99"),
+                         "lower is better"))
     fig, ax = plt.subplots(figsize=(7, 4.2))
-    keys = ("p50", "p99") if have_pct else ("avg", "max")
-    for dut in dict.fromkeys(k[0] for k in data):
-        pts = [(int(l), data[(dut, l)]) for (d_, l) in data if d_ == dut and l != "max"]
-        pts.sort(key=lambda p: p[0])
-        for k, style in zip(keys, ("-o", "--s")):
-            ys = [med(d[k]) for _, d in pts]
-            ax.plot([p[0] for p in pts], ys, style,
+    for dut in duts:
+        pts = sorted((int(l), d) for (d_, l), d in data.items() if d_ == dut and l != "max")
+        for k, style in (("p50", "-o"), ("p99", "--s")):
+            ax.plot([p[0] for p in pts], [p[1].median(k) for p in pts], style,
                     label=f"{dut}{' (baseline)' if dut == 'testpmd' else ''} {k}")
     ax.set_yscale("log")
     ax.set_xlabel("load, % of the DUT's unpaced rate")
@@ -222,96 +387,136 @@ def latency(rows, md, plots):
     fig.tight_layout()
     fig.savefig(os.path.join(plots, "latency.png"), dpi=110)
     plt.close(fig)
+    md.append(f"![latency]({rel}/latency.png)\n")
+
+
+def gen_section(rows, md, headline):
+    runs = Runs()
+    for r in rows.get("gen-txonly", []):
+        size, run, tp, gen = r[1:5]
+        runs.add(run, tp=tp, gen=gen)
+    if not runs.by_run:
+        return
+    ratio = med([num(v["gen"]) / num(v["tp"]) for v in runs.by_run.values()
+                 if num(v["gen"]) and num(v["tp"])])
+    gen, tp = runs.median("gen"), runs.median("tp")
+    md.append("## Packet generator: sluice-gen against testpmd txonly\n")
+    md.append("`tools/bench/gen-vs-txonly.sh`: each sender in turn (CPU 1) sends 64 B frames "
+              "unpaced over net_memif to the same receiver, testpmd rxonly (CPU 0); the rate is "
+              "what the sender's port accepted, read through telemetry. "
+              f"sluice-gen **{f(gen / 1e6 if gen else None)}** Mpps, testpmd txonly "
+              f"{f(tp / 1e6 if tp else None)} Mpps: ratio **{f(ratio)}** (paired by round; "
+              f"spread {f(runs.spread('gen'), '{:.0f}')} %).\n")
+    headline.append(("sluice-gen tx-only, net_memif 64 B, Mpps", f(gen / 1e6 if gen else None),
+                     f"testpmd txonly {f(tp / 1e6 if tp else None)}", ratio, "higher is better"))
+
+
+def header(meta, md):
+    quick = meta.get("mode") != "full"
+    commit = meta.get("commit", "?")
+    md.append("# sluice performance\n")
+    md.append("sluice against the programs a DPDK user would otherwise run: `dpdk-testpmd` and "
+              "DPDK's l2fwd/l3fwd examples for forwarding, a Linux epoll server (and Python's "
+              "asyncio and uvloop) for TCP. Every row of a table was measured in the same run as "
+              "its baseline, on the same core and the same kind of wire.\n")
+    md.append("This page is generated: `" + meta.get("command", "tools/bench/run.sh") + "` ran "
+              f"on {meta.get('date', '?')} for {meta.get('elapsed', '?')} s; "
+              "tools/bench/report.py wrote it. The dated history of what was tried is "
+              "[perf/journal.md](perf/journal.md).\n")
+    if quick:
+        md.append("> **Quick run: 1 run of 1 s per point.** A check that the page is right in shape, "
+                  "not figures to quote; `tools/bench/run.sh --full` replaces it.\n")
+    if meta.get("dirty"):
+        md.append(f"> **Measured on a tree with uncommitted changes** ({meta['dirty']}) on top of "
+                  f"{commit}: these figures belong to no commit.\n")
+    md.append(f"- sluice {commit}{' + uncommitted changes' if meta.get('dirty') else ''}; "
+              f"DPDK {meta.get('dpdk', '?')}; kernel {meta.get('kernel', '?')}")
+    md.append(f"- CPU: {meta.get('cpu', '?')}, {meta.get('cores', '?')} cores, TSC "
+              f"{meta.get('tsc_mhz') or '?'} MHz; no physical NIC (virtual devices only)")
+    md.append(f"- DPDK linked: {meta.get('linked') or '?'}")
+    md.append("")
+
+
+def headline_section(headline, md):
+    if not headline:
+        return
+    md.append("## Headline\n")
+    md.append("| what | sluice | baseline | sluice / baseline (paired) | |")
+    md.append("|---|---:|---:|---:|---|")
+    for what, mine, base, ratio, note in headline:
+        md.append(f"| {what} | {mine} | {base} | **{ratio if isinstance(ratio, str) else f(ratio)}** | {note} |")
+    md.append("")
+
+
+def reproduce_section(meta, md):
+    md.append("## Reproduce\n")
+    md.append("    meson setup build && ninja -C build")
+    md.append("    sudo tools/bench/run.sh --full     # writes this page and docs/perf/*.png\n")
+    md.append("It needs root (DPDK, namespaces), 2 cores, hugepages, Debian's dpdk, dpdk-doc (for "
+              "l2fwd/l3fwd), python3-scapy and python3-matplotlib. It refuses a tree with "
+              "uncommitted changes unless given `--allow-dirty`, and then says so on the page. "
+              "`--quick` (1 run of 1 s per point) checks the set-up in a few minutes. Each step "
+              "is a script of its own under tools/bench/ (`--help`); the steps of this run:\n")
+    for s in meta.get("steps", "").split(";"):
+        if s.strip():
+            md.append(f"    sudo {s.strip()}")
+    md.append("")
+    md.append("To compare two commits in one run (macswap and memif against testpmd, "
+              "sluice-gen against testpmd txonly, before and after alternating): "
+              "`sudo tools/bench/before-after.sh REV`.\n")
+
+
+def method_caveats(md):
+    md.append("## Method and caveats\n")
+    for line in (
+        "Contenders alternate within each round (A B C A B C ...), so a slow minute of the "
+        "machine hits all of them; a table shows the median over rounds, and \"spread\" is "
+        "(max - min) / median of sluice's runs.",
+        "Rates are read the same way for every program: the growth of its ports' packet "
+        "counters through DPDK's telemetry socket over the measured window, after a warm-up.",
+        "Cycles per packet are each program's own figure: testpmd's `--record-core-cycles`, "
+        "sluice's busy cycles (a TSC read before the receive and after the transmit of walks "
+        "that got packets). l2fwd and l3fwd report none.",
+        "No physical NIC: net_null, net_pcap and net_memif measure the application's path, "
+        "not a NIC's. On a real NIC the PMD's share grows and the differences shrink.",
+        "Two cores and a virtual machine: runs of the same program move 5-40 % between "
+        "rounds when anything else runs. Read a ratio together with its spread; a difference "
+        "inside the spread is no difference.",
+        "How a program links DPDK matters (static avoids a `__tls_get_addr` call per mbuf, "
+        "4-13 % here): the \"DPDK linked\" line above says how each contender was built; "
+        "`TESTPMD=$(tools/bench/build-testpmd.sh | tail -n 1)` compares against a static testpmd.",
+        "The kernel servers' TCP receive work runs in softirq on the client's core over a veth, "
+        "so their server-side CPU figures understate them.",
+    ):
+        md.append(f"- {line}")
+    md.append("")
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--csv", required=True)
-    p.add_argument("--record", help="CSV of the long 64 B device-bound record run")
+    p.add_argument("--meta", required=True, help="KEY=VALUE lines written by run.sh")
     p.add_argument("--out", required=True)
     p.add_argument("--plots", required=True)
-    p.add_argument("--header", required=True)
-    p.add_argument("--tsc-mhz", type=float, default=None)
     a = p.parse_args()
     os.makedirs(a.plots, exist_ok=True)
     rows = load(a.csv)
+    meta = read_meta(a.meta)
     rel = os.path.relpath(a.plots, os.path.dirname(os.path.abspath(a.out)))
-    md = [open(a.header).read()]
-    if a.record:
-        rec = load(a.record)
-        # Runs per contender (several invocations may append to one CSV, each numbering from 1).
-        per = collections.Counter((r[1], r[2], r[3]) for r in rec.get("device-bound", []))
-        nruns = min(per.values()) if per else 0
-        d = forwarding(rec, "device-bound", f"Record run: device-bound, 64 B, net_null and net_pcap, one core, "
-                       f"{nruns} runs per contender (the issue's targets)", md, a.tsc_mhz)
-        if d:
-            def ratio(dev, lab, base):
-                m, b = med(d.get((64, dev, lab), {}).get("pps", [])), \
-                    med(d.get((64, dev, base), {}).get("pps", []))
-                return m / b if m and b else None
-
-            def paired(dev, lab, base):
-                # Runs in CSV order: the k-th of each contender ran in the same round,
-                # seconds apart, so a change of the machine's speed between rounds or
-                # invocations cancels out (the ratio of medians does not survive one).
-                mine = [num(p) for p in d.get((64, dev, lab), {}).get("pps", [])]
-                theirs = [num(p) for p in d.get((64, dev, base), {}).get("pps", [])]
-                return med([x / y for x, y in zip(mine, theirs) if x and y])
-            for dev, lab, base, what in (("net_null", "sluice-macswap", "testpmd", "macswap / testpmd macswap"),
-                                         ("net_pcap", "sluice-macswap", "testpmd", "macswap / testpmd macswap"),
-                                         ("net_pcap", "sluice-ip4_lpm", "l3fwd-lpm", "ip4_lpm / l3fwd LPM")):
-                r, pr = ratio(dev, lab, base), paired(dev, lab, base)
-                if r is not None:
-                    ok = r >= 0.95 and (pr is None or pr >= 0.95)
-                    md.append(f"- {dev}: sluice {what} = **{f(r)}** (ratio of medians), paired by "
-                              f"round **{f(pr)}** (target >= 0.95 for both: {'met' if ok else 'NOT met'})")
-            md.append("- how each contender links DPDK is on the \"DPDK linked\" line above; "
-                      "a static link is worth 4-13 % here, so where testpmd is Debian's shared "
-                      "binary see the hand-run entries of 2026-12-03 (twelfth to fourteenth "
-                      "sessions) for figures with every contender linked the same way "
-                      "(tools/bench/build-testpmd.sh builds a static testpmd)")
-            md.append("")
-    db = forwarding(rows, "device-bound", "Device-bound forwarding, one core (tools/bench/"
-                    "device-bound.sh)", md, a.tsc_mhz)
-    if db:
-        plot_mpps(db, "Device-bound macswap, net_pcap replay, one core (same run)",
-                  os.path.join(a.plots, "device-bound-mpps.png"), lambda g: g == "net_pcap")
-        md.append(f"![device-bound Mpps vs size]({rel}/device-bound-mpps.png)\n")
-    mf = forwarding(rows, "memif", "net_memif, generator (testpmd flowgen, CPU 1) vs DUT "
-                    "(CPU 0) (tools/bench/memif.sh)", md, a.tsc_mhz)
-    if mf:
-        c = {k: med(d["cyc"]) for k, d in mf.items()}
-        for (size, group, label), v in c.items():
-            if label != "testpmd":
-                b = c.get((size, group, "testpmd"))
-                if v is not None and b is not None:
-                    # Rounds alternate the DUTs: pair each run with testpmd's in its round.
-                    mine = dict(zip(mf[(size, group, label)]["run"], mf[(size, group, label)]["cyc"]))
-                    theirs = dict(zip(mf[(size, group, "testpmd")]["run"],
-                                      mf[(size, group, "testpmd")]["cyc"]))
-                    pairs = [num(mine[r]) / num(theirs[r]) for r in mine
-                             if r in theirs and num(mine[r]) and num(theirs[r])]
-                    pc = med(pairs)
-                    md.append(f"- {size} B: {label} busy cycles/pkt {v:.1f} vs testpmd {b:.1f}"
-                              f"{f', paired over {len(pairs)} rounds {pc:.3f}' if pc else ''}: "
-                              f"target (<=) {'met' if (pc if pc else v / b) <= 1 else 'NOT met'}")
-        md.append("")
-        plot_mpps(mf, "net_memif: DUT tx rate vs size (generator-bound; same run)",
-                  os.path.join(a.plots, "memif-mpps.png"), lambda g: True)
-        md.append(f"![memif Mpps vs size]({rel}/memif-mpps.png)\n")
-    tcp(rows, md, a.plots)
-    if rows.get("tcp-echo"):
-        md.append(f"![TCP echo]({rel}/tcp-echo.png)\n")
-    latency(rows, md, a.plots)
-    if rows.get("latency"):
-        md.append(f"![latency]({rel}/latency.png)\n")
-    # Runs recorded by hand (a command this script does not drive, or one
-    # contender re-measured after a change) live in docs/perf/manual.md, with
-    # their date, CPU and command; they are kept across regenerations.
-    manual = os.path.join(a.plots, "manual.md")
-    if os.path.exists(manual):
-        with open(manual) as fh:
-            md.append(fh.read())
+    headline, body = [], []
+    device_bound_section(forwarding(rows, "device-bound"), body, headline, a.plots, rel)
+    memif_section(forwarding(rows, "memif"), body, headline, a.plots, rel)
+    gen_section(rows, body, headline)
+    tcp_echo_section(rows, body, headline, a.plots, rel)
+    tcp_wires_section(rows, body)
+    tcp_loss_section(rows, body, headline)
+    latency_section(rows, body, headline, a.plots, rel)
+    md = []
+    header(meta, md)
+    headline_section(headline, md)
+    reproduce_section(meta, md)
+    md += body
+    method_caveats(md)
     with open(a.out, "w") as fh:
         fh.write("\n".join(md).rstrip("\n") + "\n")
 
