@@ -85,7 +85,7 @@ done
 step tcp-echo.sh -t "$tt" -r "$r" --conns "$conns" --sizes 64,1448 --csv "$csv" "${keep[@]}"
 # These two print their results: their per-point lines become CSV here.
 step tcp-vs-epoll.sh -t "$tt"
-sed -n 's/^tcp-vs-epoll: R /tcp-wires /p' "$work/tcp-vs-epoll.sh.err" | tr ' ' , >>"$csv"
+sed -n 's/^[a-z-]*: R /tcp-wires /p' "$work/tcp-vs-epoll.sh.err" | tr ' ' , >>"$csv"
 step tcp-loss.sh -r "$r" "${loss[@]}"
 awk '$1 ~ /^[0-9.]+$/ && $6 == "linux" {
 	l = s = ""; side = "l"
