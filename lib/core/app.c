@@ -194,6 +194,8 @@ static int app_build(struct sl_app *app, struct sl_error *err)
 {
 	int port_socket[SL_MAX_PORTS];
 
+	if (sl_stage_registry_check(err) < 0)
+		return -1;
 	if (sl_config_load(&app->cfg, app->opts.config_path, is_worker_lcore, err) < 0)
 		return -1;
 	if (app->opts.stats_interval < 0)

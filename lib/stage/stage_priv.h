@@ -122,6 +122,13 @@ struct sl_drop_ctx {
 	uint64_t packets;
 } __rte_cache_aligned;
 
+/* ---- the registry (stage.c) ---- */
+
+/* Registration runs before main(), where nothing can be reported: a refused
+ * registration (a name taken twice, a bad name or ops) is kept and reported
+ * here, naming the objects both came from. 0, or -1 with err filled. */
+int sl_stage_registry_check(struct sl_error *err);
+
 /* ---- building (pipeline.c) ---- */
 
 /* Stage slots and graph nodes for every pipeline of the config. */

@@ -151,7 +151,14 @@ struct sl_stage_ops {
 	bool keeps_port;
 };
 
-/** Make a stage known to pipelines (call before building them). 0 or -errno. */
+/**
+ * Make a stage known to pipelines (call before building them). Returns 0, or
+ * -EINVAL (NULL ops, a name not [a-z0-9_]+ or longer than 31, not exactly one
+ * of process/process_vector), -EEXIST (the name is taken: the first
+ * registration stays) or -ENOSPC (64 types at most). A refused registration
+ * also makes the next sl_app_init()/sl_app_create() fail with an error that
+ * names the executable or shared objects both stages came from.
+ */
 int sl_stage_register(const struct sl_stage_ops *ops);
 
 /** Look up a registered stage by name, or NULL. */
