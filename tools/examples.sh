@@ -28,6 +28,33 @@ export PKG_CONFIG_PATH
 say "installed into $dest (libsluice.pc: ${pc#"$dest"})"
 
 failed=0
+# docs/embedding.md shows code from the examples: every ```c and ```ini block
+# there must appear in some example file, line for line (blank and comment
+# lines aside), so the page cannot drift from code that compiles and runs.
+/usr/bin/python3 - "$repo/docs/embedding.md" "$repo"/examples/*/*.c "$repo"/examples/*/*.ini <<'PY' || failed=1
+import re, sys
+
+def lines(text):
+    out = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith(("//", "/*", "*", ";")):
+            continue
+        out.append(line)
+    return out
+
+doc = open(sys.argv[1]).read()
+sources = [lines(open(f).read()) for f in sys.argv[2:]]
+bad = 0
+for lang, block in re.findall(r"```(c|ini)\n(.*?)```", doc, re.S):
+    want = lines(block)
+    found = any(want == src[i:i + len(want)] for src in sources for i in range(len(src)))
+    if not found:
+        print("examples: FAIL docs/embedding.md: this %s block is in no example file:\n%s" % (lang, block))
+        bad = 1
+print("examples: docs/embedding.md's code blocks %s the examples" % ("differ from" if bad else "match"))
+sys.exit(bad)
+PY
 for ex in "$repo"/examples/*/; do
 	name=$(basename "$ex")
 	for link in shared static; do

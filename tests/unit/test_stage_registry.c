@@ -9,8 +9,7 @@
 
 #include "sl_priv.h"
 
-static uint16_t pass(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
-		     uint16_t *nexts)
+static uint16_t pass(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts, uint16_t n, uint16_t *nexts)
 {
 	RTE_SET_USED(ctx);
 	RTE_SET_USED(pkts);
