@@ -17,6 +17,8 @@
 #include "sluice/sl_config.h"
 #include "sluice/sl_stage.h"
 
+#include "stage/stage_priv.h"
+
 extern int sl_logtype;
 #define SL_LOG(level, fmt, ...)                                                                    \
 	rte_log(RTE_LOG_##level, sl_logtype, "sluice: " fmt "\n", ##__VA_ARGS__)
@@ -92,104 +94,7 @@ void sl_topology_print(struct sl_app *app);
 void sl_topology_fini(struct sl_app *app);
 int sl_lcore_socket(unsigned int lcore);
 
-/* ---- stages, pipelines, graphs ---- */
-
-/* One stage of one pipeline (shared by all workers running it). */
-struct sl_stage_slot {
-	const struct sl_stage_conf *conf;
-	const struct sl_stage_ops *ops;
-	unsigned int pipeline;
-	unsigned int index;
-	struct rte_kvargs *kvargs;
-	void *global_state;
-	void *node_state[RTE_MAX_NUMA_NODES];
-	bool node_inited[RTE_MAX_NUMA_NODES];
-	bool global_inited;
-	rte_node_t node_id;
-	char node_name[RTE_NODE_NAMESIZE];
-};
-
-/* One stage on one worker. Lives on the worker's NUMA node. */
-struct sl_stage_inst {
-	struct sl_stage_ctx ctx;
-	const struct sl_stage_ops *ops;
-	struct sl_stage_slot *slot;
-	struct rte_node *node;
-	uint64_t counters[SL_STAGE_COUNTERS_MAX];
-	struct rte_mbuf *out[2 * SL_STAGE_VEC_MAX];
-	uint16_t out_nexts[2 * SL_STAGE_VEC_MAX];
-} __rte_cache_aligned;
-
-struct sl_rxq_state {
-	uint16_t port_id;
-	uint16_t queue;
-	uint64_t packets;
-};
-
-/* What the walk in progress records in rte_graph's per-node stats. The
- * worker loop sets it before each walk; the straight-line path (chain.c),
- * which makes node calls the walk does not see, reads it. */
-struct sl_walk_stats {
-	bool count;		 /**< calls and objs */
-	bool timed;		 /**< cycles too, times `scale` */
-	uint64_t scale;		 /**< walks one timed walk stands for */
-	uint64_t chained_cycles; /**< cycles of those calls, within the rx node's call */
-};
-
-/* No single port: a walk whose packets came from several ports. */
-#define SL_NO_PORT UINT16_MAX
-
-/* One stage on a receive node's straight line (chain.c). */
-struct sl_line_stage {
-	sl_stage_process_fn process;
-	struct sl_stage_ctx *ctx;
-	struct rte_node *node; /**< for its calls/objs */
-};
-
-/*
- * The straight line a receive node's vectors take when every stage sends
- * the whole vector on: the stages' process callbacks in order, then the
- * transmit node. Read off the graph once it exists (sl_chain_resolve), so
- * that a walk calls them from this array without finding each node again.
- */
-struct sl_line {
-	bool to_tx;	 /**< the line is process stages only and ends at transmit */
-	bool keeps_port; /**< every stage on it keeps mbuf->port */
-	uint8_t nb_stages;
-	struct rte_node *tx_node;
-	struct sl_tx_ctx *tx;
-	struct sl_line_stage stage[SL_MAX_STAGES];
-};
-
-struct sl_rx_ctx {
-	struct sl_walk_stats *walk_stats; /**< the worker's */
-	struct rte_node *node;		  /**< this receive node in the worker's graph */
-	uint16_t nb_rxq;
-	uint16_t burst;
-	uint16_t vector;  /**< most packets one walk takes in */
-	uint16_t share;	  /**< most packets one queue gives per walk */
-	uint16_t next_q;  /**< queue polled first on the next walk */
-	uint64_t packets; /**< all queues */
-	struct sl_line line;
-	struct sl_rxq_state q[SL_MAX_RXQ_PER_WORKER];
-} __rte_cache_aligned;
-
-struct sl_tx_port_stats {
-	uint64_t packets;
-	uint64_t dropped; /**< tx ring full after retries */
-};
-
-struct sl_tx_ctx {
-	uint16_t queue;
-	uint16_t retries;
-	uint64_t bad_port; /**< mbuf->port is not a started sluice port */
-	uint8_t port_ok[RTE_MAX_ETHPORTS];
-	struct sl_tx_port_stats port[RTE_MAX_ETHPORTS];
-} __rte_cache_aligned;
-
-struct sl_drop_ctx {
-	uint64_t packets;
-} __rte_cache_aligned;
+/* ---- stages, pipelines, graphs: lib/stage/stage_priv.h ---- */
 
 struct sl_worker {
 	struct sl_worker_info info;
@@ -198,7 +103,7 @@ struct sl_worker {
 	rte_graph_t graph_id;
 	struct rte_graph *graph;
 	char graph_name[RTE_GRAPH_NAMESIZE];
-	/* Filled by node init callbacks while the graph is created. */
+	/* Node contexts, filled once the graph exists (lib/stage/pipeline.c). */
 	struct sl_rx_ctx *rx[SL_MAX_PIPELINES];
 	struct sl_tx_ctx *tx;
 	struct sl_drop_ctx *drop;
@@ -216,35 +121,6 @@ struct sl_worker {
 	volatile bool running;
 } __rte_cache_aligned;
 
-/* Enqueue packets to their per-packet edges, one rte_node_enqueue per run. */
-void sl_enqueue_runs(struct rte_graph *graph, struct rte_node *node, void **objs,
-		     const uint16_t *nexts, uint16_t n);
-int sl_pipelines_setup(struct sl_app *app, struct sl_error *err);
-int sl_graphs_create(struct sl_app *app, struct sl_error *err);
-void sl_graphs_destroy(struct sl_app *app);
-void sl_pipelines_teardown(struct sl_app *app);
-int sl_rx_tx_nodes_register(void);
-/* The generic stage shell and the transmit node: the straight-line path
- * recognises the nodes by these and calls them itself. */
-uint16_t sl_stage_node_process(struct rte_graph *graph, struct rte_node *node, void **objs,
-			       uint16_t nb_objs);
-uint16_t sl_tx_node_process(struct rte_graph *graph, struct rte_node *node, void **objs,
-			    uint16_t nb_objs);
-void sl_chain_run(struct rte_graph *graph, struct rte_node *rx_node, struct sl_walk_stats *ws,
-		  uint16_t n, uint16_t rx_port);
-/* Fill rx->line from the worker's graph (after rte_graph_create). */
-void sl_chain_resolve(struct sl_rx_ctx *rx);
-/* A stage on the line did not send the whole vector to its next edge:
- * hand the vector to the graph as the generic shell would. */
-void sl_chain_leave(struct rte_graph *graph, struct rte_node *node, uint16_t edge,
-		    struct rte_mbuf **pkts, const uint16_t *nexts, uint16_t n);
-/* Transmit a vector by one port, as the transmit node does for a vector
- * whose packets all name that port. */
-void sl_tx_node_send(struct rte_node *tx_node, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
-rte_node_t sl_rx_node_id(void);
-extern struct sl_worker *sl_building_worker;
-extern struct sl_app *sl_building_app;
-
 /* ---- workers, stats, telemetry ---- */
 
 int sl_workers_launch(struct sl_app *app, struct sl_error *err);
@@ -261,7 +137,8 @@ struct sl_app {
 	struct sl_worker *workers[SL_MAX_WORKERS];
 	unsigned int nb_workers;
 	struct sl_stage_slot slots[SL_MAX_PIPELINES][SL_MAX_STAGES];
-	void *topology; /**< hwloc_topology_t */
+	rte_node_t rx_nodes[SL_MAX_PIPELINES]; /**< each pipeline's receive clone */
+	void *topology;			       /**< hwloc_topology_t */
 	uint64_t start_tsc;
 	bool launched;
 };

@@ -32,6 +32,8 @@ packages=(
 	# libsluice dependencies and the build
 	libhwloc-dev libnuma-dev libpcap-dev libcriterion-dev meson ninja-build pkg-config gcc make
 	python3-pyelftools
+	# static links against the installed libsluice.pc (libdpdk.pc -> libpcap.pc wants them)
+	libsystemd-dev libudev-dev
 	# lint (tools/lint.sh, run by CI before the tests)
 	clang-format shellcheck
 	# tests and tools: traffic, namespaces, peers

@@ -194,6 +194,8 @@ static int app_build(struct sl_app *app, struct sl_error *err)
 {
 	int port_socket[SL_MAX_PORTS];
 
+	if (sl_stage_registry_check(err) < 0)
+		return -1;
 	if (sl_config_load(&app->cfg, app->opts.config_path, is_worker_lcore, err) < 0)
 		return -1;
 	if (app->opts.stats_interval < 0)
@@ -222,8 +224,12 @@ static int app_build(struct sl_app *app, struct sl_error *err)
 	}
 	if (sl_pools_create(app, err) < 0)
 		return -1;
-	for (unsigned int w = 0; w < app->nb_workers; w++)
-		app->workers[w]->info.pool = app->pools[app->workers[w]->info.socket];
+	for (unsigned int w = 0; w < app->nb_workers; w++) {
+		struct sl_worker_info *info = &app->workers[w]->info;
+
+		info->pool = app->pools[info->socket];
+		info->pool_workers = RTE_MAX(app->pool_plans[info->socket].workers, 1u);
+	}
 	if (sl_ports_start(app, err) < 0)
 		return -1;
 	if (sl_pipelines_setup(app, err) < 0)

@@ -53,7 +53,7 @@ static inline uint64_t rx_total(struct sl_rx_ctx *const *rx, unsigned int nb_rx)
  * the estimate has no bias from walks that come in a pattern (queues polled
  * in turn, a stage that holds packets every other walk).
  * Needs `count`: with graph_stats = off nothing is counted at all.
- * The receive node may call the next nodes itself (chain.c): `ws` tells it
+ * The receive node may call the next nodes itself (lib/stage/line.h): `ws` tells it
  * what to record, and the cycles of those calls come off its own.
  */
 static __rte_always_inline void walk(struct rte_graph *graph, struct sl_walk_stats *ws,

@@ -4,8 +4,11 @@
  * its stage type's node ("macswap-echo"), so one stage type can sit in
  * several pipelines with different next edges. Each worker gets its own
  * graph made of the receive clones of the pipelines it serves; rte_graph
- * pulls in everything reachable from them. Node init callbacks create the
- * per-worker instances on the worker's NUMA node.
+ * pulls in everything reachable from them. The nodes have no init
+ * callbacks: once a worker's graph exists, sl_graphs_create finds each node
+ * in it by id and fills its context (receive, transmit, drop, and the
+ * per-worker stage instances) on the worker's NUMA node, knowing the worker
+ * and the pipeline without any global or name lookup.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,146 +21,6 @@
 #include <rte_string_fns.h>
 
 #include "sl_priv.h"
-
-#define NODE_CTX(node, type) (*(type **)(node)->ctx)
-
-static struct sl_stage_error init_error;
-
-/* Enqueue `n` packets to their edges, one rte_node_enqueue per run. */
-void sl_enqueue_runs(struct rte_graph *graph, struct rte_node *node, void **objs,
-		     const uint16_t *nexts, uint16_t n)
-{
-	uint16_t start = 0;
-
-	while (start < n) {
-		uint16_t end = start + 1;
-
-		while (end < n && nexts[end] == nexts[start])
-			end++;
-		rte_node_enqueue(graph, node, nexts[start], objs + start, end - start);
-		start = end;
-	}
-}
-
-uint16_t sl_stage_node_process(struct rte_graph *graph, struct rte_node *node, void **objs,
-			       uint16_t nb_objs)
-{
-	struct sl_stage_inst *inst = NODE_CTX(node, struct sl_stage_inst);
-	uint16_t nexts[SL_STAGE_VEC_MAX];
-	uint16_t done = 0;
-
-	if (inst->ops->process_vector != NULL) {
-		while (done < nb_objs) {
-			uint16_t n = RTE_MIN(nb_objs - done, SL_STAGE_VEC_MAX);
-			uint16_t out = inst->ops->process_vector(
-			    &inst->ctx, (struct rte_mbuf **)objs + done, n, inst->out,
-			    inst->out_nexts, RTE_DIM(inst->out));
-
-			sl_enqueue_runs(graph, node, (void **)inst->out, inst->out_nexts, out);
-			done += n;
-		}
-		return nb_objs;
-	}
-
-	if (likely(nb_objs <= SL_STAGE_VEC_MAX)) {
-		uint16_t edge =
-		    inst->ops->process(&inst->ctx, (struct rte_mbuf **)objs, nb_objs, nexts);
-
-		if (likely(edge != SL_NEXTS_PER_PACKET)) {
-			/* Whole vector one way: hand the array over, no copy. */
-			rte_node_next_stream_move(graph, node, edge);
-			return nb_objs;
-		}
-		sl_enqueue_runs(graph, node, objs, nexts, nb_objs);
-		return nb_objs;
-	}
-	while (done < nb_objs) {
-		uint16_t n = RTE_MIN(nb_objs - done, SL_STAGE_VEC_MAX);
-		uint16_t edge =
-		    inst->ops->process(&inst->ctx, (struct rte_mbuf **)objs + done, n, nexts);
-
-		if (edge != SL_NEXTS_PER_PACKET)
-			rte_node_enqueue(graph, node, edge, objs + done, n);
-		else
-			sl_enqueue_runs(graph, node, objs + done, nexts, n);
-		done += n;
-	}
-	return nb_objs;
-}
-
-static struct sl_stage_slot *slot_of_node(struct sl_app *app, rte_node_t id)
-{
-	for (unsigned int p = 0; p < app->cfg.nb_pipelines; p++)
-		for (unsigned int s = 0; s < app->cfg.pipelines[p].nb_stages; s++)
-			if (app->slots[p][s].node_id == id)
-				return &app->slots[p][s];
-	return NULL;
-}
-
-static int stage_node_init(const struct rte_graph *graph, struct rte_node *node)
-{
-	struct sl_worker *w = sl_building_worker;
-	struct sl_app *app = sl_building_app;
-	struct sl_stage_slot *slot = slot_of_node(app, node->id);
-	struct sl_stage_inst *inst;
-	struct sl_stage_init init;
-
-	RTE_SET_USED(graph);
-	if (w == NULL || slot == NULL)
-		return -EINVAL;
-	inst = rte_zmalloc_socket("sl_stage", sizeof(*inst), RTE_CACHE_LINE_SIZE, w->info.socket);
-	if (inst == NULL)
-		return -ENOMEM;
-	inst->ops = slot->ops;
-	inst->slot = slot;
-	inst->node = node;
-	inst->ctx.counters = inst->counters;
-	inst->ctx.worker = &w->info;
-	inst->ctx.global_state = slot->global_state;
-	inst->ctx.node_state = slot->node_state[w->info.socket];
-	if (slot->ops->priv_size > 0) {
-		inst->ctx.priv = rte_zmalloc_socket("sl_stage_priv", slot->ops->priv_size,
-						    RTE_CACHE_LINE_SIZE, w->info.socket);
-		if (inst->ctx.priv == NULL) {
-			rte_free(inst);
-			return -ENOMEM;
-		}
-	}
-	if (slot->ops->worker_init != NULL) {
-		memset(&init, 0, sizeof(init));
-		init.instance = slot->conf->label;
-		init.args = slot->kvargs;
-		init.global_state = slot->global_state;
-		init.node_state = inst->ctx.node_state;
-		init.socket = w->info.socket;
-		init.ctx = &inst->ctx;
-		init.err = &init_error;
-		if (slot->ops->worker_init(&init) < 0) {
-			rte_free(inst->ctx.priv);
-			rte_free(inst);
-			return -EINVAL;
-		}
-	}
-	w->inst[slot->pipeline][slot->index] = inst;
-	if (slot->ops->poll != NULL)
-		w->pollers[w->nb_pollers++] = inst;
-	NODE_CTX(node, struct sl_stage_inst) = inst;
-	return 0;
-}
-
-static void stage_node_fini(const struct rte_graph *graph, struct rte_node *node)
-{
-	struct sl_stage_inst *inst = NODE_CTX(node, struct sl_stage_inst);
-
-	RTE_SET_USED(graph);
-	if (inst == NULL)
-		return;
-	if (inst->ops->worker_fini != NULL)
-		inst->ops->worker_fini(&inst->ctx);
-	rte_free(inst->ctx.priv);
-	rte_free(inst);
-	NODE_CTX(node, struct sl_stage_inst) = NULL;
-}
 
 /* The parent node of a stage type, registered the first time a pipeline
  * uses it. Clones inherit process/init/fini from it. */
@@ -173,8 +36,6 @@ static rte_node_t stage_type_node(const struct sl_stage_ops *ops)
 		return RTE_NODE_ID_INVALID;
 	strlcpy(reg->name, ops->name, sizeof(reg->name));
 	reg->process = sl_stage_node_process;
-	reg->init = stage_node_init;
-	reg->fini = stage_node_fini;
 	reg->parent_id = RTE_NODE_ID_INVALID; /* calloc's 0 would mean "clone of node 0" */
 	reg->nb_edges = 2;
 	reg->next_nodes[0] = "sl_tx";
@@ -211,6 +72,7 @@ static int slot_setup(struct sl_app *app, unsigned int p, unsigned int s, struct
 {
 	const struct sl_pipeline_conf *pl = &app->cfg.pipelines[p];
 	struct sl_stage_slot *slot = &app->slots[p][s];
+	struct sl_stage_error init_error = {.msg = ""};
 	struct sl_stage_init init;
 	char what[400];
 
@@ -244,7 +106,6 @@ static int slot_setup(struct sl_app *app, unsigned int p, unsigned int s, struct
 	init.instance = slot->conf->label;
 	init.args = slot->kvargs;
 	init.err = &init_error;
-	init_error.msg[0] = '\0';
 	if (slot->ops->global_init != NULL) {
 		if (slot->ops->global_init(&init) < 0)
 			return slot_fail(app, slot, init_error.msg, err);
@@ -282,8 +143,9 @@ static void node_name_for(const struct sl_app *app, unsigned int p, unsigned int
 
 int sl_pipelines_setup(struct sl_app *app, struct sl_error *err)
 {
-	sl_building_app = app;
-	if (sl_rx_tx_nodes_register() < 0) {
+	if (sl_drop_node_register() == RTE_NODE_ID_INVALID ||
+	    sl_tx_node_register() == RTE_NODE_ID_INVALID ||
+	    sl_rx_node_register() == RTE_NODE_ID_INVALID) {
 		snprintf(err->msg, sizeof(err->msg), "cannot register sluice's graph nodes");
 		return -1;
 	}
@@ -333,13 +195,82 @@ int sl_pipelines_setup(struct sl_app *app, struct sl_error *err)
 			snprintf(err->msg, sizeof(err->msg), "cannot create receive node %s", name);
 			return -1;
 		}
+		app->rx_nodes[p] = rx;
 	}
+	return 0;
+}
+
+static bool worker_serves(const struct sl_app *app, const struct sl_worker *wk, unsigned int p)
+{
+	for (unsigned int r = 0; r < wk->conf->nb_rxq; r++)
+		if (app->cfg.ports[wk->conf->rxq[r].port_idx].pipeline_idx == p)
+			return true;
+	return false;
+}
+
+static int no_context(const struct sl_worker *wk, const char *what, struct sl_error *err)
+{
+	snprintf(err->msg, sizeof(err->msg),
+		 "no memory on NUMA node %d for the %s of worker lcore %u. Fix: reserve more "
+		 "hugepages (tools/hugepages.sh)",
+		 wk->info.socket, what, wk->info.lcore);
+	return -1;
+}
+
+/* Fill the contexts of every node of the worker's new graph. */
+static int graph_fill(struct sl_app *app, struct sl_worker *wk, struct sl_error *err)
+{
+	struct rte_node *node;
+
+	/* Transmit and drop first: the lines read the transmit context. */
+	node = rte_graph_node_get(wk->graph_id, sl_tx_node_id());
+	if (node != NULL) {
+		wk->tx = sl_tx_ctx_create(app, wk);
+		if (wk->tx == NULL)
+			return no_context(wk, "transmit node", err);
+		SL_NODE_CTX(node, struct sl_tx_ctx) = wk->tx;
+	}
+	node = rte_graph_node_get(wk->graph_id, sl_drop_node_id());
+	if (node != NULL) {
+		wk->drop = sl_drop_ctx_create(wk);
+		if (wk->drop == NULL)
+			return no_context(wk, "drop node", err);
+		SL_NODE_CTX(node, struct sl_drop_ctx) = wk->drop;
+	}
+	for (unsigned int p = 0; p < app->cfg.nb_pipelines; p++) {
+		if (!worker_serves(app, wk, p))
+			continue;
+		for (unsigned int s = 0; s < app->cfg.pipelines[p].nb_stages; s++) {
+			struct sl_stage_slot *slot = &app->slots[p][s];
+			struct sl_stage_inst *inst;
+
+			node = rte_graph_node_get(wk->graph_id, slot->node_id);
+			if (node == NULL)
+				continue; /* unreachable: an earlier stage never passes on */
+			inst = sl_stage_inst_create(app, wk, slot, node, err);
+			if (inst == NULL)
+				return -1;
+			wk->inst[p][s] = inst;
+			if (slot->ops->poll != NULL)
+				wk->pollers[wk->nb_pollers++] = inst;
+			SL_NODE_CTX(node, struct sl_stage_inst) = inst;
+		}
+		node = rte_graph_node_get(wk->graph_id, app->rx_nodes[p]);
+		if (node == NULL)
+			continue;
+		wk->rx[p] = sl_rx_ctx_create(app, wk, node, p);
+		if (wk->rx[p] == NULL)
+			return no_context(wk, "receive node", err);
+		SL_NODE_CTX(node, struct sl_rx_ctx) = wk->rx[p];
+	}
+	for (unsigned int p = 0; p < app->cfg.nb_pipelines; p++)
+		if (wk->rx[p] != NULL)
+			sl_line_resolve(wk->rx[p]);
 	return 0;
 }
 
 int sl_graphs_create(struct sl_app *app, struct sl_error *err)
 {
-	sl_building_app = app;
 	for (unsigned int w = 0; w < app->nb_workers; w++) {
 		struct sl_worker *wk = app->workers[w];
 		char names[SL_MAX_PIPELINES][RTE_NODE_NAMESIZE];
@@ -348,12 +279,7 @@ int sl_graphs_create(struct sl_app *app, struct sl_error *err)
 		uint16_t nb = 0;
 
 		for (unsigned int p = 0; p < app->cfg.nb_pipelines; p++) {
-			bool serves = false;
-
-			for (unsigned int r = 0; r < wk->conf->nb_rxq; r++)
-				serves |=
-				    app->cfg.ports[wk->conf->rxq[r].port_idx].pipeline_idx == p;
-			if (!serves)
+			if (!worker_serves(app, wk, p))
 				continue;
 			snprintf(names[nb], sizeof(names[nb]), "sl_rx-%s",
 				 app->cfg.pipelines[p].name);
@@ -371,30 +297,45 @@ int sl_graphs_create(struct sl_app *app, struct sl_error *err)
 		prm.nb_node_patterns = nb;
 		prm.node_patterns = patterns;
 		snprintf(wk->graph_name, sizeof(wk->graph_name), "sl-w%u", wk->info.lcore);
-		sl_building_worker = wk;
-		init_error.msg[0] = '\0';
 		wk->graph_id = rte_graph_create(wk->graph_name, &prm);
-		sl_building_worker = NULL;
 		if (wk->graph_id == RTE_GRAPH_ID_INVALID) {
 			snprintf(err->msg, sizeof(err->msg),
 				 "cannot create the graph of worker lcore %u: %s", wk->info.lcore,
-				 init_error.msg[0] ? init_error.msg : rte_strerror(rte_errno));
+				 rte_strerror(rte_errno));
 			return -1;
 		}
 		wk->graph = rte_graph_lookup(wk->graph_name);
-		for (unsigned int p = 0; p < SL_MAX_PIPELINES; p++)
-			if (wk->rx[p] != NULL)
-				sl_chain_resolve(wk->rx[p]);
+		if (graph_fill(app, wk, err) < 0)
+			return -1; /* sl_graphs_destroy frees what was filled */
 	}
 	return 0;
 }
 
+/* Contexts first (a stage's worker_fini may still read its node), then the
+ * graph. */
+static void graph_empty(struct sl_worker *wk)
+{
+	for (unsigned int p = 0; p < SL_MAX_PIPELINES; p++) {
+		for (unsigned int s = 0; s < SL_MAX_STAGES; s++) {
+			sl_stage_inst_destroy(wk->inst[p][s]);
+			wk->inst[p][s] = NULL;
+		}
+		rte_free(wk->rx[p]);
+		wk->rx[p] = NULL;
+	}
+	wk->nb_pollers = 0;
+	rte_free(wk->tx);
+	wk->tx = NULL;
+	rte_free(wk->drop);
+	wk->drop = NULL;
+}
+
 void sl_graphs_destroy(struct sl_app *app)
 {
-	sl_building_app = app;
 	for (unsigned int w = 0; w < app->nb_workers; w++) {
 		struct sl_worker *wk = app->workers[w];
 
+		graph_empty(wk);
 		if (wk->graph_id != RTE_GRAPH_ID_INVALID && wk->graph != NULL) {
 			rte_graph_destroy(wk->graph_id);
 			wk->graph_id = RTE_GRAPH_ID_INVALID;

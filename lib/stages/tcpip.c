@@ -26,7 +26,6 @@
 #include <rte_random.h>
 
 #include "net/net_priv.h"
-#include "sl_priv.h"
 #include "sluice/sl_echo.h"
 #include "sluice/sl_stage.h"
 #include "sluice/sl_tcp.h"
@@ -250,40 +249,23 @@ static void tcpip_global_fini(void *global_state)
 /* ---- per worker ---- */
 
 /*
- * The port our own packets leave from: the first queue this worker polls
- * for the pipeline this stage is in (found by its global state, which is
- * unique per pipeline slot). Replies always leave from the input port.
+ * The port our own packets leave from: the first port whose queue this
+ * worker polls for the stage's pipeline. Replies always leave from the
+ * input port. Outside a sluice app (an embedding app driving the ops, unit
+ * tests) no ports are handed in: port=N names it.
  */
 static int tcpip_find_port(struct sl_stage_init *init, uint16_t *port_id)
 {
-	const struct sl_app *app = sl_building_app;
-	const struct sl_worker *w = sl_building_worker;
-	int pipeline = -1;
+	const struct net_config *c = init->global_state;
 
-	/* Outside a sluice app (an embedding app driving the ops, unit tests): port=N. */
-	if (app == NULL || w == NULL) {
-		const struct net_config *c = init->global_state;
-
-		if (c->port_arg == UINT16_MAX || !rte_eth_dev_is_valid_port(c->port_arg))
-			return -1;
-		*port_id = c->port_arg;
+	if (init->nb_ports > 0) {
+		*port_id = init->ports[0];
 		return 0;
 	}
-	for (unsigned int p = 0; p < app->cfg.nb_pipelines && pipeline < 0; p++)
-		for (unsigned int s = 0; s < app->cfg.pipelines[p].nb_stages; s++)
-			if (app->slots[p][s].global_state == init->global_state) {
-				pipeline = (int)p;
-				break;
-			}
-	for (unsigned int r = 0; pipeline >= 0 && r < w->conf->nb_rxq; r++) {
-		const struct sl_rxq_ref *ref = &w->conf->rxq[r];
-
-		if (app->cfg.ports[ref->port_idx].pipeline_idx == (unsigned int)pipeline) {
-			*port_id = app->ports[ref->port_idx].port_id;
-			return 0;
-		}
-	}
-	return -1;
+	if (c->port_arg == UINT16_MAX || !rte_eth_dev_is_valid_port(c->port_arg))
+		return -1;
+	*port_id = c->port_arg;
+	return 0;
 }
 
 static inline uint64_t tcpip_now_us(const struct sl_netif *nif)
@@ -299,17 +281,11 @@ static void tcpip_worker_fini(struct sl_stage_ctx *ctx);
  * take the mbufs the rx rings, the other workers and new connections need
  * (docs/architecture.md, mbuf pool sizing).
  */
-static uint32_t tcpip_mem_budget(const struct sl_netif *nif)
+static uint32_t tcpip_mem_budget(const struct sl_netif *nif, const struct sl_worker_info *w)
 {
-	const struct sl_app *app = sl_building_app;
-	unsigned int workers = 1;
-
 	if (nif->pool == NULL)
 		return 0; /* the stack derives it from its own pool */
-	if (app != NULL && nif->socket < RTE_MAX_NUMA_NODES &&
-	    app->pool_plans[nif->socket].workers > 0)
-		workers = app->pool_plans[nif->socket].workers;
-	return RTE_MAX(nif->pool->size / 2 / workers, 64u);
+	return RTE_MAX(nif->pool->size / 2 / RTE_MAX(w->pool_workers, 1u), 64u);
 }
 
 static int tcpip_worker_init(struct sl_stage_init *init)
@@ -382,7 +358,7 @@ static int tcpip_worker_init(struct sl_stage_init *init)
 	tc.keepalive_idle_ms = nif->cfg.keepalive_ms;
 	tc.keepalive_intvl_ms = nif->cfg.keepalive_intvl_ms;
 	tc.keepalive_probes = (uint8_t)nif->cfg.keepalive_probes;
-	tc.mem_max_mbufs = nif->cfg.tcp_mem != 0 ? nif->cfg.tcp_mem : tcpip_mem_budget(nif);
+	tc.mem_max_mbufs = nif->cfg.tcp_mem != 0 ? nif->cfg.tcp_mem : tcpip_mem_budget(nif, w);
 	tc.conn_mem_max_mbufs = nif->cfg.conn_mem;
 	tc.rst_rate = nif->cfg.rst_rate;
 	tc.rst_burst = nif->cfg.rst_burst;

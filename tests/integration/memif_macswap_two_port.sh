@@ -3,7 +3,7 @@
 # (c3) macswap + count on two memif ports polled by one worker: every packet
 # must come back on the port it was sent on, MACs swapped, none lost. With
 # port-keeping stages, a walk whose packets all came from one port leaves by
-# that port without transmit reading each mbuf's port (lib/stage/chain.c); a
+# that port without transmit reading each mbuf's port (lib/stage/line.h); a
 # walk that took packets from both (64-packet vectors, so the receive node
 # polls both queues in one walk) goes by each mbuf's port. Both must be right.
 # Usage: memif_macswap_two_port.sh SLUICE_FWD SLUICE_GEN

@@ -54,10 +54,11 @@ enum sl_stage_edge {
 
 /** What a worker tells its stages about itself. */
 struct sl_worker_info {
-	unsigned int lcore;	  /**< EAL lcore id */
-	unsigned int index;	  /**< 0..nb_workers-1; also its tx queue on every port */
-	int socket;		  /**< NUMA node of the lcore */
-	struct rte_mempool *pool; /**< mbuf pool local to the worker */
+	unsigned int lcore;	   /**< EAL lcore id */
+	unsigned int index;	   /**< 0..nb_workers-1; also its tx queue on every port */
+	int socket;		   /**< NUMA node of the lcore */
+	struct rte_mempool *pool;  /**< mbuf pool local to the worker */
+	unsigned int pool_workers; /**< workers that share `pool` (1 or more) */
 };
 
 /** Handed to every callback of one stage instance on one worker. */
@@ -111,7 +112,12 @@ struct sl_stage_init {
 	void *node_state;	       /**< set by node_init, passed on */
 	int socket;		       /**< node_init: the NUMA node */
 	struct sl_stage_ctx *ctx;      /**< worker_init: the instance being set up */
-	struct sl_stage_error *err;    /**< write here and return < 0 to fail */
+	/** worker_init: the ethdev ports whose queues this worker polls for the
+	 * instance's pipeline, each once, in polling order (none outside a
+	 * sluice app, e.g. when an embedding app drives the ops itself). */
+	const uint16_t *ports;
+	unsigned int nb_ports;
+	struct sl_stage_error *err; /**< write here and return < 0 to fail */
 };
 
 struct sl_stage_ops {
@@ -145,7 +151,14 @@ struct sl_stage_ops {
 	bool keeps_port;
 };
 
-/** Make a stage known to pipelines (call before building them). 0 or -errno. */
+/**
+ * Make a stage known to pipelines (call before building them). Returns 0, or
+ * -EINVAL (NULL ops, a name not [a-z0-9_]+ or longer than 31, not exactly one
+ * of process/process_vector), -EEXIST (the name is taken: the first
+ * registration stays) or -ENOSPC (64 types at most). A refused registration
+ * also makes the next sl_app_init()/sl_app_create() fail with an error that
+ * names the executable or shared objects both stages came from.
+ */
 int sl_stage_register(const struct sl_stage_ops *ops);
 
 /** Look up a registered stage by name, or NULL. */
