@@ -77,15 +77,19 @@ static int seg_parse(struct sl_tcp_stack *s, const struct rte_mbuf *m, const str
 	return 0;
 }
 
-/* RFC 9293 3.10.7.1: the reset for a segment that found no connection. */
-static void reply_rst(struct sl_tcp_stack *s, const struct sl_tcp_tuple *t, const struct tcp_seg *g)
+/* RFC 9293 3.10.7.1: the reset for a segment that found no connection, or a
+ * SYN the full table could not take. Counted as closed_port_rst only for the
+ * first (`closed_port`): a refused SYN is counted as conn_table_full. */
+static void reply_rst(struct sl_tcp_stack *s, const struct sl_tcp_tuple *t, const struct tcp_seg *g,
+		      bool closed_port)
 {
 	if (g->flags & TCP_RST)
 		return;
 	/* An ACK flood to a closed or listening port must not become an RST flood. */
 	if (!tcp_rst_allowed(s))
 		return;
-	s->st.closed_port_rst++;
+	if (closed_port)
+		s->st.closed_port_rst++;
 	if (g->flags & TCP_ACK)
 		tcp_send_rst_reply(s, t, g->ack, 0, false);
 	else
@@ -113,7 +117,7 @@ static void listen_syn(struct sl_tcp_stack *s, const struct tcp_listener *l,
 	}
 	c = tcp_conn_alloc(s, t);
 	if (c == NULL) {
-		reply_rst(s, t, g);
+		reply_rst(s, t, g, false);
 		return;
 	}
 	c->passive = 1;
@@ -209,7 +213,7 @@ static void no_conn_input(struct sl_tcp_stack *s, struct rte_mbuf *m, const stru
 	if (l != NULL && (g->flags & (TCP_SYN | TCP_ACK)) == TCP_ACK && listen_ack(s, l, m, t, g))
 		return;
 	rte_pktmbuf_free(m);
-	reply_rst(s, t, g);
+	reply_rst(s, t, g, true);
 }
 
 /* ---- receive queue and delivery ---- */

@@ -345,6 +345,7 @@ Test(tcp_open, i38_table_full_then_recovers)
 	}
 	cr_assert_eq(sl_tcp_conn_count(h.s), 2u);
 	cr_assert_eq(th_stat(&h, "conn_table_full"), 1u);
+	cr_assert_eq(th_stat(&h, "closed_port_rst"), 0u, "a full table is not a closed port");
 	cr_assert_eq(th_last(&h)->flags, TCP_RST | TCP_ACK, "refused with RST");
 	cr_assert_eq(th_last(&h)->ack, 11u);
 	/* one half-open connection gives up, then a new one fits */
