@@ -66,7 +66,11 @@ for ex in "$repo"/examples/*/; do
 			continue
 		fi
 		# An install outside the loader's path: LD_LIBRARY_PATH (docs/embedding.md).
-		if LD_LIBRARY_PATH=$libdir EXAMPLE_BIN=$out/$name EXAMPLE_WORK=$out \
+		# Shared, libsluice.so finds the profiles beside itself; a static
+		# program outside the prefix is told where they are.
+		profiles=()
+		[[ $link == static ]] && profiles=("SLUICE_PROFILE_DIR=$dest$prefix/share/sluice/profiles")
+		if env "${profiles[@]}" "LD_LIBRARY_PATH=$libdir" "EXAMPLE_BIN=$out/$name" "EXAMPLE_WORK=$out" \
 			bash "$ex/run.sh"; then
 			say "ok $name ($link)"
 		else

@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Port bring-up: resolve the config's device, apply its profile, ask only
  * for what the device reports it can do, and say once what was not granted. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* dladdr */
+#endif
+#include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,16 +28,54 @@
  * 22.11 has no symmetric hash function selector, so the key does the job. */
 static uint8_t symmetric_rss_key[52];
 
+/* `rel` beside the directory of `file` (a program or a shared object), into
+ * buf when that directory exists. */
+static bool profiles_beside(const char *file, const char *rel, char *buf, size_t size)
+{
+	const char *slash = strrchr(file, '/');
+	int n;
+
+	if (slash == NULL)
+		return false;
+	n = snprintf(buf, size, "%.*s/%s", (int)(slash - file), file, rel);
+	return n > 0 && (size_t)n < size && access(buf, R_OK | X_OK) == 0;
+}
+
+/*
+ * Where the port profiles are, first found: [app] profiles_dir,
+ * $SLUICE_PROFILE_DIR, beside the running program (installed:
+ * <prefix>/bin/../share/sluice/profiles; in the build tree, which meson
+ * fills: build/apps/../drivers-config/profiles), beside libsluice.so when the
+ * program uses the shared library, then the prefix chosen at build time. No
+ * path of the source tree is built in: a copied or relocated install works.
+ */
 static const char *profile_dir(const struct sl_app *app)
 {
+	static const char *const rel[] = {"../share/sluice/profiles", "../drivers-config/profiles",
+					  "../../share/sluice/profiles",
+					  "../../drivers-config/profiles"};
+	static char found[PATH_MAX];
 	const char *env = getenv("SLUICE_PROFILE_DIR");
+	char exe[PATH_MAX];
+	Dl_info lib;
+	ssize_t len;
 
 	if (app->cfg.profiles_dir[0] != '\0')
 		return app->cfg.profiles_dir;
 	if (env != NULL && *env != '\0')
 		return env;
-	if (access(SL_SOURCE_PROFILE_DIR, R_OK) == 0)
-		return SL_SOURCE_PROFILE_DIR;
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len > 0) {
+		exe[len] = '\0';
+		for (unsigned int i = 0; i < RTE_DIM(rel); i++)
+			if (profiles_beside(exe, rel[i], found, sizeof(found)))
+				return found;
+	}
+	if (dladdr((const void *)profile_dir, &lib) != 0 && lib.dli_fname != NULL &&
+	    strcmp(lib.dli_fname, exe) != 0)
+		for (unsigned int i = 0; i < RTE_DIM(rel); i++)
+			if (profiles_beside(lib.dli_fname, rel[i], found, sizeof(found)))
+				return found;
 	return SL_INSTALL_PROFILE_DIR;
 }
 
