@@ -79,7 +79,8 @@ struct sl_stage_inst *sl_stage_inst_create(struct sl_app *app, struct sl_worker 
 					   struct sl_stage_slot *slot, struct rte_node *node,
 					   struct sl_error *err)
 {
-	struct sl_stage_error init_error = {.msg = ""};
+	struct sl_error init_error = {.msg = ""};
+	char where[SL_ERROR_WHERE_MAX], what[sizeof(init_error.msg) + 32];
 	uint16_t ports[SL_MAX_RXQ_PER_WORKER];
 	struct sl_stage_inst *inst;
 	struct sl_stage_init init;
@@ -126,13 +127,12 @@ struct sl_stage_inst *sl_stage_inst_create(struct sl_app *app, struct sl_worker 
 		init.ports = ports;
 		init.nb_ports = nb_ports;
 		init.err = &init_error;
+		sl_slot_where(app, slot, where, sizeof(where));
+		init.where = where;
 		if (slot->ops->worker_init(&init) < 0) {
-			snprintf(err->msg, sizeof(err->msg),
-				 "%s:%u: [pipeline %s] stage %s (%s) on worker lcore %u: %s",
-				 app->cfg.path, slot->conf->line,
-				 app->cfg.pipelines[slot->pipeline].name, slot->conf->label,
-				 slot->ops->name, w->info.lcore,
+			snprintf(what, sizeof(what), "lcore %u: %s", w->info.lcore,
 				 init_error.msg[0] ? init_error.msg : "worker set-up failed");
+			sl_slot_fail(app, slot, what, err);
 			goto fail;
 		}
 	}

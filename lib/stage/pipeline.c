@@ -59,22 +59,71 @@ static bool pipeline_on_socket(const struct sl_app *app, unsigned int pipeline, 
 	return false;
 }
 
-static int slot_fail(const struct sl_app *app, const struct sl_stage_slot *slot, const char *what,
-		     struct sl_error *err)
+void sl_slot_where(const struct sl_app *app, const struct sl_stage_slot *slot, char *buf,
+		   size_t size)
 {
-	snprintf(err->msg, sizeof(err->msg), "%s:%u: [pipeline %s] stage %s (%s): %s",
-		 app->cfg.path, slot->conf->line, app->cfg.pipelines[slot->pipeline].name,
-		 slot->conf->label, slot->ops->name, what);
-	return -1;
+	snprintf(buf, size, "%s:%u: [pipeline %s] %s", app->cfg.path, slot->conf->line,
+		 app->cfg.pipelines[slot->pipeline].name, slot->conf->label);
+}
+
+int sl_slot_fail(const struct sl_app *app, const struct sl_stage_slot *slot, const char *what,
+		 struct sl_error *err)
+{
+	char where[SL_ERROR_WHERE_MAX];
+
+	sl_slot_where(app, slot, where, sizeof(where));
+	return sl_error_set(err, "%s: %s", where, what);
+}
+
+/* rte_kvargs takes "flows" without a value and keeps both of "a=1,a=2". */
+static int slot_check_args(const struct sl_app *app, const struct sl_stage_slot *slot,
+			   struct sl_error *err)
+{
+	const struct rte_kvargs *kv = slot->kvargs;
+	char what[SL_ARGS_MAX + 128];
+
+	for (unsigned int i = 0; i < kv->count; i++) {
+		bool known = false;
+
+		for (unsigned int k = 0; slot->ops->arg_keys[k] != NULL; k++)
+			known |= strcmp(kv->pairs[i].key, slot->ops->arg_keys[k]) == 0;
+		if (!known) {
+			size_t used =
+			    snprintf(what, sizeof(what), "%s: unknown arg. Fix: use one of ",
+				     kv->pairs[i].key);
+
+			for (unsigned int k = 0;
+			     slot->ops->arg_keys[k] != NULL && used < sizeof(what); k++)
+				used += snprintf(what + used, sizeof(what) - used, "%s%s",
+						 k ? ", " : "", slot->ops->arg_keys[k]);
+			return sl_slot_fail(app, slot, what, err);
+		}
+		if (kv->pairs[i].value == NULL) {
+			snprintf(what, sizeof(what),
+				 "'%s' has no '='. Fix: write key=value, e.g. %s=VALUE",
+				 kv->pairs[i].key, kv->pairs[i].key);
+			return sl_slot_fail(app, slot, what, err);
+		}
+		for (unsigned int j = 0; j < i; j++)
+			if (strcmp(kv->pairs[i].key, kv->pairs[j].key) == 0) {
+				snprintf(what, sizeof(what),
+					 "%s: key given twice in the args. Fix: keep one of "
+					 "'%s=%s' and '%s=%s'",
+					 kv->pairs[i].key, kv->pairs[j].key, kv->pairs[j].value,
+					 kv->pairs[i].key, kv->pairs[i].value);
+				return sl_slot_fail(app, slot, what, err);
+			}
+	}
+	return 0;
 }
 
 static int slot_setup(struct sl_app *app, unsigned int p, unsigned int s, struct sl_error *err)
 {
 	const struct sl_pipeline_conf *pl = &app->cfg.pipelines[p];
 	struct sl_stage_slot *slot = &app->slots[p][s];
-	struct sl_stage_error init_error = {.msg = ""};
+	struct sl_error init_error = {.msg = ""};
 	struct sl_stage_init init;
-	char what[400];
+	char what[400], where[SL_ERROR_WHERE_MAX];
 
 	memset(slot, 0, sizeof(*slot));
 	slot->conf = &pl->stages[s];
@@ -86,29 +135,28 @@ static int slot_setup(struct sl_app *app, unsigned int p, unsigned int s, struct
 		return -1;
 
 	if (slot->conf->args[0] != '\0' && slot->ops->arg_keys == NULL)
-		return slot_fail(app, slot, "takes no arguments. Fix: remove its args line", err);
-	slot->kvargs = rte_kvargs_parse(slot->conf->args, (const char **)slot->ops->arg_keys);
+		return sl_slot_fail(app, slot, "takes no arguments. Fix: remove its args line",
+				    err);
+	/* Any keys here: slot_check_args names the unknown one. */
+	slot->kvargs = rte_kvargs_parse(slot->conf->args, NULL);
 	if (slot->kvargs == NULL) {
-		char keys[200] = "";
-
-		for (unsigned int k = 0; slot->ops->arg_keys && slot->ops->arg_keys[k]; k++) {
-			strlcat(keys, k ? ", " : "", sizeof(keys));
-			strlcat(keys, slot->ops->arg_keys[k], sizeof(keys));
-		}
 		snprintf(what, sizeof(what),
-			 "cannot parse args '%s'. Fix: write key=value[,key=value] with keys from: "
-			 "%s",
-			 slot->conf->args, keys);
-		return slot_fail(app, slot, what, err);
+			 "cannot parse args '%s'. Fix: write key=value[,key=value]",
+			 slot->conf->args);
+		return sl_slot_fail(app, slot, what, err);
 	}
+	if (slot_check_args(app, slot, err) < 0)
+		return -1;
 
 	memset(&init, 0, sizeof(init));
 	init.instance = slot->conf->label;
 	init.args = slot->kvargs;
 	init.err = &init_error;
+	sl_slot_where(app, slot, where, sizeof(where));
+	init.where = where;
 	if (slot->ops->global_init != NULL) {
 		if (slot->ops->global_init(&init) < 0)
-			return slot_fail(app, slot, init_error.msg, err);
+			return sl_slot_fail(app, slot, init_error.msg, err);
 		slot->global_state = init.global_state;
 	}
 	slot->global_inited = true;
@@ -120,7 +168,7 @@ static int slot_setup(struct sl_app *app, unsigned int p, unsigned int s, struct
 			init.global_state = slot->global_state;
 			init.node_state = NULL;
 			if (slot->ops->node_init(&init) < 0)
-				return slot_fail(app, slot, init_error.msg, err);
+				return sl_slot_fail(app, slot, init_error.msg, err);
 			slot->node_state[socket] = init.node_state;
 		}
 		slot->node_inited[socket] = true;
@@ -298,12 +346,11 @@ int sl_graphs_create(struct sl_app *app, struct sl_error *err)
 		prm.node_patterns = patterns;
 		snprintf(wk->graph_name, sizeof(wk->graph_name), "sl-w%u", wk->info.lcore);
 		wk->graph_id = rte_graph_create(wk->graph_name, &prm);
-		if (wk->graph_id == RTE_GRAPH_ID_INVALID) {
-			snprintf(err->msg, sizeof(err->msg),
-				 "cannot create the graph of worker lcore %u: %s", wk->info.lcore,
-				 rte_strerror(rte_errno));
-			return -1;
-		}
+		if (wk->graph_id == RTE_GRAPH_ID_INVALID)
+			return sl_error_set(err,
+					    "cannot create the graph of worker lcore %u: %s. Fix: "
+					    "reserve more hugepages (-m)",
+					    wk->info.lcore, rte_strerror(rte_errno));
 		wk->graph = rte_graph_lookup(wk->graph_name);
 		if (graph_fill(app, wk, err) < 0)
 			return -1; /* sl_graphs_destroy frees what was filled */

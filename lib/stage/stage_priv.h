@@ -8,6 +8,7 @@
 #ifndef SLUICE_STAGE_PRIV_H
 #define SLUICE_STAGE_PRIV_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -130,6 +131,15 @@ struct sl_drop_ctx {
 int sl_stage_registry_check(struct sl_error *err);
 
 /* ---- building (pipeline.c) ---- */
+
+/* "FILE:LINE: [pipeline P] LABEL": where a stage is configured, the prefix of
+ * its errors and notes. */
+#define SL_ERROR_WHERE_MAX (PATH_MAX + 3 * SL_NAME_MAX)
+void sl_slot_where(const struct sl_app *app, const struct sl_stage_slot *slot, char *buf,
+		   size_t size);
+/* err = "WHERE: what"; returns -1. */
+int sl_slot_fail(const struct sl_app *app, const struct sl_stage_slot *slot, const char *what,
+		 struct sl_error *err);
 
 /* Stage slots and graph nodes for every pipeline of the config. */
 int sl_pipelines_setup(struct sl_app *app, struct sl_error *err);
