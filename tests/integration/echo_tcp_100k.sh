@@ -40,7 +40,7 @@ timeout -k 5 -s INT 120 "$SLUICE_GEN" -l 1 $(it_eal gen) \
 	--tcp 10.0.0.2:7-14 --local-ip 10.0.0.1 --conns "$CONNS" --msg 64 --msgs-per-conn 1 --hold \
 	--duration 10 --stats-interval 2 --json "$IT_TMP/gen.json" "${IT_LINGER[@]}" >"$IT_TMP/gen.log" 2>&1 &
 gen_pid=$!
-IT_PIDS+=("$gen_pid")
+sl_track "$gen_pid"
 peak=0
 for ((i = 0; i < 80; i++)); do
 	sleep 0.5

@@ -49,7 +49,7 @@ echo_ns /usr/bin/python3 "$ECHO_CLIENT" --host "$ECHO_IP" pingpong --duration "$
 	--size 64 --interval-ms 5 --max-gap-ms 1000 --connect-every 1 --connect-timeout 3 \
 	>"$IT_TMP/pingpong.log" 2>&1 &
 pp=$!
-IT_CLEANUPS+=("kill $pp")
+sl_on_exit "kill $pp"
 sleep 1
 echo_ns timeout 60 /usr/bin/python3 "$IT_DIR/echo_pin_attack.py" --dst "$ECHO_IP" --src "$PEER_IP" \
 	--conns "$ATTACKERS" --bytes 588000 --sport "$SPORT" --push-timeout 20 >"$IT_TMP/attack.log" 2>&1 ||

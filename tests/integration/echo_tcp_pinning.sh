@@ -24,7 +24,7 @@ SPORT=40000
 pin_client() { echo_ns /usr/bin/python3 "$IT_DIR/pin_client.py" --host "$ECHO_IP" "$@"; }
 # live_counter NAME: the tcpip stage's counter now (telemetry), summed over workers.
 live_counter() {
-	"$IT_DIR/tel_client.py" "slit$$-echo" /sluice/stages 5 | /usr/bin/python3 -c '
+	"$IT_DIR/tel_client.py" "sl$$-echo" /sluice/stages 5 | /usr/bin/python3 -c '
 import json, sys
 print(sum(c.get(sys.argv[1], 0) for stages in json.load(sys.stdin).values()
           for name, c in stages.items() if name.split("/")[-1].startswith("tcpip")))' "$1"
@@ -38,12 +38,12 @@ grep -o 'connections may hold [0-9]* mbufs' "$IT_TMP/echo.log" >&2 || true
 pin_client serve --seconds 20 --max-stall-ms 1000 --bytes $((256 << 10)) \
 	>"$IT_TMP/serve.log" 2>&1 &
 serve=$!
-IT_CLEANUPS+=("kill $serve")
+sl_on_exit "kill $serve"
 sleep 1
 pin_client pin --conns $ATTACKERS --sport $SPORT --bytes 588000 --hold 15 \
 	>"$IT_TMP/pin.log" 2>&1 &
 pin=$!
-IT_CLEANUPS+=("kill $pin")
+sl_on_exit "kill $pin"
 for ((i = 0; i < 200; i++)); do
 	grep -q pinned "$IT_TMP/pin.log" && break
 	sl_nap 0.1

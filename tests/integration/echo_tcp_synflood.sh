@@ -17,7 +17,7 @@ echo_start "tcp_echo=7,msl_ms=500,syn_backlog=64"
 echo_ns timeout 30 hping3 -q -S -p 7 --rand-source -i u100 -c 20000 "$ECHO_IP" \
 	>"$IT_TMP/hping3.log" 2>&1 &
 flood=$!
-IT_CLEANUPS+=("kill $flood")
+sl_on_exit "kill $flood"
 sleep 0.5
 ok=0
 for i in 1 2 3; do

@@ -22,14 +22,15 @@ PEER_IP=10.78.0.2
 ip netns add "$NS" || it_fail "cannot create network namespace $NS"
 # Cleanups run in order: first whatever still runs in the namespace (the
 # echo server), then the namespace.
-IT_CLEANUPS+=("ip netns pids $NS | xargs -r kill" "ip netns del $NS")
+sl_on_exit "ip netns pids $NS | xargs -r kill"
+sl_on_exit "ip netns del $NS"
 ns() { ip netns exec "$NS" "$@"; }
 ns ip link set lo up
 # The kernel's echo server. It must not inherit the run lock (a leftover
 # process would hold it for everyone).
 ip netns exec "$NS" timeout 100 /usr/bin/python3 "$IT_DIR/../../tools/bench/py-echo.py" \
-	--loop asyncio --port 7 >"$IT_TMP/py-echo.log" 2>&1 {IT_LOCK_FD}>&- &
-IT_PIDS+=("$!")
+	--loop asyncio --port 7 >"$IT_TMP/py-echo.log" 2>&1 {SL_LOCK_FD}>&- &
+sl_track "$!"
 
 tcp() { # NAME ARGS...
 	local name=$1 rc=0 pid i
