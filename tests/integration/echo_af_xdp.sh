@@ -22,8 +22,7 @@ if ! grep -qs ' /sys/fs/bpf bpf ' /proc/mounts; then
 	mount -t bpf bpf /sys/fs/bpf 2>/dev/null ||
 		it_skip "no bpffs at /sys/fs/bpf and cannot mount one (the af_xdp PMD's libxdp needs it)"
 fi
-it_init
-[[ -x $SLUICE_ECHO ]] || it_fail "no sluice-echo at $SLUICE_ECHO (build first)"
+echo_init
 
 va=slx$$a
 vb=slx$$b

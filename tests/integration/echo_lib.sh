@@ -24,6 +24,12 @@ ECHO_WIRE=${ECHO_WIRE:-tap}
 # net_af_packet devargs beyond the interface (ECHO_WIRE=afp).
 ECHO_AFP_ARGS=${ECHO_AFP_ARGS:-qpairs=1}
 
+# echo_init: it_init, and sluice-echo is built.
+echo_init() {
+	it_init
+	[[ -x $SLUICE_ECHO ]] || it_fail "no sluice-echo at $SLUICE_ECHO (build first)"
+}
+
 echo_ns() { ip netns exec "$ECHO_NS" "$@"; }
 
 # echo_ns_up: the client namespace (once per test).
@@ -50,7 +56,7 @@ echo_veth_up() {
 # globals: ECHO_APP_LINES and ECHO_PORT_LINES (more lines for [app] and
 # [port p0]), ECHO_LCORES (EAL core list, default "-l 0-1").
 echo_start() {
-	local args=$1 stages=${2:-tcpip} extra=${3:-} limit=${4:-100} i dev vdev
+	local args=$1 stages=${2:-tcpip} extra=${3:-} limit=${4:-100} dev vdev
 	echo_ns_up
 	case $ECHO_WIRE in
 	tap) dev=net_tap0 vdev="net_tap0,iface=$ECHO_IF" ;;
@@ -83,13 +89,7 @@ EOT
 		it_fail "sluice-echo did not start"
 	}
 	[[ $ECHO_WIRE == tap ]] || return 0
-	for ((i = 0; i < 50; i++)); do
-		ip link show "$ECHO_IF" >/dev/null 2>&1 && break
-		sl_nap 0.1
-	done
-	ip link set "$ECHO_IF" netns "$ECHO_NS" || it_fail "cannot move $ECHO_IF into $ECHO_NS"
-	echo_ns ip addr add "$PEER_IP/24" dev "$ECHO_IF"
-	echo_ns ip link set "$ECHO_IF" up
+	sl_tap_into "$ECHO_NS" "$ECHO_IF" "$PEER_IP/24"
 }
 
 # echo_client ARGS...: the python client inside the namespace.
@@ -104,19 +104,7 @@ echo_stop() {
 
 # echo_counters: print the tcpip stage's counters (summed over workers) as
 # NAME=VALUE lines, from the final stats JSON.
-echo_counters() {
-	/usr/bin/python3 - "$IT_TMP/echo.json" <<'PY'
-import json, sys
-tot = {}
-for w in json.load(open(sys.argv[1]))["workers"]:
-    for st in w["stages"]:
-        if st["stage"] == "tcpip":
-            for k, v in st["counters"].items():
-                tot[k] = tot.get(k, 0) + v
-for k, v in tot.items():
-    print(f"{k}={v}")
-PY
-}
+echo_counters() { /usr/bin/python3 "$IT_REPO/tools/lib/tcpip_counters.py" "$IT_TMP/echo.json"; }
 
 # echo_counter NAME: one counter's value.
 echo_counter() { echo_counters | awk -F= -v k="$1" '$1 == k {print $2}'; }

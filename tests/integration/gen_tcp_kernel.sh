@@ -19,13 +19,10 @@ NS=sl-gtk-$$
 IF=sgk$$
 GEN_IP=10.78.0.1
 PEER_IP=10.78.0.2
-ip netns add "$NS" || it_fail "cannot create network namespace $NS"
 # Cleanups run in order: first whatever still runs in the namespace (the
 # echo server), then the namespace.
 sl_on_exit "ip netns pids $NS | xargs -r kill"
-sl_on_exit "ip netns del $NS"
-ns() { ip netns exec "$NS" "$@"; }
-ns ip link set lo up
+sl_netns "$NS"
 # The kernel's echo server. It must not inherit the run lock (a leftover
 # process would hold it for everyone).
 ip netns exec "$NS" timeout 100 /usr/bin/python3 "$IT_DIR/../../tools/bench/py-echo.py" \
@@ -33,7 +30,7 @@ ip netns exec "$NS" timeout 100 /usr/bin/python3 "$IT_DIR/../../tools/bench/py-e
 sl_track "$!"
 
 tcp() { # NAME ARGS...
-	local name=$1 rc=0 pid i
+	local name=$1 rc=0 pid
 	shift
 	# shellcheck disable=SC2046
 	timeout -k 5 -s INT 60 "$SLUICE_GEN" -l 1 $(it_eal "gen-$name") \
@@ -41,13 +38,7 @@ tcp() { # NAME ARGS...
 		--tcp "$PEER_IP:7" --local-ip "$GEN_IP" --json "$IT_TMP/$name.json" "$@" \
 		>"$IT_TMP/$name.log" 2>&1 &
 	pid=$!
-	for ((i = 0; i < 100; i++)); do
-		ip link show "$IF" >/dev/null 2>&1 && break
-		sl_nap 0.1
-	done
-	ip link set "$IF" netns "$NS" || it_fail "cannot move $IF into $NS"
-	ns ip addr add "$PEER_IP/24" dev "$IF"
-	ns ip link set "$IF" up
+	sl_tap_into "$NS" "$IF" "$PEER_IP/24"
 	wait "$pid" || rc=$?
 	cat "$IT_TMP/$name.log"
 	[[ $rc -eq 0 ]] || it_fail "sluice-gen --tcp $name against the kernel exited $rc"

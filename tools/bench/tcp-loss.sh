@@ -122,18 +122,9 @@ for loss in "${loss_list[@]}"; do
 		done
 		sl_stop "$SRV_PID" "$server" "$SL_TMP/$server-$loss.log"
 		if [[ $server == sluice && -s $SL_TMP/sluice-$loss.json ]]; then
-			/usr/bin/python3 - "$SL_TMP/sluice-$loss.json" <<'PY' >&2
-import json, sys
-tot = {}
-for w in json.load(open(sys.argv[1]))["workers"]:
-    for st in w["stages"]:
-        if st["stage"] == "tcpip":
-            for k, v in st["counters"].items():
-                tot[k] = tot.get(k, 0) + v
-keys = ("tcp_retransmits", "tcp_rto_expired", "tcp_fast_retransmits", "tcp_sack_recoveries",
-        "tcp_ooo_dropped", "tcp_pool_low_drops")
-print("tcp-loss: sluice counters: " + " ".join(f"{k[4:]}={tot[k]}" for k in keys if k in tot))
-PY
+			echo "tcp-loss: sluice counters: $(/usr/bin/python3 "$REPO/tools/lib/tcpip_counters.py" "$SL_TMP/sluice-$loss.json" |
+				grep -E '^tcp_(retransmits|rto_expired|fast_retransmits|sack_recoveries|ooo_dropped|pool_low_drops)=' |
+				sed 's/^tcp_//' | tr '\n' ' ')" >&2
 		fi
 	done
 done

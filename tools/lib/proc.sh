@@ -21,6 +21,7 @@
 #   sl_netns NS               a network namespace, removed at exit
 #   sl_veth NEAR FAR NS [NEAR_NS]   a veth pair, FAR end in namespace NS
 #   sl_offloads_off [NS] IF   no checksum/TSO/GSO/GRO offload on a veth end
+#   sl_tap_into NS IF ADDR    a net_tap port's netdev into namespace NS
 #   sl_opt / sl_flag / sl_common_opts / sl_parse_opts   options; -h/--help
 #                             prints the script's header comment
 #
@@ -180,6 +181,19 @@ sl_veth() {
 	ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$far.disable_ipv6=1" >/dev/null 2>&1 || true
 	"${in[@]}" ip link set "$near" up
 	ip -n "$ns" link set "$far" up
+}
+
+# sl_tap_into NS IF ADDR: once a DPDK net_tap port has made netdev IF (at
+# most 10 s), move it into namespace NS with address ADDR (a/len), up.
+sl_tap_into() {
+	local ns=$1 ifc=$2 i
+	for ((i = 0; i < 100; i++)); do
+		ip link show "$ifc" >/dev/null 2>&1 && break
+		sl_nap 0.1
+	done
+	ip link set "$ifc" netns "$ns" || sl_die "cannot move $ifc into $ns"
+	ip -n "$ns" addr add "$3" dev "$ifc"
+	ip -n "$ns" link set "$ifc" up
 }
 
 # sl_offloads_off [NS] IF: af_packet must see whole, checksummed frames: no
