@@ -156,7 +156,7 @@ sl_say "T=${duration}s x $runs runs; servers ${server_list[*]} on CPU 0, client 
 for ((r = 1; r <= runs; r++)); do
 	for s in "${server_list[@]}"; do
 		[[ -n $s ]] || continue
-		[[ $s == sluice ]] && sl_lock
+		if [[ $s == sluice ]]; then sl_lock; fi
 		if start_server "$s" "$r"; then
 			for size in "${size_list[@]}"; do
 				for c in "${conn_counts[@]}"; do
@@ -166,6 +166,6 @@ for ((r = 1; r <= runs; r++)); do
 			measure "$r" connect 64 64
 		fi
 		stop_server
-		[[ $s == sluice ]] && sl_unlock
+		if [[ $s == sluice ]]; then sl_unlock; fi
 	done
 done
