@@ -16,6 +16,7 @@
 #   sl_wait_for LOG ERE SECONDS [PID...]   a line of LOG matches ERE
 #   sl_stop PID [WHAT LOG]    SIGINT, then sl_reap; with WHAT, says how it ended
 #   sl_reap PID               wait at most 20 s, then kill; sets SL_RC
+#   sl_wait_exit PID SECONDS  PID has exited
 #   sl_track PID              reap PID at exit too (started without sl_start)
 #   sl_on_exit CMD            run CMD (a string) at exit, after the processes
 #   sl_netns NS               a network namespace, removed at exit
@@ -119,20 +120,26 @@ sl_start() {
 # SECONDS passed or a PID exited (1).
 sl_wait_for() { sl_wait_line "$@"; }
 
+# sl_wait_exit PID SECONDS: PID has exited (0), or SECONDS passed (1).
+sl_wait_exit() {
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sl_nap 0.1
+	done
+	return 1
+}
+
 # sl_reap PID: wait for PID at most 20 s, then kill it and its children.
 # Sets SL_RC (timeout's status: 124 = hit its limit, 128+N = signal N). Not in
 # $(...): a subshell cannot wait for its parent's children.
 sl_reap() {
-	local pid=$1 i keep=() p
+	local pid=$1 keep=() p
 	SL_RC=0
 	# bash reports a job that died of a signal on stderr ("Segmentation
 	# fault ..."); keep that out of the output (the caller reads SL_RC).
 	{
-		for ((i = 0; i < 200; i++)); do
-			kill -0 "$pid" 2>/dev/null || break
-			sl_nap 0.1
-		done
-		if kill -0 "$pid" 2>/dev/null; then
+		if ! sl_wait_exit "$pid" 20; then
 			echo "$SL_NAME: warning: process $pid did not stop 20 s after SIGINT: killing it" >&3
 			pkill -KILL -P "$pid" || true
 			kill -KILL "$pid" || true
