@@ -23,8 +23,8 @@
 #   sl_veth NEAR FAR NS [NEAR_NS]   a veth pair, FAR end in namespace NS
 #   sl_offloads_off [NS] IF   no checksum/TSO/GSO/GRO offload on a veth end
 #   sl_tap_into NS IF ADDR    a net_tap port's netdev into namespace NS
-#   sl_opt / sl_flag / sl_common_opts / sl_parse_opts   options; -h/--help
-#                             prints the script's header comment
+# and, from tools/lib/opts.sh, sl_say, sl_die and the options (sl_opt, sl_flag,
+# sl_common_opts, sl_parse_opts; -h/--help prints the script's header comment).
 #
 # Every process started gets a unique --file-prefix and --in-memory (or
 # --no-huge when hugepages are short, tools/eal-mem.sh), never probes PCI,
@@ -32,9 +32,10 @@
 # shellcheck shell=bash
 
 SL_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=opts.sh
+source "$SL_REPO/tools/lib/opts.sh"
 # shellcheck source=/dev/null
 source "$SL_REPO/tools/wait-line.sh"
-SL_NAME=${SL_NAME:-$(basename "$0" .sh)}
 SL_LOCK=${SLUICE_RUN_LOCK:-/tmp/sluice-run.lock}
 SLUICE_FWD=${SLUICE_FWD:-$SL_REPO/build/apps/sluice-fwd}
 SLUICE_GEN=${SLUICE_GEN:-$SL_REPO/build/apps/sluice-gen}
@@ -45,12 +46,6 @@ SL_ON_EXIT=()  # commands (namespaces, links) to run at exit
 SL_TMP=""
 SL_LOCK_FD=""
 SL_KEEP=${SL_KEEP:-}
-
-sl_say() { echo "$SL_NAME: $*" >&2; }
-sl_die() {
-	echo "$SL_NAME: error: $*" >&2
-	exit 1
-}
 
 sl_cleanup() {
 	local pid p
@@ -210,76 +205,4 @@ sl_offloads_off() {
 	[[ $# -eq 2 ]] && { ns=(ip netns exec "$1"); shift; }
 	"${ns[@]}" ethtool -K "$1" tx off tso off gso off gro off >/dev/null 2>&1 ||
 		sl_say "note: ethtool could not turn offloads off on $1 (apt-get install ethtool)"
-}
-
-# ---- options ---------------------------------------------------------------
-# A script declares its options, then calls sl_parse_opts "$@":
-#   sl_common_opts time runs size csv md keep   the shared ones, checked alike:
-#       -t|--time SECONDS -> $duration, -r|--runs N -> $runs, --size BYTES ->
-#       $size, --csv FILE -> $csv, --md FILE -> $md, --keep -> SL_KEEP=1
-#   sl_opt "-x --long" VAR [CHECK]   an option with a value, stored in VAR
-#   sl_flag "--long" 'CODE'          an option without one, runs CODE
-# -h/--help prints the header comment of the script (from its third line to
-# the first line that is not a comment).
-declare -A SL_OPT_VAR=() SL_OPT_CHECK=() SL_OPT_CODE=()
-
-sl_usage() { awk 'NR > 2 && !/^#/ {exit} NR > 2 {sub(/^# ?/, ""); print}' "$0"; }
-
-sl_opt() {
-	local n
-	for n in $1; do
-		SL_OPT_VAR[$n]=$2
-		SL_OPT_CHECK[$n]=${3:-}
-	done
-}
-sl_flag() {
-	local n
-	for n in $1; do SL_OPT_CODE[$n]=$2; done
-}
-
-sl_common_opts() {
-	local o
-	for o in "$@"; do
-		case $o in
-		time) sl_opt "-t --time" duration secs ;;
-		runs) sl_opt "-r --runs" runs count ;;
-		size) sl_opt "--size" size frame ;;
-		csv | md) sl_opt "--$o" "$o" ;;
-		keep) sl_flag "--keep" SL_KEEP=1 ;;
-		*) sl_die "sl_common_opts: no common option '$o'" ;;
-		esac
-	done
-}
-
-# sl_check_value OPTION CHECK VALUE: one wording for every script.
-sl_check_value() {
-	case $2 in
-	secs) [[ $3 =~ ^[0-9]+$ && $3 -ge 1 ]] || sl_die "$1 wants whole seconds >= 1" ;;
-	count) [[ $3 =~ ^[0-9]+$ && $3 -ge 1 ]] || sl_die "$1 wants a count >= 1" ;;
-	frame) [[ $3 =~ ^[0-9]+$ && $3 -ge 64 && $3 -le 1518 ]] || sl_die "$1 wants 64..1518" ;;
-	"") ;;
-	*) sl_die "sl_opt: no check '$2'" ;;
-	esac
-}
-
-sl_parse_opts() {
-	local _o
-	while (($#)); do
-		_o=$1
-		if [[ $_o == -h || $_o == --help ]]; then
-			sl_usage
-			exit 0
-		elif [[ -v SL_OPT_VAR[$_o] ]]; then
-			(($# >= 2)) || sl_die "$_o wants a value (see --help)"
-			sl_check_value "$_o" "${SL_OPT_CHECK[$_o]}" "$2"
-			printf -v "${SL_OPT_VAR[$_o]}" '%s' "$2"
-			shift 2
-		elif [[ -v SL_OPT_CODE[$_o] ]]; then
-			eval "${SL_OPT_CODE[$_o]}"
-			shift
-		else
-			sl_usage >&2
-			sl_die "unknown option '$_o'"
-		fi
-	done
 }
