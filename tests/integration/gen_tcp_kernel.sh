@@ -30,16 +30,17 @@ ip netns exec "$NS" timeout 100 /usr/bin/python3 "$IT_DIR/../../tools/bench/py-e
 sl_track "$!"
 
 tcp() { # NAME ARGS...
-	local name=$1 rc=0 pid
+	local name=$1 rc pid
 	shift
 	# shellcheck disable=SC2046
-	timeout -k 5 -s INT 60 "$SLUICE_GEN" -l 1 $(it_eal "gen-$name") \
+	it_start "$IT_TMP/$name.log" 60 "$SLUICE_GEN" -l 1 $(it_eal "gen-$name") \
 		--vdev "net_tap0,iface=$IF" -- --ports net_tap0 --link-wait 20 --start-delay-ms 500 \
-		--tcp "$PEER_IP:7" --local-ip "$GEN_IP" --json "$IT_TMP/$name.json" "$@" \
-		>"$IT_TMP/$name.log" 2>&1 &
-	pid=$!
+		--tcp "$PEER_IP:7" --local-ip "$GEN_IP" --json "$IT_TMP/$name.json" "$@"
+	pid=$IT_PID
 	sl_tap_into "$NS" "$IF" "$PEER_IP/24"
-	wait "$pid" || rc=$?
+	sl_wait_exit "$pid" 75 || true
+	it_reap "$pid"
+	rc=$IT_RC
 	cat "$IT_TMP/$name.log"
 	[[ $rc -eq 0 ]] || it_fail "sluice-gen --tcp $name against the kernel exited $rc"
 }

@@ -54,9 +54,9 @@ EOT
 	local echo_pid=$SL_PID
 	sleep 3
 	pg=$(sl_prefix "gen-$name")
-	timeout -k 5 -s INT "$limit" "$SLUICE_GEN" -l 1 "${EAL_MEM[@]}" --file-prefix "$pg" --no-pci \
+	sl_run "$SL_TMP/$name.gen.log" "$limit" "$SLUICE_GEN" -l 1 "${EAL_MEM[@]}" --file-prefix "$pg" --no-pci \
 		--vdev "net_memif0,role=client,socket=$sock,rsize=14" -- --ports net_memif0 --local-ip 10.0.0.1 \
-		--stats-interval 0 --json "$SL_TMP/$name.json" "$@" >"$SL_TMP/$name.gen.log" 2>&1 || true
+		--stats-interval 0 --json "$SL_TMP/$name.json" "$@"
 	sl_stop "$echo_pid" sluice-echo "$SL_TMP/$name.echo.log"
 	sl_unlock
 	/usr/bin/python3 - "$name" "$SL_TMP/$name.json" "$SL_TMP/$name.echo.log" "$tsc_hz" <<'PY'
@@ -90,10 +90,9 @@ baseline() {
 	local tp=$SL_PID
 	sleep 3
 	pg=$(sl_prefix gen-base)
-	timeout -k 5 -s INT "$limit" "$SLUICE_GEN" -l 1 "${EAL_MEM[@]}" --file-prefix "$pg" --no-pci \
+	sl_run "$SL_TMP/base.gen.log" "$limit" "$SLUICE_GEN" -l 1 "${EAL_MEM[@]}" --file-prefix "$pg" --no-pci \
 		--vdev "net_memif0,role=client,socket=$sock" -- --ports net_memif0 --size 1518 \
-		--duration "$duration" --stats-interval 0 --json "$SL_TMP/base.json" \
-		>"$SL_TMP/base.gen.log" 2>&1 || true
+		--duration "$duration" --stats-interval 0 --json "$SL_TMP/base.json"
 	sl_stop "$tp" testpmd "$SL_TMP/testpmd.log"
 	sl_unlock
 	/usr/bin/python3 - "$SL_TMP/base.json" <<'PY'

@@ -150,10 +150,10 @@ measure() {
 	pg=$(sl_prefix "gen-$name")
 	[[ -z $SRV_PREFIX ]] || read -r b0 i0 <<<"$(bench_sluice_busy "$SRV_PREFIX")"
 	c0=$(cpu_sample)
-	timeout -k 5 -s INT $((duration + 60)) "$SLUICE_GEN" -l 1 "${EAL_MEM[@]}" --file-prefix "$pg" \
+	sl_run "$SL_TMP/$name.gen.log" $((duration + 60)) "$SLUICE_GEN" -l 1 "${EAL_MEM[@]}" --file-prefix "$pg" \
 		--no-pci "${GEN_DEV[@]}" --link-wait 10 --tcp "$SRV_IP:7" --local-ip "$CLI_IP" \
 		--conns "$conns" --depth "$depth" --msg 64 --duration "$duration" --stats-interval 0 \
-		--json "$SL_TMP/$name.json" >"$SL_TMP/$name.gen.log" 2>&1 || true
+		--json "$SL_TMP/$name.json"
 	c1=$(cpu_sample)
 	[[ -z $SRV_PREFIX ]] || read -r b1 i1 <<<"$(bench_sluice_busy "$SRV_PREFIX")"
 	rm -rf "/var/run/dpdk/${pg:?}"

@@ -13,6 +13,7 @@
 #   sl_eal NAME               --no-pci, such a prefix, $EAL_MEM, log level
 #   sl_start LOG LIMIT CMD... CMD in the background, SIGINT after LIMIT s,
 #                             SIGKILL 10 s later; stdin $SL_STDIN; sets SL_PID
+#   sl_run LOG LIMIT CMD...   the same in the foreground; sets SL_RC
 #   sl_wait_for LOG ERE SECONDS [PID...]   a line of LOG matches ERE
 #   sl_stop PID [WHAT LOG]    SIGINT, then sl_reap; with WHAT, says how it ended
 #   sl_reap PID               wait at most 20 s, then kill; sets SL_RC
@@ -109,6 +110,14 @@ sl_start() {
 	timeout -k 10 -s INT "$limit" "$@" >>"$log" 2>&1 <"${SL_STDIN:-/dev/null}" &
 	SL_PID=$!
 	SL_PIDS+=("$SL_PID")
+}
+
+# sl_run LOG LIMIT CMD...: sl_start, then wait until CMD ends (its time
+# limit bounds the wait); sets SL_RC.
+sl_run() {
+	sl_start "$@"
+	sl_wait_exit "$SL_PID" $(($2 + 15)) || true
+	sl_reap "$SL_PID"
 }
 
 # sl_wait_for LOG ERE SECONDS [PID...]: a line of LOG matches ERE (0), or
