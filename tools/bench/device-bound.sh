@@ -124,12 +124,8 @@ run_one() {
 	sl_stop "$pid" "$label" "$log"
 	sl_unlock
 	rm -rf "/var/run/dpdk/${prefix:?}"
-	case $label in
-	testpmd)
-		cyc=$(parse_testpmd_cycles "$log")
-		[[ -n $tsc_mhz ]] || tsc_mhz=$(parse_testpmd_tsc_mhz "$log") ;;
-	sluice-*) cyc=$(parse_sluice_cycles "$log") ;;
-	esac
+	cyc=$(parse_cycles "$label" "$log")
+	[[ $label != testpmd || -n $tsc_mhz ]] || tsc_mhz=$(parse_testpmd_tsc_mhz "$log")
 	if [[ -z $pps ]]; then
 		sl_say "$label on net_$kind run $run: no rate; last lines of $log:"
 		tail -n 5 "$log" >&2

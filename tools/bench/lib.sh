@@ -176,6 +176,15 @@ parse_sluice_cycles() {
 	return 0
 }
 
+# parse_cycles LABEL LOG: the cycles/packet figure of a contender's log
+# (testpmd's, or a sluice-* app's), else nothing.
+parse_cycles() {
+	case $1 in
+	testpmd) parse_testpmd_cycles "$2" ;;
+	sluice-*) parse_sluice_cycles "$2" ;;
+	esac
+}
+
 # ---- results -------------------------------------------------------------
 
 # One token per run, in run order, "-" for a run that gave no figure: median

@@ -167,12 +167,8 @@ run_pair() {
 	fi
 	sl_unlock
 	rm -rf "/var/run/dpdk/${dprefix:?}" "/var/run/dpdk/${gprefix:?}" "$sock"
-	case $label in
-	testpmd)
-		cyc=$(parse_testpmd_cycles "$dlog")
-		[[ -n $tsc_mhz ]] || tsc_mhz=$(parse_testpmd_tsc_mhz "$dlog") ;;
-	sluice-*) cyc=$(parse_sluice_cycles "$dlog") ;;
-	esac
+	cyc=$(parse_cycles "$label" "$dlog")
+	[[ $label != testpmd || -n $tsc_mhz ]] || tsc_mhz=$(parse_testpmd_tsc_mhz "$dlog")
 	if [[ -z $pps ]]; then
 		sl_say "$label run $run: no rate; last lines of $dlog and $glog:"
 		for f in "$dlog" "$glog"; do echo "--- $f" >&2; tail -n 5 "$f" >&2; done
