@@ -10,21 +10,16 @@
 # reconfigures an existing build directory instead of recreating it.
 set -euo pipefail
 
+# shellcheck source-path=SCRIPTDIR source=lib/opts.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/opts.sh"
 say() { echo "setup: $*"; }
-die() { echo "setup: error: $*" >&2; exit 1; }
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 deps_only=0 build=1 pages=1024
-while (($#)); do
-	case $1 in
-	--deps-only) deps_only=1 ;;
-	--no-build) build=0 ;;
-	--hugepages) [[ $# -ge 2 ]] || die "--hugepages needs a number"; pages=$2; shift ;;
-	-h | --help) awk 'NR > 2 && !/^#/ {exit} NR > 2 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; exit 0 ;;
-	*) die "unknown option '$1' (try --help)" ;;
-	esac
-	shift
-done
+sl_flag --deps-only deps_only=1
+sl_flag --no-build build=0
+sl_opt --hugepages pages count
+sl_parse_opts "$@"
 
 packages=(
 	# DPDK and its example sources (benchmarks build l2fwd/l3fwd from dpdk-doc)
@@ -51,11 +46,11 @@ for p in "${packages[@]}"; do
 	fi
 done
 if ((${#missing[@]})); then
-	[[ $(id -u) -eq 0 ]] || die "need root to install: ${missing[*]} (run: sudo tools/setup.sh)"
-	command -v apt-get >/dev/null || die "apt-get not found: sluice's setup targets Debian 12; install by hand: ${missing[*]}"
+	[[ $(id -u) -eq 0 ]] || sl_die "need root to install: ${missing[*]} (run: sudo tools/setup.sh)"
+	command -v apt-get >/dev/null || sl_die "apt-get not found: sluice's setup targets Debian 12; install by hand: ${missing[*]}"
 	say "installing: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q || die "apt-get update failed: check network access to the Debian mirror and /etc/apt/sources.list"
+	apt-get update -q || sl_die "apt-get update failed: check network access to the Debian mirror and /etc/apt/sources.list"
 	apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null ||
 		die "apt-get install failed for: ${missing[*]} (see the apt output above)"
 else
@@ -76,10 +71,10 @@ fi
 cd "$repo"
 if [[ -f build/build.ninja ]]; then
 	say "reconfiguring existing build/"
-	meson setup --reconfigure build || die "meson reconfigure failed (to start over: rm -rf build && tools/setup.sh)"
+	meson setup --reconfigure build || sl_die "meson reconfigure failed (to start over: rm -rf build && tools/setup.sh)"
 else
 	say "configuring build/"
-	meson setup build || die "meson setup failed (see build/meson-logs/meson-log.txt)"
+	meson setup build || sl_die "meson setup failed (see build/meson-logs/meson-log.txt)"
 fi
-ninja -C build || die "build failed (see the compiler output above; rebuild with: ninja -C build)"
+ninja -C build || sl_die "build failed (see the compiler output above; rebuild with: ninja -C build)"
 say "done: binaries under build/apps, tests with tools/test.sh"

@@ -22,15 +22,7 @@ FRAMES=100000
 ns=sl-miss-$$
 va=slm$$a
 vb=slm$$b
-IT_CLEANUPS+=("ip netns del $ns" "ip link del $va")
-ip netns add "$ns" || it_fail "ip netns add $ns failed"
-ip link add "$va" type veth peer name "$vb" || it_fail "cannot create a veth pair"
-ip link set "$vb" netns "$ns"
-# Nothing but the flood on the wire: no IPv6 (router solicitations, MLD).
-sysctl -qw "net.ipv6.conf.$va.disable_ipv6=1" || true
-ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$vb.disable_ipv6=1" || true
-ip link set "$va" up
-ip netns exec "$ns" ip link set "$vb" up
+sl_veth "$va" "$vb" "$ns"
 
 it_write "$IT_TMP/fwd.ini" <<EOT
 [port p0]

@@ -20,16 +20,7 @@ PER_FLOW=20
 ns=sl-test-$$
 va=slv$$a
 vb=slv$$b
-IT_CLEANUPS+=("ip netns del $ns" "ip link del $va")
-ip netns add "$ns" || it_fail "ip netns add $ns failed"
-ip link add "$va" type veth peer name "$vb" || it_fail "cannot create a veth pair"
-ip link set "$vb" netns "$ns"
-# No IPv6 on the wire: only our packets reach the DUT and its flow tables.
-sysctl -qw "net.ipv6.conf.$va.disable_ipv6=1" || true
-ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$vb.disable_ipv6=1" || true
-ip link set "$va" up
-ip netns exec "$ns" ip link set "$vb" up
-ip netns exec "$ns" ip link set lo up
+sl_veth "$va" "$vb" "$ns"
 
 it_write "$IT_TMP/fwd.ini" <<EOT
 [port p0]

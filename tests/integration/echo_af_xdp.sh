@@ -22,20 +22,13 @@ if ! grep -qs ' /sys/fs/bpf bpf ' /proc/mounts; then
 	mount -t bpf bpf /sys/fs/bpf 2>/dev/null ||
 		it_skip "no bpffs at /sys/fs/bpf and cannot mount one (the af_xdp PMD's libxdp needs it)"
 fi
-it_init
-[[ -x $SLUICE_ECHO ]] || it_fail "no sluice-echo at $SLUICE_ECHO (build first)"
+echo_init
 
 va=slx$$a
 vb=slx$$b
-ip netns add "$ECHO_NS" || it_fail "cannot create network namespace $ECHO_NS"
-IT_CLEANUPS+=("ip netns del $ECHO_NS" "ip link del $va")
-ip link add "$va" type veth peer name "$vb" netns "$ECHO_NS" || it_fail "cannot create a veth pair"
-sysctl -qw "net.ipv6.conf.$va.disable_ipv6=1" || true
+sl_veth "$va" "$vb" "$ECHO_NS"
 echo_ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 >/dev/null 2>&1 || true
-ip link set "$va" up
-echo_ns ip link set lo up
 echo_ns ip addr add "$PEER_IP/24" dev "$vb"
-echo_ns ip link set "$vb" up
 # The kernel would hand sluice partial checksums (CHECKSUM_PARTIAL) and
 # 64 KiB TSO frames over a veth: full checksums and MTU-sized frames only.
 echo_ns ethtool -K "$vb" tx off tso off gso off >/dev/null 2>&1 || true

@@ -7,8 +7,7 @@
 SLUICE_ECHO=${1:-${SLUICE_ECHO:-}} SLUICE_FWD=${2:-${SLUICE_FWD:-}} SLUICE_GEN=${3:-${SLUICE_GEN:-}}
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/echo_lib.sh"
-it_init
-[[ -x $SLUICE_ECHO ]] || it_fail "no sluice-echo at $SLUICE_ECHO (build first)"
+echo_init
 
 echo_start "udp_echo=7,tcp_echo=7"
 echo_ns ping -c 5 -i 0.2 -W 2 "$ECHO_IP" || { it_show "$IT_TMP/echo.log"; it_fail "no ping replies"; }

@@ -20,6 +20,21 @@ one line saying what went wrong.
                                     round trips (a liveness check), fails past
                                     --max-gap-ms or when a new connection fails
 
+  pin     --conns N --bytes B --sport P --hold S
+                                    N connections from source ports P.. with
+                                    a tiny receive buffer push up to B bytes
+                                    each and never read: their window closes,
+                                    the echo holds what it cannot send back
+                                    and stops reading, so sluice's window
+                                    closes too. Prints "pinned" once nothing
+                                    moves for a second, then keeps the sockets
+                                    S seconds (the test silences them)
+  serve   --seconds S --max-stall-ms M --bytes B
+                                    a legitimate client meanwhile: one
+                                    connection ping-pongs 64 B (no round trip
+                                    may take over M ms) and a new connection
+                                    echoes B bytes every second, for S seconds
+
 stream and pingpong print "elapsed=SECONDS" on their result line.
 """
 import argparse
@@ -35,7 +50,7 @@ BLOCK = os.urandom(1 << 20)
 
 
 def fail(msg):
-    print(f"echo_client: FAIL: {msg}", file=sys.stderr)
+    print(f"echo_client: FAIL: {msg}", file=sys.stderr, flush=True)
     sys.exit(1)
 
 
@@ -156,16 +171,16 @@ def connect(a, timeout=5, local_port=0):
     return s
 
 
-def roundtrip(s, data):
+def roundtrip(s, data, what="connection"):
     s.sendall(data)
     got = b""
     while len(got) < len(data):
         part = s.recv(65536)
         if not part:
-            fail(f"connection closed after {len(got)} of {len(data)} echoed bytes")
+            fail(f"{what} closed after {len(got)} of {len(data)} echoed bytes")
         got += part
     if got != data:
-        fail("echo differs")
+        fail(f"{what}: echo differs")
 
 
 def mode_closes(a):
@@ -340,9 +355,71 @@ def mode_pingpong(a):
     print(line)
 
 
+def mode_pin(a):
+    socks = []
+    for i in range(a.conns):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
+        s.bind(("0.0.0.0", a.sport + i))
+        s.settimeout(5)
+        s.connect((a.host, a.port))
+        s.setblocking(False)
+        socks.append([s, 0])
+    deadline = time.monotonic() + 30
+    last_move = time.monotonic()
+    while time.monotonic() < deadline and time.monotonic() - last_move < 1.0:
+        moved = False
+        for e in socks:
+            if e[1] >= a.bytes:
+                continue
+            try:
+                k = e[0].send(BLOCK[: min(1 << 16, a.bytes - e[1])])
+            except BlockingIOError:
+                k = 0
+            e[1] += k
+            moved = moved or k > 0
+        if moved:
+            last_move = time.monotonic()
+        else:
+            time.sleep(0.01)
+    print(f"pinned: {a.conns} connections, {sum(e[1] for e in socks)} bytes pushed", flush=True)
+    time.sleep(a.hold)
+    for e in socks:
+        e[0].close()
+
+
+def mode_serve(a):
+    limit = a.max_stall_ms / 1000
+    p = connect(a, timeout=limit + 1)
+    p.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    end = time.monotonic() + a.seconds
+    next_fresh = time.monotonic()
+    rounds = fresh = 0
+    worst = 0.0
+    while time.monotonic() < end:
+        t = time.monotonic()
+        roundtrip(p, BLOCK[rounds % 1024 : rounds % 1024 + 64], f"round trip {rounds}")
+        dt = time.monotonic() - t
+        worst = max(worst, dt)
+        if dt > limit:
+            fail(f"serve: round trip {rounds} took {dt * 1000:.0f} ms (max {a.max_stall_ms} ms)")
+        rounds += 1
+        if time.monotonic() >= next_fresh:
+            s = connect(a, timeout=limit + 1)
+            roundtrip(s, pattern(fresh, 0, a.bytes), f"new connection {fresh}")
+            s.close()
+            fresh += 1
+            next_fresh += 1.0
+        time.sleep(0.005)
+    p.close()
+    print(f"serve: {rounds} round trips (worst {worst * 1000:.1f} ms), {fresh} new connections")
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["udp", "stream", "closes", "zerowin", "pingpong"])
+    p.add_argument("mode", choices=["udp", "stream", "closes", "zerowin", "pingpong", "pin", "serve"])
     p.add_argument("--host", required=True)
     p.add_argument("--port", type=int, default=7)
     p.add_argument("--count", type=int, default=10)
@@ -360,6 +437,9 @@ def main():
     p.add_argument("--connect-every", type=float, default=1)
     p.add_argument("--connect-timeout", type=float, default=3)
     p.add_argument("--local-port", type=int, default=0, help="pingpong: bind the long connection")
+    p.add_argument("--sport", type=int, default=40000, help="pin: the first source port")
+    p.add_argument("--seconds", type=float, default=20, help="serve: how long")
+    p.add_argument("--max-stall-ms", type=float, default=1000, help="serve: the longest round trip")
     a = p.parse_args()
     modes = {
         "udp": mode_udp,
@@ -367,6 +447,8 @@ def main():
         "closes": mode_closes,
         "zerowin": mode_zerowin,
         "pingpong": mode_pingpong,
+        "pin": mode_pin,
+        "serve": mode_serve,
     }
     modes[a.mode](a)
 

@@ -24,39 +24,30 @@ ECHO_WIRE=${ECHO_WIRE:-tap}
 # net_af_packet devargs beyond the interface (ECHO_WIRE=afp).
 ECHO_AFP_ARGS=${ECHO_AFP_ARGS:-qpairs=1}
 
-echo_ns() { ip netns exec "$ECHO_NS" "$@"; }
-
-# echo_offloads_off [NS] IFACE: checksums, TSO/GSO/GRO off on one veth end.
-echo_offloads_off() {
-	local ns=()
-	[[ $# -eq 2 ]] && { ns=(ip netns exec "$1"); shift; }
-	"${ns[@]}" ethtool -K "$1" tx off tso off gso off gro off >/dev/null 2>&1 ||
-		it_say "note: ethtool could not turn offloads off on $1"
+# echo_init: it_init, and sluice-echo is built.
+echo_init() {
+	it_init
+	[[ -x $SLUICE_ECHO ]] || it_fail "no sluice-echo at $SLUICE_ECHO (build first)"
 }
+
+echo_ns() { ip netns exec "$ECHO_NS" "$@"; }
 
 # echo_ns_up: the client namespace (once per test).
 echo_ns_up() {
-	ip netns list | grep -qw "$ECHO_NS" && return 0
-	ip netns add "$ECHO_NS" || it_fail "cannot create network namespace $ECHO_NS"
-	IT_CLEANUPS+=("ip netns del $ECHO_NS")
+	[[ -e /run/netns/$ECHO_NS ]] && return 0
+	sl_netns "$ECHO_NS"
 	echo_ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 >/dev/null 2>&1 || true
 	echo_ns sysctl -qw net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1 || true
-	echo_ns ip link set lo up
 }
 
 # echo_veth_up: the af_packet wire (once per test).
 echo_veth_up() {
 	ip link show "$ECHO_HOST_IF" >/dev/null 2>&1 && return 0
 	command -v ethtool >/dev/null || it_skip "ethtool is not installed (tools/setup.sh installs it)"
-	ip link add "$ECHO_HOST_IF" type veth peer name "$ECHO_IF" netns "$ECHO_NS" ||
-		it_fail "cannot create the veth pair $ECHO_HOST_IF/$ECHO_IF"
-	IT_CLEANUPS+=("ip link del $ECHO_HOST_IF")
-	sysctl -qw "net.ipv6.conf.$ECHO_HOST_IF.disable_ipv6=1" >/dev/null 2>&1 || true
-	echo_offloads_off "$ECHO_HOST_IF"
-	echo_offloads_off "$ECHO_NS" "$ECHO_IF"
-	ip link set "$ECHO_HOST_IF" up
+	sl_veth "$ECHO_HOST_IF" "$ECHO_IF" "$ECHO_NS"
+	sl_offloads_off "$ECHO_HOST_IF"
+	sl_offloads_off "$ECHO_NS" "$ECHO_IF"
 	echo_ns ip addr add "$PEER_IP/24" dev "$ECHO_IF"
-	echo_ns ip link set "$ECHO_IF" up
 }
 
 # echo_start TCPIP_ARGS [STAGES] [EXTRA_PIPELINE_LINES] [LIMIT_S]
@@ -65,7 +56,7 @@ echo_veth_up() {
 # globals: ECHO_APP_LINES and ECHO_PORT_LINES (more lines for [app] and
 # [port p0]), ECHO_LCORES (EAL core list, default "-l 0-1").
 echo_start() {
-	local args=$1 stages=${2:-tcpip} extra=${3:-} limit=${4:-100} i dev vdev
+	local args=$1 stages=${2:-tcpip} extra=${3:-} limit=${4:-100} dev vdev
 	echo_ns_up
 	case $ECHO_WIRE in
 	tap) dev=net_tap0 vdev="net_tap0,iface=$ECHO_IF" ;;
@@ -98,13 +89,7 @@ EOT
 		it_fail "sluice-echo did not start"
 	}
 	[[ $ECHO_WIRE == tap ]] || return 0
-	for ((i = 0; i < 50; i++)); do
-		ip link show "$ECHO_IF" >/dev/null 2>&1 && break
-		sl_nap 0.1
-	done
-	ip link set "$ECHO_IF" netns "$ECHO_NS" || it_fail "cannot move $ECHO_IF into $ECHO_NS"
-	echo_ns ip addr add "$PEER_IP/24" dev "$ECHO_IF"
-	echo_ns ip link set "$ECHO_IF" up
+	sl_tap_into "$ECHO_NS" "$ECHO_IF" "$PEER_IP/24"
 }
 
 # echo_client ARGS...: the python client inside the namespace.
@@ -119,19 +104,7 @@ echo_stop() {
 
 # echo_counters: print the tcpip stage's counters (summed over workers) as
 # NAME=VALUE lines, from the final stats JSON.
-echo_counters() {
-	/usr/bin/python3 - "$IT_TMP/echo.json" <<'PY'
-import json, sys
-tot = {}
-for w in json.load(open(sys.argv[1]))["workers"]:
-    for st in w["stages"]:
-        if st["stage"] == "tcpip":
-            for k, v in st["counters"].items():
-                tot[k] = tot.get(k, 0) + v
-for k, v in tot.items():
-    print(f"{k}={v}")
-PY
-}
+echo_counters() { /usr/bin/python3 "$IT_REPO/tools/lib/tcpip_counters.py" "$IT_TMP/echo.json"; }
 
 # echo_counter NAME: one counter's value.
 echo_counter() { echo_counters | awk -F= -v k="$1" '$1 == k {print $2}'; }
@@ -171,20 +144,14 @@ echo_linux_start() {
 	command -v gcc >/dev/null || it_skip "gcc is not installed (tools/setup.sh installs it)"
 	command -v ethtool >/dev/null || it_skip "ethtool is not installed (tools/setup.sh installs it)"
 	echo_ns_up
-	if ! ip netns list | grep -qw "$LINUX_NS"; then
+	if [[ ! -e /run/netns/$LINUX_NS ]]; then
 		[[ -x $IT_TMP/epoll-echo ]] || gcc -O2 -o "$IT_TMP/epoll-echo" "$IT_REPO/tools/bench/epoll-echo.c" ||
 			it_fail "cannot build tools/bench/epoll-echo.c"
-		ip netns add "$LINUX_NS" || it_fail "cannot create network namespace $LINUX_NS"
-		IT_CLEANUPS+=("ip netns del $LINUX_NS")
-		ip netns exec "$LINUX_NS" ip link set lo up
-		ip -n "$ECHO_NS" link add "$LINUX_PEER_IF" type veth peer name "$LINUX_IF" netns "$LINUX_NS" ||
-			it_fail "cannot create the veth pair to $LINUX_NS"
-		echo_offloads_off "$ECHO_NS" "$LINUX_PEER_IF"
-		echo_offloads_off "$LINUX_NS" "$LINUX_IF"
+		sl_veth "$LINUX_PEER_IF" "$LINUX_IF" "$LINUX_NS" "$ECHO_NS"
+		sl_offloads_off "$ECHO_NS" "$LINUX_PEER_IF"
+		sl_offloads_off "$LINUX_NS" "$LINUX_IF"
 		ip -n "$ECHO_NS" addr add "$LINUX_PEER_IP/24" dev "$LINUX_PEER_IF"
 		ip -n "$LINUX_NS" addr add "$LINUX_IP/24" dev "$LINUX_IF"
-		ip -n "$ECHO_NS" link set "$LINUX_PEER_IF" up
-		ip -n "$LINUX_NS" link set "$LINUX_IF" up
 	fi
 	it_start "$IT_TMP/linux-echo.log" "$limit" ip netns exec "$LINUX_NS" "$IT_TMP/epoll-echo" -p 7
 	LINUX_PID=$IT_PID
@@ -200,7 +167,7 @@ echo_linux_stop() { it_stop "$LINUX_PID"; }
 # echo_live_counters: the tcpip stage's counters now, summed over workers
 # (telemetry /sluice/stages), as NAME=VALUE lines.
 echo_live_counters() {
-	"$IT_DIR/tel_client.py" "slit$$-echo" /sluice/stages 5 | /usr/bin/python3 -c '
+	"$IT_DIR/tel_client.py" "sl$$-echo" /sluice/stages 5 | /usr/bin/python3 -c '
 import json, sys
 tot = {}
 skip = {"calls", "objs", "cycles", "cycles_per_pkt"}

@@ -35,12 +35,11 @@ grep "TCP state for max_conns" "$IT_TMP/echo.log" >&2 || it_fail "sluice-echo pr
 # The generator holds its connections until --duration ends; while it does,
 # read sluice-echo's connection count through telemetry.
 # shellcheck disable=SC2046
-timeout -k 5 -s INT 120 "$SLUICE_GEN" -l 1 $(it_eal gen) \
+it_start "$IT_TMP/gen.log" 120 "$SLUICE_GEN" -l 1 $(it_eal gen) \
 	--vdev "net_memif0,role=client,socket=$sock" -- --ports net_memif0 \
 	--tcp 10.0.0.2:7-14 --local-ip 10.0.0.1 --conns "$CONNS" --msg 64 --msgs-per-conn 1 --hold \
-	--duration 10 --stats-interval 2 --json "$IT_TMP/gen.json" "${IT_LINGER[@]}" >"$IT_TMP/gen.log" 2>&1 &
-gen_pid=$!
-IT_PIDS+=("$gen_pid")
+	--duration 10 --stats-interval 2 --json "$IT_TMP/gen.json" "${IT_LINGER[@]}"
+gen_pid=$IT_PID
 peak=0
 for ((i = 0; i < 80; i++)); do
 	sleep 0.5

@@ -5,8 +5,7 @@
 SLUICE_ECHO=${1:-${SLUICE_ECHO:-}} SLUICE_FWD=${2:-${SLUICE_FWD:-}} SLUICE_GEN=${3:-${SLUICE_GEN:-}}
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/echo_lib.sh"
-it_init
-[[ -x $SLUICE_ECHO ]] || it_fail "no sluice-echo at $SLUICE_ECHO (build first)"
+echo_init
 
 echo_start "tcp_echo=7,msl_ms=500,rcv_buf=32768,snd_buf=32768"
 echo_client stream --conns 500 --bytes $((256 << 10)) --timeout 150 ||

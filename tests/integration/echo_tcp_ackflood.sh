@@ -20,8 +20,7 @@ source "$(dirname "$0")/lib.sh"
 # shellcheck disable=SC2034  # read by echo_lib.sh
 ECHO_WIRE=afp
 source "$(dirname "$0")/echo_lib.sh"
-it_init
-[[ -x $SLUICE_ECHO ]] || it_fail "no sluice-echo at $SLUICE_ECHO (build first)"
+echo_init
 command -v hping3 >/dev/null || it_skip "hping3 is not installed (tools/setup.sh installs it)"
 
 RST_LIMIT_COUNTER=${RST_LIMIT_COUNTER:-tcp_rst_rate_limited}

@@ -13,8 +13,7 @@
 SLUICE_ECHO=${1:-${SLUICE_ECHO:-}} SLUICE_FWD=${2:-${SLUICE_FWD:-}} SLUICE_GEN=${3:-${SLUICE_GEN:-}}
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/echo_lib.sh"
-it_init
-[[ -x $SLUICE_ECHO ]] || it_fail "no sluice-echo at $SLUICE_ECHO (build first)"
+echo_init
 /usr/bin/python3 -c "import scapy" 2>/dev/null || it_skip "python3-scapy is not installed"
 
 echo_start "tcp_echo=7,msl_ms=500"

@@ -34,8 +34,7 @@ source "$(dirname "$0")/lib.sh"
 # shellcheck disable=SC2034  # read by echo_lib.sh
 ECHO_WIRE=afp
 source "$(dirname "$0")/echo_lib.sh"
-it_init
-[[ -x $SLUICE_ECHO ]] || it_fail "no sluice-echo at $SLUICE_ECHO (build first)"
+echo_init
 command -v iptables >/dev/null || it_skip "iptables is not installed (tools/setup.sh installs it)"
 
 TCPIP_ARGS=${LOSS_TCPIP_ARGS:-tcp_echo=7,msl_ms=500}

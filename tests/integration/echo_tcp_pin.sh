@@ -28,8 +28,7 @@ source "$(dirname "$0")/lib.sh"
 # shellcheck disable=SC2034  # read by echo_lib.sh
 ECHO_WIRE=afp
 source "$(dirname "$0")/echo_lib.sh"
-it_init
-[[ -x $SLUICE_ECHO ]] || it_fail "no sluice-echo at $SLUICE_ECHO (build first)"
+echo_init
 command -v iptables >/dev/null || it_skip "iptables is not installed (tools/setup.sh installs it)"
 
 ATTACKERS=48 SPORT=21000
@@ -49,7 +48,7 @@ echo_ns /usr/bin/python3 "$ECHO_CLIENT" --host "$ECHO_IP" pingpong --duration "$
 	--size 64 --interval-ms 5 --max-gap-ms 1000 --connect-every 1 --connect-timeout 3 \
 	>"$IT_TMP/pingpong.log" 2>&1 &
 pp=$!
-IT_CLEANUPS+=("kill $pp")
+sl_on_exit "kill $pp"
 sleep 1
 echo_ns timeout 60 /usr/bin/python3 "$IT_DIR/echo_pin_attack.py" --dst "$ECHO_IP" --src "$PEER_IP" \
 	--conns "$ATTACKERS" --bytes 588000 --sport "$SPORT" --push-timeout 20 >"$IT_TMP/attack.log" 2>&1 ||

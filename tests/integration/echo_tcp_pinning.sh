@@ -15,40 +15,27 @@
 SLUICE_ECHO=${1:-${SLUICE_ECHO:-}} SLUICE_FWD=${2:-${SLUICE_FWD:-}} SLUICE_GEN=${3:-${SLUICE_GEN:-}}
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/echo_lib.sh"
-it_init
-[[ -x $SLUICE_ECHO ]] || it_fail "no sluice-echo at $SLUICE_ECHO (build first)"
+echo_init
 command -v iptables >/dev/null || it_skip "iptables is not installed"
 
 ATTACKERS=48
 SPORT=40000
-pin_client() { echo_ns /usr/bin/python3 "$IT_DIR/pin_client.py" --host "$ECHO_IP" "$@"; }
-# live_counter NAME: the tcpip stage's counter now (telemetry), summed over workers.
-live_counter() {
-	"$IT_DIR/tel_client.py" "slit$$-echo" /sluice/stages 5 | /usr/bin/python3 -c '
-import json, sys
-print(sum(c.get(sys.argv[1], 0) for stages in json.load(sys.stdin).values()
-          for name, c in stages.items() if name.split("/")[-1].startswith("tcpip")))' "$1"
-}
 # zw_probes=3: the persist backoff has grown while the attackers still
 # answered, so their unanswered probes come seconds apart; the default 8
 # would take minutes.
 echo_start "tcp_echo=7,msl_ms=500,zw_probes=3${PIN_EXTRA_ARGS:-}" tcpip "" 200
 grep -o 'connections may hold [0-9]* mbufs' "$IT_TMP/echo.log" >&2 || true
 
-pin_client serve --seconds 20 --max-stall-ms 1000 --bytes $((256 << 10)) \
+echo_client serve --seconds 20 --max-stall-ms 1000 --bytes $((256 << 10)) \
 	>"$IT_TMP/serve.log" 2>&1 &
 serve=$!
-IT_CLEANUPS+=("kill $serve")
+sl_on_exit "kill $serve"
 sleep 1
-pin_client pin --conns $ATTACKERS --sport $SPORT --bytes 588000 --hold 15 \
+echo_client pin --conns $ATTACKERS --sport $SPORT --bytes 588000 --hold 15 \
 	>"$IT_TMP/pin.log" 2>&1 &
 pin=$!
-IT_CLEANUPS+=("kill $pin")
-for ((i = 0; i < 200; i++)); do
-	grep -q pinned "$IT_TMP/pin.log" && break
-	sl_nap 0.1
-done
-grep -q pinned "$IT_TMP/pin.log" || { cat "$IT_TMP/pin.log" >&2; echo_fail "the attackers never pinned"; }
+sl_on_exit "kill $pin"
+sl_wait_for "$IT_TMP/pin.log" pinned 20 || { cat "$IT_TMP/pin.log" >&2; echo_fail "the attackers never pinned"; }
 cat "$IT_TMP/pin.log" >&2
 # Silent from now on: no ACK, no answer to probes, no FIN or RST when they close.
 echo_ns iptables -A OUTPUT -p tcp --sport $SPORT:$((SPORT + ATTACKERS - 1)) -j DROP
@@ -59,7 +46,8 @@ cat "$IT_TMP/serve.log" >&2
 wait "$pin" || true
 # The attackers left below the pressure mark are given up by their probes.
 for ((i = 0; i < 120; i++)); do
-	gone=$(($(live_counter tcp_conns_shed) + $(live_counter tcp_zero_window_give_up)))
+	shed=$(echo_live_counter tcp_conns_shed) given_up=$(echo_live_counter tcp_zero_window_give_up)
+	gone=$((${shed:-0} + ${given_up:-0}))
 	((gone >= ATTACKERS)) && break
 	sleep 1
 done

@@ -7,8 +7,7 @@
 SLUICE_ECHO=${1:-${SLUICE_ECHO:-}} SLUICE_FWD=${2:-${SLUICE_FWD:-}} SLUICE_GEN=${3:-${SLUICE_GEN:-}}
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/echo_lib.sh"
-it_init
-[[ -x $SLUICE_ECHO ]] || it_fail "no sluice-echo at $SLUICE_ECHO (build first)"
+echo_init
 command -v hping3 >/dev/null || it_skip "hping3 is not installed (tools/setup.sh installs it)"
 
 echo_start "tcp_echo=7,msl_ms=500,syn_backlog=64"
@@ -17,7 +16,7 @@ echo_start "tcp_echo=7,msl_ms=500,syn_backlog=64"
 echo_ns timeout 30 hping3 -q -S -p 7 --rand-source -i u100 -c 20000 "$ECHO_IP" \
 	>"$IT_TMP/hping3.log" 2>&1 &
 flood=$!
-IT_CLEANUPS+=("kill $flood")
+sl_on_exit "kill $flood"
 sleep 0.5
 ok=0
 for i in 1 2 3; do

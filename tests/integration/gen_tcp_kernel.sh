@@ -19,35 +19,28 @@ NS=sl-gtk-$$
 IF=sgk$$
 GEN_IP=10.78.0.1
 PEER_IP=10.78.0.2
-ip netns add "$NS" || it_fail "cannot create network namespace $NS"
 # Cleanups run in order: first whatever still runs in the namespace (the
 # echo server), then the namespace.
-IT_CLEANUPS+=("ip netns pids $NS | xargs -r kill" "ip netns del $NS")
-ns() { ip netns exec "$NS" "$@"; }
-ns ip link set lo up
+sl_on_exit "ip netns pids $NS | xargs -r kill"
+sl_netns "$NS"
 # The kernel's echo server. It must not inherit the run lock (a leftover
 # process would hold it for everyone).
 ip netns exec "$NS" timeout 100 /usr/bin/python3 "$IT_DIR/../../tools/bench/py-echo.py" \
-	--loop asyncio --port 7 >"$IT_TMP/py-echo.log" 2>&1 {IT_LOCK_FD}>&- &
-IT_PIDS+=("$!")
+	--loop asyncio --port 7 >"$IT_TMP/py-echo.log" 2>&1 {SL_LOCK_FD}>&- &
+sl_track "$!"
 
 tcp() { # NAME ARGS...
-	local name=$1 rc=0 pid i
+	local name=$1 rc pid
 	shift
 	# shellcheck disable=SC2046
-	timeout -k 5 -s INT 60 "$SLUICE_GEN" -l 1 $(it_eal "gen-$name") \
+	it_start "$IT_TMP/$name.log" 60 "$SLUICE_GEN" -l 1 $(it_eal "gen-$name") \
 		--vdev "net_tap0,iface=$IF" -- --ports net_tap0 --link-wait 20 --start-delay-ms 500 \
-		--tcp "$PEER_IP:7" --local-ip "$GEN_IP" --json "$IT_TMP/$name.json" "$@" \
-		>"$IT_TMP/$name.log" 2>&1 &
-	pid=$!
-	for ((i = 0; i < 100; i++)); do
-		ip link show "$IF" >/dev/null 2>&1 && break
-		sl_nap 0.1
-	done
-	ip link set "$IF" netns "$NS" || it_fail "cannot move $IF into $NS"
-	ns ip addr add "$PEER_IP/24" dev "$IF"
-	ns ip link set "$IF" up
-	wait "$pid" || rc=$?
+		--tcp "$PEER_IP:7" --local-ip "$GEN_IP" --json "$IT_TMP/$name.json" "$@"
+	pid=$IT_PID
+	sl_tap_into "$NS" "$IF" "$PEER_IP/24"
+	sl_wait_exit "$pid" 75 || true
+	it_reap "$pid"
+	rc=$IT_RC
 	cat "$IT_TMP/$name.log"
 	[[ $rc -eq 0 ]] || it_fail "sluice-gen --tcp $name against the kernel exited $rc"
 }

@@ -12,17 +12,15 @@
 set -euo pipefail
 
 IT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-IT_REPO=$(cd "$IT_DIR/../.." && pwd)
-# shellcheck source=/dev/null
-source "$IT_REPO/tools/wait-line.sh"
-IT_NAME=$(basename "$0" .sh)
+# shellcheck source-path=SCRIPTDIR source=../../tools/lib/proc.sh
+source "$IT_DIR/../../tools/lib/proc.sh"
+# shellcheck disable=SC2034 # used by the tests
+IT_REPO=$SL_REPO
+IT_NAME=$SL_NAME
 IT_SKIP=77
-IT_PIDS=()
-IT_PREFIXES=()
-IT_CLEANUPS=()
-IT_LOCK_FD=""
+SL_KEEP=${IT_KEEP:-}
 
-it_say() { echo "$IT_NAME: $*" >&2; }
+it_say() { sl_say "$@"; }
 it_fail() {
 	echo "$IT_NAME: FAIL: $*" >&2
 	exit 1
@@ -32,98 +30,35 @@ it_skip() {
 	exit "$IT_SKIP"
 }
 
-# Paths of the apps: arguments from meson, or the environment.
-SLUICE_FWD=${SLUICE_FWD:-$IT_REPO/build/apps/sluice-fwd}
-SLUICE_GEN=${SLUICE_GEN:-$IT_REPO/build/apps/sluice-gen}
-TESTPMD=${TESTPMD:-dpdk-testpmd}
-
-it_cleanup() {
-	local pid p
-	for pid in "${IT_PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
-	for pid in "${IT_PIDS[@]}"; do it_reap "$pid" 2>/dev/null || true; done
-	for p in "${IT_CLEANUPS[@]}"; do eval "$p" >/dev/null 2>&1 || true; done
-	for p in "${IT_PREFIXES[@]}"; do rm -rf "/var/run/dpdk/${p:?}"; done
-	if [[ -n ${IT_TMP:-} && -d $IT_TMP ]]; then
-		if [[ ${IT_KEEP:-0} == 1 ]]; then it_say "kept $IT_TMP"; else rm -rf "$IT_TMP"; fi
-	fi
-}
-
-# it_init: scratch dir, cleanup trap, EAL memory args, lock.
+# it_init: the apps are built, root (else skip), tools/lib/proc.sh's sl_init,
+# and the run lock held until exit.
 it_init() {
 	[[ -x $SLUICE_FWD ]] || it_fail "no sluice-fwd at $SLUICE_FWD (build first)"
 	[[ -x $SLUICE_GEN ]] || it_fail "no sluice-gen at $SLUICE_GEN (build first)"
 	[[ $(id -u) -eq 0 ]] || it_skip "DPDK processes need root here (hugepages, memif sockets)"
-	IT_TMP=$(mktemp -d "/tmp/sl-it-$IT_NAME.XXXXXX")
-	trap it_cleanup EXIT
-	trap 'exit 130' INT TERM
-	# shellcheck source=/dev/null
-	source "$IT_REPO/tools/eal-mem.sh"
-	# sluice-fwd, gen and maybe testpmd at once: ask for enough free pages.
-	EAL_MEM=("${SL_EAL_MEM[@]}")
-	exec {IT_LOCK_FD}>/tmp/sluice-run.lock
-	flock -w "${IT_LOCK_WAIT:-60}" "$IT_LOCK_FD" ||
-		it_fail "waited ${IT_LOCK_WAIT:-60} s for /tmp/sluice-run.lock (a benchmark running? fuser /tmp/sluice-run.lock)"
+	sl_init "$IT_NAME"
+	IT_TMP=$SL_TMP
+	SL_LOCK_WAIT=${IT_LOCK_WAIT:-60} sl_lock
 }
 
-# it_prefix NAME: a unique --file-prefix, removed at exit.
-it_prefix() {
-	local p="slit$$-$1"
-	IT_PREFIXES+=("$p")
-	echo "$p"
-}
-
-# it_eal NAME: common EAL args (prefix, memory, no PCI) for one process.
-it_eal() {
-	echo "--no-pci --file-prefix $(it_prefix "$1") ${EAL_MEM[*]} --log-level=*:notice"
-}
-
-# it_start LOG LIMIT CMD...: run CMD in the background under a hard limit
-# (SIGINT at LIMIT s, SIGKILL 10 s later), stdin from $IT_STDIN (default
-# /dev/null). Sets IT_PID.
+# The process helpers are tools/lib/proc.sh's; these names set IT_PID/IT_RC.
+it_prefix() { sl_prefix "$@"; }
+it_eal() { sl_eal "$@"; }
+# it_start LOG LIMIT CMD...: sl_start with stdin from $IT_STDIN; sets IT_PID.
 it_start() {
-	local log=$1 limit=$2
-	shift 2
-	echo "+ $*" >"$log"
-	timeout -k 10 -s INT "$limit" "$@" >>"$log" 2>&1 <"${IT_STDIN:-/dev/null}" &
-	IT_PID=$!
-	IT_PIDS+=("$IT_PID")
+	SL_STDIN=${IT_STDIN:-} sl_start "$@"
+	IT_PID=$SL_PID
 }
-
-# it_reap PID: wait at most 20 s; sets IT_RC to its exit status. (Not in
-# $(...): a subshell cannot wait for its parent's children.)
 it_reap() {
-	local pid=$1 i rc=0 keep=() p
-	for ((i = 0; i < 200; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sl_nap 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		it_say "process $pid did not stop in 20 s: killing it"
-		pkill -KILL -P "$pid" 2>/dev/null || true
-		kill -KILL "$pid" 2>/dev/null || true
-	fi
-	wait "$pid" 2>/dev/null || rc=$?
-	for p in "${IT_PIDS[@]}"; do [[ $p == "$pid" ]] || keep+=("$p"); done
-	IT_PIDS=("${keep[@]}")
-	IT_RC=$rc
+	sl_reap "$1"
+	IT_RC=$SL_RC
 }
-
-# it_stop PID: SIGINT (timeout passes it on), then reap; sets IT_RC.
 it_stop() {
-	kill -INT "$1" 2>/dev/null || true
-	it_reap "$1"
+	sl_stop "$1"
+	IT_RC=$SL_RC
 }
-
-# it_wait_for FILE ERE SECONDS: wait until a line of FILE matches ERE (no
-# process started per poll: tools/wait-line.sh).
-it_wait_for() {
-	local file=$1 pattern=$2 secs=$3 i
-	for ((i = 0; i < secs * 10; i++)); do
-		sl_log_has "$file" "$pattern" && return 0
-		sl_nap 0.1
-	done
-	return 1
-}
+# it_wait_for FILE ERE SECONDS: a line of FILE matches ERE.
+it_wait_for() { sl_wait_line "$@"; }
 
 # it_show LOG...: print logs (on failure, to explain it).
 it_show() {

@@ -24,15 +24,7 @@ ns=sls$$
 # in one namespace collide when pid_a ^ ifindex_a == pid_b ^ ifindex_b, and
 # the second then fails to probe ("could not set PACKET_FANOUT": 2 runs in
 # ~60 here).
-IT_CLEANUPS+=("ip netns del $ns" "ip link del $va")
-ip netns add "$ns" || it_fail "ip netns add $ns failed"
-ip link add "$va" type veth peer name "$vb" || it_fail "cannot create a veth pair"
-ip link set "$vb" netns "$ns"
-# No IPv6 on the wire: only the generator's packets reach either side.
-sysctl -qw "net.ipv6.conf.$va.disable_ipv6=1" || true
-ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$vb.disable_ipv6=1" || true
-ip link set "$va" up
-ip netns exec "$ns" ip link set "$vb" up
+sl_veth "$va" "$vb" "$ns"
 
 it_write "$IT_TMP/fwd.ini" <<EOT
 [port p0]

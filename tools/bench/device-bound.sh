@@ -27,59 +27,43 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-usage() { awk 'NR > 2 && !/^#/ {exit} NR > 2 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
-
 duration=10 runs=3 kinds=null,pcap flows=256 md="" size=64 groups=macswap,route csv="" examples_link=static
 cmdline="tools/bench/device-bound.sh $*"
-while (($#)); do
-	case $1 in
-	-t | --time) duration=${2:?}; shift ;;
-	-r | --runs) runs=${2:?}; shift ;;
-	--kinds) kinds=${2:?}; shift ;;
-	--flows) flows=${2:?}; shift ;;
-	--md) md=${2:?}; shift ;;
-	--size) size=${2:?}; shift ;;
-	--groups) groups=${2:?}; shift ;;
-	--examples-link) examples_link=${2:?}; shift ;;
-	--csv) csv=${2:?}; shift ;;
-	--keep) BENCH_KEEP=1 ;;
-	-h | --help) usage; exit 0 ;;
-	*) usage >&2; bench_die "unknown option '$1'" ;;
-	esac
-	shift
-done
-bench_check_time "$duration"
-bench_check_runs "$runs"
-bench_check_size "$size"
+sl_common_opts time runs size csv md keep
+sl_opt --kinds kinds
+sl_opt --flows flows
+sl_opt --groups groups
+sl_opt --examples-link examples_link
+sl_parse_opts "$@"
 want_macswap=0 want_route=0
 IFS=, read -ra group_list <<<"$groups"
 for g in "${group_list[@]}"; do
 	case $g in
 	macswap) want_macswap=1 ;;
 	route) want_route=1 ;;
-	*) bench_die "--groups takes macswap and/or route, not '$g'" ;;
+	*) sl_die "--groups takes macswap and/or route, not '$g'" ;;
 	esac
 done
 
 bench_init device-bound
 cd "$REPO"
 
-[[ $examples_link == static || $examples_link == shared ]] || bench_die "--examples-link wants static or shared"
+[[ $examples_link == static || $examples_link == shared ]] || sl_die "--examples-link wants static or shared"
 bin=$("$BENCH_DIR/build-dpdk-examples.sh" --link "$examples_link" "$EXAMPLES_DIR" | tail -n 1)
 L2FWD=$bin/l2fwd L3FWD=$bin/l3fwd
 have_sluice=1
 if [[ ! -x $SLUICE_FWD ]]; then
 	have_sluice=0
-	bench_say "note: $SLUICE_FWD not built yet: skipping the sluice rows (ninja -C build)"
+	sl_say "note: $SLUICE_FWD not built yet: skipping the sluice rows (ninja -C build)"
 fi
 
-pcap=$BENCH_SCRATCH/udp$size.pcap
+pcap=$SL_TMP/udp$size.pcap
 routes=$BENCH_DIR/configs/routes.txt
 "$BENCH_DIR/make-pcap.py" -o "$pcap" -n "$flows" --size "$size" --dst-prefix 10.1.0.0/16 2>/dev/null ||
-	bench_die "make-pcap.py failed (apt-get install python3-scapy)"
+	sl_die "make-pcap.py failed (apt-get install python3-scapy)"
 
 # l3fwd gets the same routes as sluice, in its own rule format.
-rule4=$BENCH_SCRATCH/l3fwd-rules.v4 rule6=$BENCH_SCRATCH/l3fwd-rules.v6
+rule4=$SL_TMP/l3fwd-rules.v4 rule6=$SL_TMP/l3fwd-rules.v6
 eth_dest=()
 while read -r prefix port mac; do
 	[[ -z $prefix || $prefix == \#* ]] && continue
@@ -115,43 +99,39 @@ run_one() {
 	local group=$1 label=$2 kind=$3 run=$4 prefix log pps cyc=""
 	local -a dev
 	read -ra dev <<<"$(vdevs "$kind")"
-	prefix=$(bench_prefix "$label-$kind-$run")
-	log=$BENCH_SCRATCH/$label-$kind-$run.log
+	prefix=$(sl_prefix "$label-$kind-$run")
+	log=$SL_TMP/$label-$kind-$run.log
 	local -a eal=("${EAL_MEM[@]}" --file-prefix "$prefix" --no-pci "${dev[@]}")
-	bench_lock
+	sl_lock
 	case $label in
 	testpmd) # main lcore on core 0, forwarding lcore on core 1
-		bench_start "$log" "$limit" "$TESTPMD" -l 0-1 "${eal[@]}" -- --forward-mode=macswap \
+		sl_start "$log" "$limit" "$TESTPMD" -l 0-1 "${eal[@]}" -- --forward-mode=macswap \
 			--record-core-cycles --no-mlockall --stats-period 3600 ;;
 	l2fwd) # l2fwd forwards on every lcore including main: one lcore, core 1
-		bench_start "$log" "$limit" "$L2FWD" -l 1 "${eal[@]}" -- -p 0x3 -q 2 -T 0 ;;
+		sl_start "$log" "$limit" "$L2FWD" -l 1 "${eal[@]}" -- -p 0x3 -q 2 -T 0 ;;
 	l3fwd-lpm) # one lcore (net_pcap has one tx queue, l3fwd wants one per lcore)
-		bench_start "$log" "$limit" "$L3FWD" -l 1 "${eal[@]}" -- -p 0x3 -L --parse-ptype \
+		sl_start "$log" "$limit" "$L3FWD" -l 1 "${eal[@]}" -- -p 0x3 -L --parse-ptype \
 			--config '(0,0,1),(1,0,1)' --rule_ipv4 "$rule4" --rule_ipv6 "$rule6" "${eth_dest[@]}" ;;
 	sluice-macswap)
-		bench_start "$log" "$limit" "$SLUICE_FWD" -l 0-1 "${eal[@]}" -- \
+		sl_start "$log" "$limit" "$SLUICE_FWD" -l 0-1 "${eal[@]}" -- \
 			--config "tools/bench/configs/macswap-$kind.ini" --stats-interval 0 ;;
 	sluice-ip4_lpm)
-		bench_start "$log" "$limit" "$SLUICE_FWD" -l 0-1 "${eal[@]}" -- \
+		sl_start "$log" "$limit" "$SLUICE_FWD" -l 0-1 "${eal[@]}" -- \
 			--config "tools/bench/configs/ip4-lpm-$kind.ini" --stats-interval 0 ;;
 	esac
-	local pid=$BENCH_LAST_PID
+	local pid=$SL_PID
 	pps=$(bench_rate "$prefix" 1 "$duration")
-	bench_stop "$pid" "$label" "$log"
-	bench_unlock
+	sl_stop "$pid" "$label" "$log"
+	sl_unlock
 	rm -rf "/var/run/dpdk/${prefix:?}"
-	case $label in
-	testpmd)
-		cyc=$(parse_testpmd_cycles "$log")
-		[[ -n $tsc_mhz ]] || tsc_mhz=$(parse_testpmd_tsc_mhz "$log") ;;
-	sluice-*) cyc=$(parse_sluice_cycles "$log") ;;
-	esac
+	cyc=$(parse_cycles "$label" "$log")
+	[[ $label != testpmd || -n $tsc_mhz ]] || tsc_mhz=$(parse_testpmd_tsc_mhz "$log")
 	if [[ -z $pps ]]; then
-		bench_say "$label on net_$kind run $run: no rate; last lines of $log:"
+		sl_say "$label on net_$kind run $run: no rate; last lines of $log:"
 		tail -n 5 "$log" >&2
-		BENCH_KEEP=1
+		SL_KEEP=1
 	fi
-	printf '%s: run %d  %-16s net_%-5s %8s Mpps  %s\n' "$BENCH_NAME" "$run" "$label" "$kind" \
+	printf '%s: run %d  %-16s net_%-5s %8s Mpps  %s\n' "$SL_NAME" "$run" "$label" "$kind" \
 		"$(awk -v p="${pps:-0}" 'BEGIN {printf "%.2f", p / 1e6}')" "${cyc:+$cyc cycles/pkt}" >&2
 	bench_record "$group" "$label" "$pps" "$cyc"
 	if [[ -n $csv ]]; then
@@ -164,10 +144,10 @@ run_one() {
 
 IFS=, read -ra kind_list <<<"$kinds"
 for k in "${kind_list[@]}"; do
-	[[ $k == null || $k == pcap ]] || bench_die "--kinds takes null and/or pcap, not '$k'"
+	[[ $k == null || $k == pcap ]] || sl_die "--kinds takes null and/or pcap, not '$k'"
 done
 
-bench_say "T=${duration}s x ${runs} runs, $size B frames, $flows flows; forwarding core 1; EAL ${EAL_MEM[*]}"
+sl_say "T=${duration}s x ${runs} runs, $size B frames, $flows flows; forwarding core 1; EAL ${EAL_MEM[*]}"
 for ((r = 1; r <= runs; r++)); do
 	for k in "${kind_list[@]}"; do
 		if ((want_macswap)); then
@@ -193,4 +173,4 @@ echo "core c/p: TSC ${tsc_mhz:-?} MHz / rate (the core polls 100% of the time)"
 bench_md_header "$md" "Device-bound forwarding (tools/bench/device-bound.sh)" "$cmdline"
 bench_table base_of "$tsc_mhz" "$md"
 ((have_sluice)) || echo "(sluice rows skipped: $SLUICE_FWD not built)"
-[[ -z $md ]] || { echo >>"$md"; bench_say "markdown appended to $md"; }
+[[ -z $md ]] || { echo >>"$md"; sl_say "markdown appended to $md"; }

@@ -25,25 +25,11 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-usage() { awk 'NR > 2 && !/^#/ {exit} NR > 2 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
-
 duration=5 runs=3 size=64 warmup=2
 GEN=${SLUICE_GEN:-$REPO/build/apps/sluice-gen}
-while (($#)); do
-	case $1 in
-	-t | --time) duration=${2:?}; shift ;;
-	-r | --runs) runs=${2:?}; shift ;;
-	--size) size=${2:?}; shift ;;
-	--keep) BENCH_KEEP=1 ;;
-	-h | --help) usage; exit 0 ;;
-	*) usage >&2; bench_die "unknown option '$1'" ;;
-	esac
-	shift
-done
-bench_check_time "$duration"
-bench_check_runs "$runs"
-bench_check_size "$size"
-[[ -x $GEN ]] || bench_die "no $GEN: build first (meson setup build && ninja -C build)"
+sl_common_opts time runs size keep
+sl_parse_opts "$@"
+[[ -x $GEN ]] || sl_die "no $GEN: build first (meson setup build && ninja -C build)"
 
 bench_init gen-vs-txonly
 cd "$REPO"
@@ -52,13 +38,13 @@ limit=$((warmup + duration + 60)) # hard stop per process
 # run_one KIND RUN: one sender, one run; sets RUN_PPS (empty on error).
 run_one() {
 	local kind=$1 run=$2 sock rprefix sprefix rlog slog rfd rpid sfd="" spid pps
-	sock=$BENCH_SCRATCH/memif-$kind-$run.sock
-	rprefix=$(bench_prefix "rx-$kind-$run")
-	sprefix=$(bench_prefix "tx-$kind-$run")
-	rlog=$BENCH_SCRATCH/rx-$kind-$run.log
-	slog=$BENCH_SCRATCH/$kind-$run.log
-	bench_lock
-	bench_testpmd_interactive "$BENCH_SCRATCH/rx-$kind-$run.in" "$rlog" "$limit" --lcores 0@1,1@0 \
+	sock=$SL_TMP/memif-$kind-$run.sock
+	rprefix=$(sl_prefix "rx-$kind-$run")
+	sprefix=$(sl_prefix "tx-$kind-$run")
+	rlog=$SL_TMP/rx-$kind-$run.log
+	slog=$SL_TMP/$kind-$run.log
+	sl_lock
+	bench_testpmd_interactive "$SL_TMP/rx-$kind-$run.in" "$rlog" "$limit" --lcores 0@1,1@0 \
 		"${EAL_MEM[@]}" --file-prefix "$rprefix" --no-pci \
 		--vdev "net_memif0,role=server,socket=$sock,socket-abstract=no" -- \
 		-i --forward-mode=rxonly --burst 32 --no-mlockall
@@ -68,35 +54,35 @@ run_one() {
 	local -a eal=("${EAL_MEM[@]}" --file-prefix "$sprefix" --no-pci
 		--vdev "net_memif0,role=client,socket=$sock,socket-abstract=no")
 	if [[ $kind == testpmd ]]; then
-		bench_testpmd_interactive "$BENCH_SCRATCH/$kind-$run.in" "$slog" "$limit" --lcores 0@1,1@1 "${eal[@]}" -- \
+		bench_testpmd_interactive "$SL_TMP/$kind-$run.in" "$slog" "$limit" --lcores 0@1,1@1 "${eal[@]}" -- \
 			-i --forward-mode=txonly --txpkts $((size - 4)) --burst 32 --no-mlockall
 		sfd=$TP_FD spid=$TP_PID
 		echo start >&"$sfd"
 	else
 		# Sends for the warm-up and the window plus a margin, then holds the
 		# port unpolled until the receiver has stopped and it is told to go.
-		bench_start "$slog" "$limit" "$GEN" -l 1 "${eal[@]}" -- --ports net_memif0 --tx-only \
+		sl_start "$slog" "$limit" "$GEN" -l 1 "${eal[@]}" -- --ports net_memif0 --tx-only \
 			--size "$size" --burst 32 --duration $((warmup + duration + 4)) --linger 30 \
 			--stats-interval 0
-		spid=$BENCH_LAST_PID
+		spid=$SL_PID
 	fi
 	pps=$(bench_rate "$sprefix" "$warmup" "$duration" opackets)
 	if [[ $kind == testpmd ]]; then
 		bench_testpmd_stop "$sfd" "$spid" "$slog" "the testpmd sender"
 	else
 		sl_wait_line "$slog" '^run over' 30 "$spid" ||
-			bench_say "warning: sluice-gen's run is not over after 30 s: stopping anyway"
+			sl_say "warning: sluice-gen's run is not over after 30 s: stopping anyway"
 	fi
 	bench_testpmd_stop "$rfd" "$rpid" "$rlog" "the receiver"
 	if [[ $kind == testpmd ]]; then
 		bench_testpmd_quit "$sfd" "$spid" "$slog" "the testpmd sender"
 	else
-		bench_stop "$spid" sluice-gen "$slog"
+		sl_stop "$spid" sluice-gen "$slog"
 	fi
 	bench_testpmd_quit "$rfd" "$rpid" "$rlog" "the receiver"
-	bench_unlock
+	sl_unlock
 	rm -rf "/var/run/dpdk/${rprefix:?}" "/var/run/dpdk/${sprefix:?}" "$sock"
-	[[ -n $pps ]] || { BENCH_KEEP=1; bench_say "$kind run $run: no rate (log: $slog)"; }
+	[[ -n $pps ]] || { SL_KEEP=1; sl_say "$kind run $run: no rate (log: $slog)"; }
 	RUN_PPS=$pps
 }
 
@@ -118,5 +104,5 @@ for ((r = 1; r <= runs; r++)); do
 done
 tp_m=$(median "${tp_r[@]}")
 gen_m=$(median "${gen_r[@]}")
-[[ -n $tp_m && -n $gen_m ]] || bench_die "no rate from one of the senders (logs kept: $BENCH_SCRATCH)"
+[[ -n $tp_m && -n $gen_m ]] || sl_die "no rate from one of the senders (logs kept: $SL_TMP)"
 awk -v t="$tp_m" -v g="$gen_m" 'BEGIN {printf "median: testpmd txonly %.3f Mpps, sluice-gen %.3f Mpps, ratio %.3f\n", t / 1e6, g / 1e6, g / t}'

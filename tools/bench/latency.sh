@@ -14,26 +14,13 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-usage() { awk 'NR > 2 && !/^#/ {exit} NR > 2 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
-
 duration=2 runs=3 size=64 loads=10,50,90 csv=""
-SLUICE_GEN=${SLUICE_GEN:-$REPO/build/apps/sluice-gen}
-while (($#)); do
-	case $1 in
-	-t | --time) duration=${2:?}; shift ;;
-	-r | --runs) runs=${2:?}; shift ;;
-	--size) size=${2:?}; shift ;;
-	--loads) loads=${2:?}; shift ;;
-	--csv) csv=${2:?}; shift ;;
-	--keep) BENCH_KEEP=1 ;;
-	-h | --help) usage; exit 0 ;;
-	*) usage >&2; bench_die "unknown option '$1'" ;;
-	esac
-	shift
-done
+sl_common_opts time runs size csv keep
+sl_opt --loads loads
+sl_parse_opts "$@"
 bench_init latency
 cd "$REPO"
-[[ -x $SLUICE_GEN ]] || bench_die "$SLUICE_GEN not built (ninja -C build)"
+[[ -x $SLUICE_GEN ]] || sl_die "$SLUICE_GEN not built (ninja -C build)"
 IFS=, read -ra load_list <<<"$loads"
 duts=(testpmd)
 [[ -x $SLUICE_FWD ]] && duts+=(sluice-macswap)
@@ -45,33 +32,33 @@ duts=(testpmd)
 # unpolled when its run is over, the DUT is stopped, then sluice-gen leaves.
 gen_run() {
 	local dut=$1 run=$2 load=$3 rate=$4 prefix json log dprefix dlog dpid gpid i
-	local sock=$BENCH_SCRATCH/lat-$dut-$run-$load.sock
-	prefix=$(bench_prefix "lgen-$dut-$run-$load")
-	dprefix=$(bench_prefix "ldut-$dut-$run-$load")
-	json=$BENCH_SCRATCH/gen-$dut-$run-$load.json
-	log=$BENCH_SCRATCH/gen-$dut-$run-$load.log
-	dlog=$BENCH_SCRATCH/dut-$dut-$run-$load.log
+	local sock=$SL_TMP/lat-$dut-$run-$load.sock
+	prefix=$(sl_prefix "lgen-$dut-$run-$load")
+	dprefix=$(sl_prefix "ldut-$dut-$run-$load")
+	json=$SL_TMP/gen-$dut-$run-$load.json
+	log=$SL_TMP/gen-$dut-$run-$load.log
+	dlog=$SL_TMP/dut-$dut-$run-$load.log
 	local -a eal=(--lcores '0@1,1@0' "${EAL_MEM[@]}" --file-prefix "$dprefix" --no-pci
 		--vdev "net_memif0,role=server,socket=$sock,socket-abstract=no")
 	case $dut in
-	testpmd) bench_start "$dlog" $((duration + 90)) "$TESTPMD" "${eal[@]}" -- --forward-mode=macswap \
+	testpmd) sl_start "$dlog" $((duration + 90)) "$TESTPMD" "${eal[@]}" -- --forward-mode=macswap \
 		--no-mlockall --stats-period 3600 ;;
-	sluice-macswap) bench_start "$dlog" $((duration + 90)) "$SLUICE_FWD" "${eal[@]}" -- \
+	sluice-macswap) sl_start "$dlog" $((duration + 90)) "$SLUICE_FWD" "${eal[@]}" -- \
 		--config tools/bench/configs/macswap-memif.ini --stats-interval 0 ;;
 	esac
-	dpid=$BENCH_LAST_PID
+	dpid=$SL_PID
 	for ((i = 0; i < 100; i++)); do [[ -S $sock ]] && break; sl_nap 0.1; done
-	bench_start "$log" $((duration + 60)) "$SLUICE_GEN" -l 1 "${EAL_MEM[@]}" --file-prefix "$prefix" --no-pci \
+	sl_start "$log" $((duration + 60)) "$SLUICE_GEN" -l 1 "${EAL_MEM[@]}" --file-prefix "$prefix" --no-pci \
 		--vdev "net_memif0,role=client,socket=$sock,socket-abstract=no" -- --ports net_memif0 \
 		--size "$size" --rate "$rate" --duration "$duration" --flows 16 --max-loss 100% \
 		--stats-interval 0 --json "$json" --linger 30
-	gpid=$BENCH_LAST_PID
+	gpid=$SL_PID
 	sl_wait_line "$log" '^run over' $((duration + 30)) "$gpid" ||
-		bench_say "$dut load $load: sluice-gen's run is not over: stopping the DUT anyway"
-	bench_stop "$dpid" "$dut (DUT)" "$dlog"
-	bench_reap "$gpid"
+		sl_say "$dut load $load: sluice-gen's run is not over: stopping the DUT anyway"
+	sl_stop "$dpid" "$dut (DUT)" "$dlog"
+	sl_reap "$gpid"
 	rm -rf "/var/run/dpdk/${prefix:?}" "/var/run/dpdk/${dprefix:?}" "$sock"
-	[[ -s $json ]] || { bench_say "$dut load $load: sluice-gen wrote no JSON (log $log)"; tail -n 3 "$log" >&2; echo ""; return 0; }
+	[[ -s $json ]] || { sl_say "$dut load $load: sluice-gen wrote no JSON (log $log)"; tail -n 3 "$log" >&2; echo ""; return 0; }
 	/usr/bin/python3 - "$json" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
@@ -87,22 +74,22 @@ print(f"{rx:.0f} {g('p50', 'median') or '-'} {g('p99') or '-'} {g('p999', 'p99.9
 PY
 }
 
-bench_say "T=${duration}s x $runs runs, $size B; sluice-gen on CPU 1, DUT on CPU 0; loads ${loads}% of each DUT's unpaced rate"
+sl_say "T=${duration}s x $runs runs, $size B; sluice-gen on CPU 1, DUT on CPU 0; loads ${loads}% of each DUT's unpaced rate"
 for ((r = 1; r <= runs; r++)); do
 	for dut in "${duts[@]}"; do
-		bench_lock
+		sl_lock
 		read -r max _ <<<"$(gen_run "$dut" "$r" max 0)"
-		printf '%s: run %d %-15s unpaced: %s pps back\n' "$BENCH_NAME" "$r" "$dut" "${max:-?}" >&2
+		printf '%s: run %d %-15s unpaced: %s pps back\n' "$SL_NAME" "$r" "$dut" "${max:-?}" >&2
 		[[ -z $csv || -z $max ]] || echo "latency,$size,$dut,max,$r,$max,,,,,,,,$([[ $dut == testpmd ]] || echo testpmd)" >>"$csv"
 		if [[ -n ${max:-} && ${max%.*} -gt 0 ]]; then
 			for l in "${load_list[@]}"; do
 				rate=$((${max%.*} * l / 100))
 				read -r rx p50 p99 p999 mn avg mx <<<"$(gen_run "$dut" "$r" "$l" "$rate")"
 				printf '%s: run %d %-15s %3s%% (%s pps): rx %s pps, latency us p50 %s p99 %s p999 %s min %s avg %s max %s\n' \
-					"$BENCH_NAME" "$r" "$dut" "$l" "$rate" "${rx:-?}" "${p50:--}" "${p99:--}" "${p999:--}" "${mn:--}" "${avg:--}" "${mx:--}" >&2
+					"$SL_NAME" "$r" "$dut" "$l" "$rate" "${rx:-?}" "${p50:--}" "${p99:--}" "${p999:--}" "${mn:--}" "${avg:--}" "${mx:--}" >&2
 				[[ -z $csv ]] || echo "latency,$size,$dut,$l,$r,$rx,$rate,$p50,$p99,$p999,$mn,$avg,$mx,$([[ $dut == testpmd ]] || echo testpmd)" >>"$csv"
 			done
 		fi
-		bench_unlock
+		sl_unlock
 	done
 done

@@ -1,132 +1,57 @@
 # SPDX-License-Identifier: BSD-3-Clause
-# Shared helpers for tools/bench/*.sh: process lifetime, locking, rate
-# measurement, output parsing, medians and the result table. Sourced, not run.
+# Shared helpers for tools/bench/*.sh over tools/lib/proc.sh (process lifetime,
+# locking, options): memif peers, rate measurement, output parsing, medians and
+# the result table. Sourced, not run.
 # shellcheck shell=bash
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$BENCH_DIR/../.." && pwd)
-# shellcheck source=/dev/null
-source "$REPO/tools/wait-line.sh"
-SLUICE_FWD=${SLUICE_FWD:-$REPO/build/apps/sluice-fwd}
-TESTPMD=${TESTPMD:-dpdk-testpmd}
-LOCK=${SLUICE_RUN_LOCK:-/tmp/sluice-run.lock}
+# shellcheck source-path=SCRIPTDIR source=../lib/proc.sh
+source "$BENCH_DIR/../lib/proc.sh"
 # shellcheck disable=SC2034  # used by the scripts that source this file
+REPO=$SL_REPO
+# shellcheck disable=SC2034
 EXAMPLES_DIR=${SLUICE_BENCH_EXAMPLES:-/tmp/sluice-bench-examples}
 
-bench_die() { echo "${BENCH_NAME:-bench}: error: $*" >&2; exit 1; }
-bench_say() { echo "${BENCH_NAME:-bench}: $*" >&2; }
-
-BENCH_PIDS=()       # background `timeout` wrappers still to reap
-BENCH_PREFIXES=()   # EAL --file-prefix values, for runtime dir cleanup
-BENCH_SCRATCH=""
-BENCH_LOCK_FD=""
-
-bench_cleanup() {
-	local pid
-	for pid in "${BENCH_PIDS[@]}"; do
-		kill -INT "$pid" 2>/dev/null || true
-	done
-	for pid in "${BENCH_PIDS[@]}"; do
-		bench_reap "$pid"
-	done
-	BENCH_PIDS=()
-	local p
-	for p in "${BENCH_PREFIXES[@]}"; do
-		rm -rf "/var/run/dpdk/${p:?}"
-	done
-	[[ -n $BENCH_SCRATCH && -z ${BENCH_KEEP:-} ]] && rm -rf "$BENCH_SCRATCH"
-	bench_unlock
-}
-
-# bench_init NAME: root check, scratch dir, EAL memory args, cleanup trap.
+# bench_init NAME: root, testpmd and python3 present, then tools/lib/proc.sh's
+# sl_init (scratch dir $SL_TMP, EAL memory args, cleanup at exit).
 bench_init() {
-	BENCH_NAME=$1
-	[[ $(id -u) -eq 0 ]] || bench_die "DPDK needs root here: run with sudo"
-	command -v "$TESTPMD" >/dev/null || bench_die "$TESTPMD not found: run 'sudo tools/setup.sh --deps-only'"
-	[[ -x /usr/bin/python3 ]] || bench_die "/usr/bin/python3 not found: apt-get install python3"
-	BENCH_SCRATCH=$(mktemp -d "/tmp/sluice-bench.XXXXXX")
-	trap bench_cleanup EXIT
-	trap 'exit 130' INT TERM
-	# shellcheck source=/dev/null
-	source "$REPO/tools/eal-mem.sh"
-	EAL_MEM=("${SL_EAL_MEM[@]}")
+	SL_NAME=$1
+	[[ $(id -u) -eq 0 ]] || sl_die "DPDK needs root here: run with sudo"
+	command -v "$TESTPMD" >/dev/null || sl_die "$TESTPMD not found: run 'sudo tools/setup.sh --deps-only'"
+	[[ -x /usr/bin/python3 ]] || sl_die "/usr/bin/python3 not found: apt-get install python3"
+	sl_init "$1"
 	[[ ${EAL_MEM[0]} == --in-memory ]] ||
-		bench_say "warning: not enough free hugepages, running with ${EAL_MEM[*]}: rates will be lower (sudo tools/hugepages.sh)"
+		sl_say "warning: not enough free hugepages, running with ${EAL_MEM[*]}: rates will be lower (sudo tools/hugepages.sh)"
 }
 
-# Checks of the options every bench shares (-t, -r, --size), one wording.
-bench_check_time() { [[ $1 =~ ^[0-9]+$ && $1 -ge 1 ]] || bench_die "-t wants whole seconds >= 1"; }
-bench_check_runs() { [[ $1 =~ ^[0-9]+$ && $1 -ge 1 ]] || bench_die "-r wants a count >= 1"; }
-bench_check_size() { [[ $1 =~ ^[0-9]+$ && $1 -ge 64 && $1 -le 1518 ]] || bench_die "--size wants 64..1518"; }
-
-# One DPDK run (or generator+DUT pair) at a time on this 2-core machine,
-# shared with the tests and other people's runs.
-bench_lock() {
-	exec {BENCH_LOCK_FD}>"$LOCK"
-	flock -w 900 "$BENCH_LOCK_FD" || bench_die "waited 15 min for $LOCK; who holds it? (fuser $LOCK)"
-}
-bench_unlock() {
-	if [[ -n $BENCH_LOCK_FD ]]; then
-		flock -u "$BENCH_LOCK_FD" 2>/dev/null || true
-		exec {BENCH_LOCK_FD}>&-
-		BENCH_LOCK_FD=""
-	fi
-}
-
-# bench_prefix NAME: a unique EAL --file-prefix, remembered for cleanup.
-bench_prefix() {
-	local p="sb$$-$1"
-	BENCH_PREFIXES+=("$p")
-	echo "$p"
-}
-
-# bench_start LOG LIMIT_S CMD...: start CMD in the background under a hard
-# time limit (SIGINT first, SIGKILL 10 s later); sets BENCH_LAST_PID. Its
-# stdin is BENCH_STDIN when set (a fifo feeding testpmd -i), else /dev/null.
-bench_start() {
-	local log=$1 limit=$2
-	shift 2
-	echo "+ $*" >"$log"
-	timeout -k 10 -s INT "$limit" "$@" >>"$log" 2>&1 <"${BENCH_STDIN:-/dev/null}" &
-	BENCH_LAST_PID=$!
-	BENCH_PIDS+=("$BENCH_LAST_PID")
-}
-
-# bench_reap PID: wait for PID (a `timeout` wrapper) at most 20 s, then kill.
-# Sets BENCH_LAST_STATUS (timeout's: 124 = hit its limit, 128+N = signal N).
-bench_reap() {
-	local pid=$1 i
-	BENCH_LAST_STATUS=0
-	# bash reports a job that died of a signal on stderr ("Segmentation
-	# fault ..."); keep that out of the output and say it clearly instead.
-	{
-		for ((i = 0; i < 200; i++)); do
-			kill -0 "$pid" 2>/dev/null || break
-			sl_nap 0.1
-		done
-		if kill -0 "$pid" 2>/dev/null; then
-			echo "${BENCH_NAME:-bench}: warning: process $pid ignored SIGINT for 20 s, killing it" >&3
-			pkill -KILL -P "$pid" || true
-			kill -KILL "$pid" || true
-		fi
-		wait "$pid" || BENCH_LAST_STATUS=$?
-	} 3>&2 2>/dev/null
-	local keep=() p
-	for p in "${BENCH_PIDS[@]}"; do [[ $p == "$pid" ]] || keep+=("$p"); done
-	BENCH_PIDS=("${keep[@]}")
-}
-
-# bench_stop PID WHAT LOG: SIGINT to the app (timeout forwards it), reap, and
-# say so when it did not exit cleanly. SIGINT-driven exits count as clean.
-bench_stop() {
-	kill -INT "$1" 2>/dev/null || true
-	bench_reap "$1"
-	case $BENCH_LAST_STATUS in
-	0 | 130) ;;
-	124) BENCH_KEEP=1; bench_say "note: $2 ran into its time limit (log kept: $3)" ;;
-	139) bench_say "note: $2 crashed on exit (SIGSEGV) after the measurement; rate unaffected" ;;
-	*) BENCH_KEEP=1; bench_say "note: $2 exited with status $BENCH_LAST_STATUS (log kept: $3)" ;;
-	esac
+# bench_echo_start LOG LIMIT VDEV TCPIP_ARGS [APP_ARGS...]: sluice-echo with
+# the tcpip stage (TCPIP_ARGS) on one port, VDEV (its ethdev name is what
+# comes before the first comma), the worker on CPU 0 and the main thread on
+# CPU 1; $ECHO_APP_LINES and $ECHO_PORT_LINES add lines to [app] and
+# [port p0]. Sets SRV_PID and SRV_PREFIX; returns 1 when it has not said
+# "running:" within 30 s.
+bench_echo_start() {
+	local log=$1 limit=$2 vdev=$3 tcpip=$4 ini=${1%.log}.ini
+	shift 4
+	SRV_PREFIX=$(sl_prefix "echo-$(basename "${log%.log}")")
+	cat >"$ini" <<EOT
+[app]
+stats_interval = 0
+${ECHO_APP_LINES:-}
+[port p0]
+dev = ${vdev%%,*}
+pipeline = host
+${ECHO_PORT_LINES:-}
+[pipeline host]
+stages = tcpip
+tcpip = $tcpip
+[workers]
+lcores = 1
+EOT
+	sl_start "$log" "$limit" "$SLUICE_ECHO" --lcores '0@1,1@0' "${EAL_MEM[@]}" --file-prefix "$SRV_PREFIX" \
+		--no-pci --vdev "$vdev" -- --config "$ini" "$@"
+	SRV_PID=$SL_PID
+	sl_wait_for "$log" 'running:' 30 "$SRV_PID"
 }
 
 # ---- memif peers ---------------------------------------------------------
@@ -140,7 +65,7 @@ bench_wait_socket() {
 		kill -0 "$2" 2>/dev/null || break
 		sl_nap 0.1
 	done
-	bench_say "warning: $3 made no socket $1"
+	sl_say "warning: $3 made no socket $1"
 }
 
 # bench_testpmd_interactive FIFO LOG LIMIT EAL_ARGS... -- APP_ARGS...: testpmd
@@ -152,9 +77,9 @@ bench_testpmd_interactive() {
 	local fifo=$1 log=$2 lim=$3
 	shift 3
 	mkfifo "$fifo"
-	BENCH_STDIN=$fifo bench_start "$log" "$lim" stdbuf -oL "$TESTPMD" "$@"
+	SL_STDIN=$fifo sl_start "$log" "$lim" stdbuf -oL "$TESTPMD" "$@"
 	# shellcheck disable=SC2034  # read by the caller
-	TP_PID=$BENCH_LAST_PID
+	TP_PID=$SL_PID
 	# shellcheck disable=SC2034
 	exec {TP_FD}>"$fifo"
 }
@@ -163,7 +88,7 @@ bench_testpmd_interactive() {
 bench_testpmd_stop() {
 	echo stop >&"$1"
 	sl_wait_line "$3" 'Accumulated forward statistics|Packet forwarding not started' 30 "$2" ||
-		bench_say "warning: $4 did not stop forwarding in 30 s: stopping anyway"
+		sl_say "warning: $4 did not stop forwarding in 30 s: stopping anyway"
 }
 
 # bench_testpmd_quit FD PID LOG WHAT: "quit", close the fifo, wait for the exit.
@@ -171,8 +96,8 @@ bench_testpmd_quit() {
 	local fd=$1
 	echo quit >&"$fd"
 	exec {fd}>&-
-	bench_reap "$2"
-	[[ $BENCH_LAST_STATUS == 0 ]] || bench_say "note: $4 exited with status $BENCH_LAST_STATUS (log: $3)"
+	sl_reap "$2"
+	[[ $SL_RC == 0 ]] || sl_say "note: $4 exited with status $SL_RC (log: $3)"
 }
 
 # bench_rate PREFIX WARMUP DURATION [COUNTER]: packets/s summed over the
@@ -183,7 +108,7 @@ bench_rate() {
 	local -a pin=()
 	[[ -n ${BENCH_TEL_CPU:-} ]] && pin=(taskset -c "$BENCH_TEL_CPU")
 	out=$("${pin[@]}" "$BENCH_DIR/dpdk-tel.py" rate "$1" --warmup "$2" --duration "$3" \
-		--counter "${4:-opackets}" --timeout 30 2>&1) || { bench_say "$1: $out"; return 0; }
+		--counter "${4:-opackets}" --timeout 30 2>&1) || { sl_say "$1: $out"; return 0; }
 	sed -n 's/^pps=\([0-9.]*\) .*/\1/p' <<<"$out"
 }
 
@@ -249,6 +174,15 @@ parse_sluice_cycles() {
 	[[ -n $line ]] || line=$(tail -n 1 "$log.stages")
 	[[ $line =~ cycles/(pkt|packet)[[:space:]]*[=:]?[[:space:]]*$num ]] && echo "${BASH_REMATCH[2]}"
 	return 0
+}
+
+# parse_cycles LABEL LOG: the cycles/packet figure of a contender's log
+# (testpmd's, or a sluice-* app's), else nothing.
+parse_cycles() {
+	case $1 in
+	testpmd) parse_testpmd_cycles "$2" ;;
+	sluice-*) parse_sluice_cycles "$2" ;;
+	esac
 }
 
 # ---- results -------------------------------------------------------------

@@ -47,49 +47,33 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-usage() { awk 'NR > 2 && !/^#/ {exit} NR > 2 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
-
 duration=10 runs=3 gen_mode=flowgen md="" size=64 csv="" rate="" window="" burst=32
 duts=testpmd,l2fwd,sluice examples_link=static
 cmdline="tools/bench/memif.sh $*"
-while (($#)); do
-	case $1 in
-	-t | --time) duration=${2:?}; shift ;;
-	-r | --runs) runs=${2:?}; shift ;;
-	--gen-mode) gen_mode=${2:?}; shift ;;
-	--rate) rate=${2:?}; shift ;;
-	--window) window=${2:?}; shift ;;
-	--burst) burst=${2:?}; shift ;;
-	--duts) duts=${2:?}; shift ;;
-	--examples-link) examples_link=${2:?}; shift ;;
-	--md) md=${2:?}; shift ;;
-	--size) size=${2:?}; shift ;;
-	--csv) csv=${2:?}; shift ;;
-	--keep) BENCH_KEEP=1 ;;
-	-h | --help) usage; exit 0 ;;
-	*) usage >&2; bench_die "unknown option '$1'" ;;
-	esac
-	shift
-done
-bench_check_time "$duration"
-bench_check_runs "$runs"
-bench_check_size "$size"
-[[ $gen_mode == flowgen || $gen_mode == txonly ]] || bench_die "--gen-mode is flowgen or txonly"
+sl_common_opts time runs size csv md keep
+sl_opt --gen-mode gen_mode
+sl_opt --rate rate
+sl_opt --window window
+sl_opt --burst burst
+sl_opt --duts duts
+sl_opt --examples-link examples_link
+sl_parse_opts "$@"
+[[ $gen_mode == flowgen || $gen_mode == txonly ]] || sl_die "--gen-mode is flowgen or txonly"
 counter=opackets
 [[ $gen_mode == txonly ]] && counter=ipackets
 GEN=$REPO/build/apps/sluice-gen
 use_gen=0
 if [[ -n $rate || -n $window ]]; then
 	use_gen=1
-	[[ -z $rate || $rate =~ ^[0-9]+(\.[0-9]+)?[kKmM]?$ ]] || bench_die "--rate wants packets/s, e.g. 8M"
-	[[ -z $window || $window =~ ^[1-9][0-9]*$ ]] || bench_die "--window wants packets, e.g. 32"
-	[[ $burst =~ ^[1-9][0-9]*$ && $burst -le 256 ]] || bench_die "--burst wants 1..256"
-	[[ -z $window || $window -ge $burst ]] || bench_die "--window must hold one --burst ($burst)"
-	[[ $gen_mode == flowgen ]] || bench_die "--rate/--window and --gen-mode do not mix (they use sluice-gen)"
-	[[ -x $GEN ]] || bench_die "--rate/--window need $GEN (ninja -C build)"
+	[[ -z $rate || $rate =~ ^[0-9]+(\.[0-9]+)?[kKmM]?$ ]] || sl_die "--rate wants packets/s, e.g. 8M"
+	[[ -z $window || $window =~ ^[1-9][0-9]*$ ]] || sl_die "--window wants packets, e.g. 32"
+	[[ $burst =~ ^[1-9][0-9]*$ && $burst -le 256 ]] || sl_die "--burst wants 1..256"
+	[[ -z $window || $window -ge $burst ]] || sl_die "--window must hold one --burst ($burst)"
+	[[ $gen_mode == flowgen ]] || sl_die "--rate/--window and --gen-mode do not mix (they use sluice-gen)"
+	[[ -x $GEN ]] || sl_die "--rate/--window need $GEN (ninja -C build)"
 fi
-((use_gen)) || [[ $burst == 32 ]] || bench_die "--burst is sluice-gen's: use it with --rate or --window"
-[[ $examples_link == static || $examples_link == shared ]] || bench_die "--examples-link wants static or shared"
+((use_gen)) || [[ $burst == 32 ]] || sl_die "--burst is sluice-gen's: use it with --rate or --window"
+[[ $examples_link == static || $examples_link == shared ]] || sl_die "--examples-link wants static or shared"
 labels=() want_l2fwd=0 want_sluice=0
 IFS=, read -ra dut_list <<<"$duts"
 for d in "${dut_list[@]}"; do
@@ -97,10 +81,10 @@ for d in "${dut_list[@]}"; do
 	testpmd) labels+=(testpmd) ;;
 	l2fwd) labels+=(l2fwd) want_l2fwd=1 ;;
 	sluice) labels+=(sluice-macswap) want_sluice=1 ;;
-	*) bench_die "--duts takes testpmd, l2fwd and sluice, not '$d'" ;;
+	*) sl_die "--duts takes testpmd, l2fwd and sluice, not '$d'" ;;
 	esac
 done
-[[ " ${labels[*]} " == *" testpmd "* ]] || bench_die "--duts must include testpmd (the baseline of every ratio)"
+[[ " ${labels[*]} " == *" testpmd "* ]] || sl_die "--duts must include testpmd (the baseline of every ratio)"
 gen_load=(--burst "$burst")
 [[ -n $rate ]] && gen_load+=(--rate "$rate")
 [[ -n $window ]] && gen_load+=(--window "$window")
@@ -110,7 +94,7 @@ cd "$REPO"
 have_sluice=$want_sluice
 if ((want_sluice)) && [[ ! -x $SLUICE_FWD ]]; then
 	have_sluice=0
-	bench_say "note: $SLUICE_FWD not built yet: skipping the sluice row (ninja -C build)"
+	sl_say "note: $SLUICE_FWD not built yet: skipping the sluice row (ninja -C build)"
 fi
 ((have_sluice)) || labels=("${labels[@]/sluice-macswap/}")
 if ((want_l2fwd)); then
@@ -126,76 +110,72 @@ run_pair() {
 	local label=$1 run=$2 sock gprefix dprefix glog dlog pps cyc="" gpid dpid f gfd
 	local expect=macswap
 	[[ $label == l2fwd ]] && expect=none
-	sock=$BENCH_SCRATCH/memif-$label-$run.sock
-	gprefix=$(bench_prefix "gen-$label-$run")
-	dprefix=$(bench_prefix "dut-$label-$run")
-	glog=$BENCH_SCRATCH/gen-$label-$run.log
-	dlog=$BENCH_SCRATCH/$label-$run.log
-	bench_lock
+	sock=$SL_TMP/memif-$label-$run.sock
+	gprefix=$(sl_prefix "gen-$label-$run")
+	dprefix=$(sl_prefix "dut-$label-$run")
+	glog=$SL_TMP/gen-$label-$run.log
+	dlog=$SL_TMP/$label-$run.log
+	sl_lock
 	if ((use_gen)); then # one lcore, on core 1, sends and receives
 		# Sends from link up for the DUT's warm-up and measurement plus a
 		# margin, then lingers unpolled so that the DUT leaves first
 		# (docs/sluice-gen.md: a memif peer must not be polled while the
 		# other side leaves).
-		bench_start "$glog" $((limit + 10)) "$GEN" -l 1 "${EAL_MEM[@]}" --file-prefix "$gprefix" --no-pci \
+		sl_start "$glog" $((limit + 10)) "$GEN" -l 1 "${EAL_MEM[@]}" --file-prefix "$gprefix" --no-pci \
 			--vdev "net_memif0,role=server,socket=$sock,socket-abstract=no" -- \
 			--ports net_memif0 "${gen_load[@]}" --size "$size" --flows 256 --expect "$expect" \
 			--max-loss 100% --duration $((duration + 6)) --linger 30 --stats-interval 0
 	else
 		# Interactive: it stops forwarding before the DUT leaves.
-		bench_testpmd_interactive "$BENCH_SCRATCH/gen-$label-$run.in" "$glog" $((limit + 10)) -l 0-1 \
+		bench_testpmd_interactive "$SL_TMP/gen-$label-$run.in" "$glog" $((limit + 10)) -l 0-1 \
 			"${EAL_MEM[@]}" --file-prefix "$gprefix" --no-pci \
 			--vdev "net_memif0,role=server,socket=$sock,socket-abstract=no" -- \
 			-i --forward-mode="$gen_mode" --txpkts=$((size - 4)) --no-mlockall
 		gfd=$TP_FD
 	fi
-	gpid=$BENCH_LAST_PID
+	gpid=$SL_PID
 	bench_wait_socket "$sock" "$gpid" "the generator (see $glog)"
 	# testpmd and sluice: main lcore 0 on core 1, forwarding lcore 1 on core 0.
 	local -a eal=("${EAL_MEM[@]}" --file-prefix "$dprefix" --no-pci
 		--vdev "net_memif0,role=client,socket=$sock,socket-abstract=no")
 	case $label in
 	testpmd)
-		bench_start "$dlog" "$limit" "$TESTPMD" --lcores '0@1,1@0' "${eal[@]}" -- \
+		sl_start "$dlog" "$limit" "$TESTPMD" --lcores '0@1,1@0' "${eal[@]}" -- \
 			--forward-mode=macswap --record-core-cycles --no-mlockall --stats-period 3600 ;;
 	l2fwd) # forwards on every lcore, main included: one lcore, on core 0; no stats timer
-		bench_start "$dlog" "$limit" "$L2FWD" --lcores '0@0' "${eal[@]}" -- -p 0x1 -q 1 -T 0 ;;
+		sl_start "$dlog" "$limit" "$L2FWD" --lcores '0@0' "${eal[@]}" -- -p 0x1 -q 1 -T 0 ;;
 	sluice-macswap)
-		bench_start "$dlog" "$limit" "$SLUICE_FWD" --lcores '0@1,1@0' "${eal[@]}" -- \
+		sl_start "$dlog" "$limit" "$SLUICE_FWD" --lcores '0@1,1@0' "${eal[@]}" -- \
 			--config tools/bench/configs/macswap-memif.ini --stats-interval 0 ;;
 	esac
-	dpid=$BENCH_LAST_PID
+	dpid=$SL_PID
 	((use_gen)) || echo start >&"$gfd"
 	pps=$(bench_rate "$dprefix" 2 "$duration" "$counter")
 	# Nobody may poll a memif port while its peer leaves (docs/sluice-gen.md):
 	# the generator stops polling before the DUT is stopped.
 	if ((use_gen)); then
 		sl_wait_line "$glog" '^run over' 30 "$gpid" ||
-			bench_say "warning: sluice-gen's run is not over after 30 s: stopping anyway"
+			sl_say "warning: sluice-gen's run is not over after 30 s: stopping anyway"
 	else
 		bench_testpmd_stop "$gfd" "$gpid" "$glog" "the testpmd generator"
 	fi
-	bench_stop "$dpid" "$label (DUT)" "$dlog"
+	sl_stop "$dpid" "$label (DUT)" "$dlog"
 	# sluice-gen, lingering, leaves when the DUT has gone; testpmd on "quit".
 	if ((use_gen)); then
-		bench_stop "$gpid" "generator" "$glog"
+		sl_stop "$gpid" "generator" "$glog"
 	else
 		bench_testpmd_quit "$gfd" "$gpid" "$glog" "the generator"
 	fi
-	bench_unlock
+	sl_unlock
 	rm -rf "/var/run/dpdk/${dprefix:?}" "/var/run/dpdk/${gprefix:?}" "$sock"
-	case $label in
-	testpmd)
-		cyc=$(parse_testpmd_cycles "$dlog")
-		[[ -n $tsc_mhz ]] || tsc_mhz=$(parse_testpmd_tsc_mhz "$dlog") ;;
-	sluice-*) cyc=$(parse_sluice_cycles "$dlog") ;;
-	esac
+	cyc=$(parse_cycles "$label" "$dlog")
+	[[ $label != testpmd || -n $tsc_mhz ]] || tsc_mhz=$(parse_testpmd_tsc_mhz "$dlog")
 	if [[ -z $pps ]]; then
-		bench_say "$label run $run: no rate; last lines of $dlog and $glog:"
+		sl_say "$label run $run: no rate; last lines of $dlog and $glog:"
 		for f in "$dlog" "$glog"; do echo "--- $f" >&2; tail -n 5 "$f" >&2; done
-		BENCH_KEEP=1
+		SL_KEEP=1
 	fi
-	printf '%s: run %d  %-16s %8s Mpps  %s\n' "$BENCH_NAME" "$run" "$label" \
+	printf '%s: run %d  %-16s %8s Mpps  %s\n' "$SL_NAME" "$run" "$label" \
 		"$(awk -v p="${pps:-0}" 'BEGIN {printf "%.2f", p / 1e6}')" "${cyc:+$cyc busy cycles/pkt}" >&2
 	bench_record net_memif "$label" "$pps" "$cyc"
 	[[ -z $csv ]] || echo "memif,$size,net_memif,$label,$run,${pps:-},${cyc:-},$([[ $label == testpmd ]] || echo testpmd)" >>"$csv"
@@ -204,7 +184,7 @@ run_pair() {
 
 gen_desc="testpmd $gen_mode"
 ((use_gen)) && gen_desc="sluice-gen${rate:+ paced at $rate pkt/s}${window:+, window $window}, burst $burst"
-bench_say "T=${duration}s x ${runs} runs, $size B, generator $gen_desc on core 1, DUT on core 0; EAL ${EAL_MEM[*]}"
+sl_say "T=${duration}s x ${runs} runs, $size B, generator $gen_desc on core 1, DUT on core 0; EAL ${EAL_MEM[*]}"
 # Which contender goes first rotates by round (with two: ABBA...): a machine
 # that drifts during the run then favours none of them in the per-round pairs.
 read -ra labels <<<"${labels[*]}" # drop the empty slot of a skipped DUT
@@ -241,4 +221,4 @@ if ((have_sluice)); then
 	fi
 fi
 ((want_sluice && !have_sluice)) && echo "(sluice row skipped: $SLUICE_FWD not built)"
-[[ -z $md ]] || { echo >>"$md"; bench_say "markdown appended to $md"; }
+[[ -z $md ]] || { echo >>"$md"; sl_say "markdown appended to $md"; }

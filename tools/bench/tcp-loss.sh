@@ -32,69 +32,40 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-usage() { awk 'NR > 2 && !/^#/ {exit} NR > 2 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
-
 runs=3 losses=0,1,3 sizes=16,100 limit=60 md=""
 cmdline="tools/bench/tcp-loss.sh $*"
-while (($#)); do
-	case $1 in
-	-r | --runs) runs=${2:?}; shift ;;
-	--loss) losses=${2:?}; shift ;;
-	--sizes) sizes=${2:?}; shift ;;
-	--timeout) limit=${2:?}; shift ;;
-	--md) md=${2:?}; shift ;;
-	-h | --help) usage; exit 0 ;;
-	*) usage >&2; bench_die "unknown argument '$1'" ;;
-	esac
-	shift
-done
-bench_check_runs "$runs"
-[[ $limit =~ ^[0-9]+$ && $limit -ge 1 ]] || bench_die "--timeout wants whole seconds >= 1"
+sl_common_opts runs md
+sl_opt --loss losses
+sl_opt --sizes sizes
+sl_opt --timeout limit secs
+sl_parse_opts "$@"
 IFS=, read -ra loss_list <<<"$losses"
 IFS=, read -ra size_list <<<"$sizes"
-for l in "${loss_list[@]}"; do [[ $l =~ ^[0-9]+(\.[0-9]+)?$ ]] || bench_die "--loss wants percentages, not '$l'"; done
-for s in "${size_list[@]}"; do [[ $s =~ ^[0-9]+$ && $s -ge 1 ]] || bench_die "--sizes wants whole MiB, not '$s'"; done
+for l in "${loss_list[@]}"; do [[ $l =~ ^[0-9]+(\.[0-9]+)?$ ]] || sl_die "--loss wants percentages, not '$l'"; done
+for s in "${size_list[@]}"; do [[ $s =~ ^[0-9]+$ && $s -ge 1 ]] || sl_die "--sizes wants whole MiB, not '$s'"; done
 
 bench_init tcp-loss
-SLUICE_ECHO=${SLUICE_ECHO:-$REPO/build/apps/sluice-echo}
-[[ -x $SLUICE_ECHO ]] || bench_die "build first (tools/setup.sh): no $SLUICE_ECHO"
+[[ -x $SLUICE_ECHO ]] || sl_die "build first (tools/setup.sh): no $SLUICE_ECHO"
 for t in gcc ethtool iptables; do
-	command -v "$t" >/dev/null || bench_die "$t not found: sudo tools/setup.sh --deps-only"
+	command -v "$t" >/dev/null || sl_die "$t not found: sudo tools/setup.sh --deps-only"
 done
-gcc -O2 -o "$BENCH_SCRATCH/epoll-echo" "$BENCH_DIR/epoll-echo.c" || bench_die "building epoll-echo.c failed"
+gcc -O2 -o "$SL_TMP/epoll-echo" "$BENCH_DIR/epoll-echo.c" || sl_die "building epoll-echo.c failed"
 CLIENT=$REPO/tests/integration/echo_client.py
 TCPIP_ARGS=${TCPIP_ARGS:-tcp_echo=7}
 
 CNS=sl-tlc$$ LNS=sl-tll$$ HOST_IF=tlh$$ CLI_IF=tlc$$ LCLI_IF=tlk$$ LSRV_IF=tls$$
 SL_IP=10.95.0.2 SL_PEER=10.95.0.1 LX_IP=10.96.0.2 LX_PEER=10.96.0.1
-off() { "$@" tx off tso off gso off gro off >/dev/null 2>&1 || true; }
-net_down() {
-	ip link del "$HOST_IF" 2>/dev/null || true
-	ip netns del "$CNS" 2>/dev/null || true
-	ip netns del "$LNS" 2>/dev/null || true
-}
-trap 'net_down; bench_cleanup' EXIT
 net_up() {
-	net_down
-	ip netns add "$CNS"
-	ip netns add "$LNS"
-	ip -n "$CNS" link set lo up
-	ip -n "$LNS" link set lo up
+	sl_veth "$HOST_IF" "$CLI_IF" "$CNS"
 	ip netns exec "$CNS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 || true
-	ip link add "$HOST_IF" type veth peer name "$CLI_IF" netns "$CNS"
-	sysctl -qw "net.ipv6.conf.$HOST_IF.disable_ipv6=1" || true
-	off ethtool -K "$HOST_IF"
-	off ip netns exec "$CNS" ethtool -K "$CLI_IF"
-	ip link set "$HOST_IF" up
+	sl_offloads_off "$HOST_IF"
+	sl_offloads_off "$CNS" "$CLI_IF"
 	ip -n "$CNS" addr add "$SL_PEER/24" dev "$CLI_IF"
-	ip -n "$CNS" link set "$CLI_IF" up
-	ip -n "$CNS" link add "$LCLI_IF" type veth peer name "$LSRV_IF" netns "$LNS"
-	off ip netns exec "$CNS" ethtool -K "$LCLI_IF"
-	off ip netns exec "$LNS" ethtool -K "$LSRV_IF"
+	sl_veth "$LCLI_IF" "$LSRV_IF" "$LNS" "$CNS"
+	sl_offloads_off "$CNS" "$LCLI_IF"
+	sl_offloads_off "$LNS" "$LSRV_IF"
 	ip -n "$CNS" addr add "$LX_PEER/24" dev "$LCLI_IF"
 	ip -n "$LNS" addr add "$LX_IP/24" dev "$LSRV_IF"
-	ip -n "$CNS" link set "$LCLI_IF" up
-	ip -n "$LNS" link set "$LSRV_IF" up
 }
 loss_set() { # PCT: replace the client namespace's random-drop rules
 	local c p
@@ -104,56 +75,40 @@ loss_set() { # PCT: replace the client namespace's random-drop rules
 	p=$(awk -v l="$1" 'BEGIN {printf "%.4f", l / 100}')
 	for c in INPUT OUTPUT; do
 		ip netns exec "$CNS" iptables -A "$c" -m statistic --mode random --probability "$p" -j DROP ||
-			bench_die "iptables statistic match failed (kernel module xt_statistic?)"
+			sl_die "iptables statistic match failed (kernel module xt_statistic?)"
 	done
 }
 
 SRV_PID="" SRV_PREFIX=""
 sluice_start() {
-	SRV_PREFIX=$(bench_prefix "echo-$1")
-	cat >"$BENCH_SCRATCH/echo.ini" <<EOT
-[app]
-stats_interval = 0
-[port p0]
-dev = net_af_packet0
-pipeline = host
-[pipeline host]
-stages = tcpip
-tcpip = ip=$SL_IP/24,gw=$SL_PEER,$TCPIP_ARGS
-[workers]
-lcores = 1
-EOT
-	bench_start "$BENCH_SCRATCH/sluice-$1.log" 3600 "$SLUICE_ECHO" --lcores '0@1,1@0' "${EAL_MEM[@]}" \
-		--file-prefix "$SRV_PREFIX" --no-pci --vdev "net_af_packet0,iface=$HOST_IF,qpairs=1" -- \
-		--config "$BENCH_SCRATCH/echo.ini" --stats-json "$BENCH_SCRATCH/sluice-$1.json" --quiet
-	SRV_PID=$BENCH_LAST_PID
-	sl_wait_line "$BENCH_SCRATCH/sluice-$1.log" 'running:' 30 "$SRV_PID" ||
-		bench_die "sluice-echo did not start (log: $BENCH_SCRATCH/sluice-$1.log)"
+	bench_echo_start "$SL_TMP/sluice-$1.log" 3600 "net_af_packet0,iface=$HOST_IF,qpairs=1" \
+		"ip=$SL_IP/24,gw=$SL_PEER,$TCPIP_ARGS" --stats-json "$SL_TMP/sluice-$1.json" --quiet ||
+		sl_die "sluice-echo did not start (log: $SL_TMP/sluice-$1.log)"
 }
 linux_start() {
-	bench_start "$BENCH_SCRATCH/linux-$1.log" 3600 ip netns exec "$LNS" "$BENCH_SCRATCH/epoll-echo" -p 7
-	SRV_PID=$BENCH_LAST_PID
-	sl_wait_line "$BENCH_SCRATCH/linux-$1.log" 'listening' 10 "$SRV_PID" || bench_die "epoll-echo did not start"
+	sl_start "$SL_TMP/linux-$1.log" 3600 ip netns exec "$LNS" "$SL_TMP/epoll-echo" -p 7
+	SRV_PID=$SL_PID
+	sl_wait_line "$SL_TMP/linux-$1.log" 'listening' 10 "$SRV_PID" || sl_die "epoll-echo did not start"
 }
 
 # xfer HOST MIB TIMEOUT: prints "SECONDS BYTES_BACK OK|TIMEOUT"
 xfer() {
-	local out=$BENCH_SCRATCH/xfer.out bytes=$(($2 << 20)) t back
+	local out=$SL_TMP/xfer.out bytes=$(($2 << 20)) t back
 	if ip netns exec "$CNS" /usr/bin/python3 "$CLIENT" --host "$1" stream --conns 1 --bytes "$bytes" \
 		--timeout "$3" >"$out" 2>&1; then
 		t=$(sed -n 's/.*elapsed=\([0-9.]*\).*/\1/p' "$out")
 		echo "$t $bytes OK"
 	else
 		back=$(sed -n 's/.* \([0-9]*\) bytes back.*/\1/p' "$out")
-		[[ -n $back ]] || bench_say "client failed: $(tail -n 1 "$out")"
+		[[ -n $back ]] || sl_say "client failed: $(tail -n 1 "$out")"
 		echo "$3 ${back:-0} TIMEOUT"
 	fi
 }
 
 echo "tcp-loss: $(date -u '+%F %H:%M UTC'), $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $runs runs per point; loss each way in the client's namespace (iptables statistic)"
-results=$BENCH_SCRATCH/results.txt
+results=$SL_TMP/results.txt
 : >"$results"
-bench_lock
+sl_lock
 net_up
 for loss in "${loss_list[@]}"; do
 	loss_set "$loss"
@@ -163,28 +118,19 @@ for loss in "${loss_list[@]}"; do
 			for ((r = 1; r <= runs; r++)); do
 				read -r t b st <<<"$(xfer "$host" "$mib" "$tmo")"
 				echo "R $loss $mib $server $r $t $b $st" >>"$results"
-				bench_say "loss $loss %, $mib MiB, $server run $r: $t s, $b B back ($st)"
+				sl_say "loss $loss %, $mib MiB, $server run $r: $t s, $b B back ($st)"
 			done
 		done
-		bench_stop "$SRV_PID" "$server" "$BENCH_SCRATCH/$server-$loss.log"
-		if [[ $server == sluice && -s $BENCH_SCRATCH/sluice-$loss.json ]]; then
-			/usr/bin/python3 - "$BENCH_SCRATCH/sluice-$loss.json" <<'PY' >&2
-import json, sys
-tot = {}
-for w in json.load(open(sys.argv[1]))["workers"]:
-    for st in w["stages"]:
-        if st["stage"] == "tcpip":
-            for k, v in st["counters"].items():
-                tot[k] = tot.get(k, 0) + v
-keys = ("tcp_retransmits", "tcp_rto_expired", "tcp_fast_retransmits", "tcp_sack_recoveries",
-        "tcp_ooo_dropped", "tcp_pool_low_drops")
-print("tcp-loss: sluice counters: " + " ".join(f"{k[4:]}={tot[k]}" for k in keys if k in tot))
-PY
+		sl_stop "$SRV_PID" "$server" "$SL_TMP/$server-$loss.log"
+		if [[ $server == sluice && -s $SL_TMP/sluice-$loss.json ]]; then
+			echo "tcp-loss: sluice counters: $(/usr/bin/python3 "$REPO/tools/lib/tcpip_counters.py" "$SL_TMP/sluice-$loss.json" |
+				grep -E '^tcp_(retransmits|rto_expired|fast_retransmits|sack_recoveries|ooo_dropped|pool_low_drops)=' |
+				sed 's/^tcp_//' | tr '\n' ' ')" >&2
 		fi
 	done
 done
 loss_set 0
-bench_unlock
+sl_unlock
 
 bench_md_header "$md" "TCP echo goodput under loss: sluice-echo vs a Linux echo server (tcp-loss.sh)" "$cmdline"
 

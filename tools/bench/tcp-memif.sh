@@ -21,30 +21,20 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-usage() { awk 'NR > 2 && !/^#/ {exit} NR > 2 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
-
 duration=5 quick=0
-while (($#)); do
-	case $1 in
-	-t | --time) duration=${2:?}; shift ;;
-	--quick) quick=1 duration=2 ;;
-	-h | --help) usage; exit 0 ;;
-	*) usage >&2; bench_die "unknown argument '$1'" ;;
-	esac
-	shift
-done
+sl_common_opts time
+sl_flag --quick 'quick=1 duration=2'
+sl_parse_opts "$@"
 bench_init tcp-memif
-SLUICE_ECHO=${SLUICE_ECHO:-$REPO/build/apps/sluice-echo}
-SLUICE_GEN=${SLUICE_GEN:-$REPO/build/apps/sluice-gen}
-[[ -x $SLUICE_ECHO && -x $SLUICE_GEN ]] || bench_die "build first (tools/setup.sh): no $SLUICE_ECHO or $SLUICE_GEN"
+[[ -x $SLUICE_ECHO && -x $SLUICE_GEN ]] || sl_die "build first (tools/setup.sh): no $SLUICE_ECHO or $SLUICE_GEN"
 tsc_hz=$(awk '/^cpu MHz/ {printf "%d", $4 * 1e6; exit}' /proc/cpuinfo)
 
 # point NAME GEN_ARGS...: one server, one client run; prints a result line.
 point() {
 	local name=$1 sock pe pg limit=$((duration + 60))
 	shift
-	sock=$BENCH_SCRATCH/$name.sock
-	cat >"$BENCH_SCRATCH/echo.ini" <<EOT
+	sock=$SL_TMP/$name.sock
+	cat >"$SL_TMP/echo.ini" <<EOT
 [app]
 stage_mbufs = 131072
 [port p0]
@@ -56,20 +46,20 @@ tx_desc = 16384
 stages = tcpip
 tcpip = ip=10.0.0.2/24,tcp_echo=7,tcp_echo_ports=20,udp_echo=0,max_conns=524288,timestamps=on,mss=1460
 EOT
-	bench_lock
-	pe=$(bench_prefix "echo-$name")
-	bench_start "$BENCH_SCRATCH/$name.echo.log" "$limit" "$SLUICE_ECHO" --lcores 0@1,1@0 "${EAL_MEM[@]}" \
+	sl_lock
+	pe=$(sl_prefix "echo-$name")
+	sl_start "$SL_TMP/$name.echo.log" "$limit" "$SLUICE_ECHO" --lcores 0@1,1@0 "${EAL_MEM[@]}" \
 		--file-prefix "$pe" --no-pci --vdev "net_memif0,role=server,socket=$sock,rsize=14" -- \
-		--config "$BENCH_SCRATCH/echo.ini" --stats-interval 1
-	local echo_pid=$BENCH_LAST_PID
+		--config "$SL_TMP/echo.ini" --stats-interval 1
+	local echo_pid=$SL_PID
 	sleep 3
-	pg=$(bench_prefix "gen-$name")
-	timeout -k 5 -s INT "$limit" "$SLUICE_GEN" -l 1 "${EAL_MEM[@]}" --file-prefix "$pg" --no-pci \
+	pg=$(sl_prefix "gen-$name")
+	sl_run "$SL_TMP/$name.gen.log" "$limit" "$SLUICE_GEN" -l 1 "${EAL_MEM[@]}" --file-prefix "$pg" --no-pci \
 		--vdev "net_memif0,role=client,socket=$sock,rsize=14" -- --ports net_memif0 --local-ip 10.0.0.1 \
-		--stats-interval 0 --json "$BENCH_SCRATCH/$name.json" "$@" >"$BENCH_SCRATCH/$name.gen.log" 2>&1 || true
-	bench_stop "$echo_pid" sluice-echo "$BENCH_SCRATCH/$name.echo.log"
-	bench_unlock
-	/usr/bin/python3 - "$name" "$BENCH_SCRATCH/$name.json" "$BENCH_SCRATCH/$name.echo.log" "$tsc_hz" <<'PY'
+		--stats-interval 0 --json "$SL_TMP/$name.json" "$@"
+	sl_stop "$echo_pid" sluice-echo "$SL_TMP/$name.echo.log"
+	sl_unlock
+	/usr/bin/python3 - "$name" "$SL_TMP/$name.json" "$SL_TMP/$name.echo.log" "$tsc_hz" <<'PY'
 import json, re, statistics, sys
 name, jf, log, hz = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4] or 0)
 try:
@@ -91,22 +81,21 @@ PY
 
 # baseline: testpmd macswap on the same memif wire, sluice-gen sending 1518 B frames unpaced
 baseline() {
-	local sock=$BENCH_SCRATCH/base.sock pt pg limit=$((duration + 60))
-	bench_lock
-	pt=$(bench_prefix testpmd)
-	bench_start "$BENCH_SCRATCH/testpmd.log" "$limit" "$TESTPMD" --lcores 0@1,1@0 "${EAL_MEM[@]}" \
+	local sock=$SL_TMP/base.sock pt pg limit=$((duration + 60))
+	sl_lock
+	pt=$(sl_prefix testpmd)
+	sl_start "$SL_TMP/testpmd.log" "$limit" "$TESTPMD" --lcores 0@1,1@0 "${EAL_MEM[@]}" \
 		--file-prefix "$pt" --no-pci --vdev "net_memif0,role=server,socket=$sock" -- \
 		--forward-mode=macswap --no-mlockall --stats-period 3600
-	local tp=$BENCH_LAST_PID
+	local tp=$SL_PID
 	sleep 3
-	pg=$(bench_prefix gen-base)
-	timeout -k 5 -s INT "$limit" "$SLUICE_GEN" -l 1 "${EAL_MEM[@]}" --file-prefix "$pg" --no-pci \
+	pg=$(sl_prefix gen-base)
+	sl_run "$SL_TMP/base.gen.log" "$limit" "$SLUICE_GEN" -l 1 "${EAL_MEM[@]}" --file-prefix "$pg" --no-pci \
 		--vdev "net_memif0,role=client,socket=$sock" -- --ports net_memif0 --size 1518 \
-		--duration "$duration" --stats-interval 0 --json "$BENCH_SCRATCH/base.json" \
-		>"$BENCH_SCRATCH/base.gen.log" 2>&1 || true
-	bench_stop "$tp" testpmd "$BENCH_SCRATCH/testpmd.log"
-	bench_unlock
-	/usr/bin/python3 - "$BENCH_SCRATCH/base.json" <<'PY'
+		--duration "$duration" --stats-interval 0 --json "$SL_TMP/base.json"
+	sl_stop "$tp" testpmd "$SL_TMP/testpmd.log"
+	sl_unlock
+	/usr/bin/python3 - "$SL_TMP/base.json" <<'PY'
 import json, sys
 try:
     g = json.load(open(sys.argv[1]))
@@ -134,7 +123,7 @@ if ((!quick)); then
 fi
 point new-conns --tcp 10.0.0.2:7-26 --conns 300000 --msg 64 --msgs-per-conn 1 --hold --duration 1
 c1=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["goodput_gbps"])' \
-	"$BENCH_SCRATCH/c1-1448.json" 2>/dev/null || echo 0)
+	"$SL_TMP/c1-1448.json" 2>/dev/null || echo 0)
 echo "ratio: one connection, 1448 B messages: $c1 Gbps echoed / $base_gbps Gbps wire = $(awk -v a="$c1" -v b="$base_gbps" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')"
 echo "(new-conns reports 'fail' when connections were still in their handshake as its 1 s ended: those count as failed)"
 echo "(busy: the server worker's median per-second busy fraction while the client ran; cyc/tr: busy cycles per transaction; conn/s: established / duration; B/conn: TCP state per connection from the server's start-up line)"

@@ -31,46 +31,35 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-usage() { awk 'NR > 2 && !/^#/ {exit} NR > 2 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
-
 duration=5 servers=sluice-memif,sluice-afp,sluice-afxdp,epoll,asyncio,uvloop points=1x1,64x1,64x8
-while (($#)); do
-	case $1 in
-	-t | --time) duration=${2:?}; shift ;;
-	--servers) servers=${2:?}; shift ;;
-	--points) points=${2:?}; shift ;;
-	-h | --help) usage; exit 0 ;;
-	*) usage >&2; bench_die "unknown argument '$1'" ;;
-	esac
-	shift
-done
-bench_check_time "$duration"
+sl_common_opts time
+sl_opt --servers servers
+sl_opt --points points
+sl_parse_opts "$@"
 IFS=, read -ra server_list <<<"$servers"
 IFS=, read -ra point_list <<<"$points"
 for s in "${server_list[@]}"; do
 	case $s in sluice-memif | sluice-afp | sluice-afxdp | epoll | asyncio | uvloop) ;;
-	*) bench_die "--servers: unknown server '$s'" ;; esac
+	*) sl_die "--servers: unknown server '$s'" ;; esac
 done
 for p in "${point_list[@]}"; do
-	[[ $p =~ ^[0-9]+x[0-9]+$ ]] || bench_die "--points wants CONNSxDEPTH, e.g. 64x8, not '$p'"
+	[[ $p =~ ^[0-9]+x[0-9]+$ ]] || sl_die "--points wants CONNSxDEPTH, e.g. 64x8, not '$p'"
 done
 
 bench_init tcp-vs-epoll
-SLUICE_ECHO=${SLUICE_ECHO:-$REPO/build/apps/sluice-echo}
-SLUICE_GEN=${SLUICE_GEN:-$REPO/build/apps/sluice-gen}
-[[ -x $SLUICE_ECHO && -x $SLUICE_GEN ]] || bench_die "build first (tools/setup.sh): no $SLUICE_ECHO or $SLUICE_GEN"
-command -v gcc >/dev/null || bench_die "gcc not found: apt-get install gcc"
-command -v ethtool >/dev/null || bench_die "ethtool not found: apt-get install ethtool"
-gcc -O2 -o "$BENCH_SCRATCH/epoll-echo" "$BENCH_DIR/epoll-echo.c" || bench_die "building epoll-echo.c failed"
+[[ -x $SLUICE_ECHO && -x $SLUICE_GEN ]] || sl_die "build first (tools/setup.sh): no $SLUICE_ECHO or $SLUICE_GEN"
+command -v gcc >/dev/null || sl_die "gcc not found: apt-get install gcc"
+command -v ethtool >/dev/null || sl_die "ethtool not found: apt-get install ethtool"
+gcc -O2 -o "$SL_TMP/epoll-echo" "$BENCH_DIR/epoll-echo.c" || sl_die "building epoll-echo.c failed"
 if ! /usr/bin/python3 -c 'import uvloop' 2>/dev/null; then
-	bench_say "note: python3-uvloop missing (apt-get install python3-uvloop): skipping uvloop"
+	sl_say "note: python3-uvloop missing (apt-get install python3-uvloop): skipping uvloop"
 	server_list=("${server_list[@]/uvloop/}")
 fi
 # AF_XDP: the PMD's libxdp wants bpffs; the kernel needs CONFIG_XDP_SOCKETS.
 if [[ " ${server_list[*]} " == *" sluice-afxdp "* ]]; then
 	grep -qs ' /sys/fs/bpf bpf ' /proc/mounts || mount -t bpf bpf /sys/fs/bpf 2>/dev/null || true
 	if ! grep -qs ' /sys/fs/bpf bpf ' /proc/mounts; then
-		bench_say "note: no bpffs at /sys/fs/bpf (mount -t bpf bpf /sys/fs/bpf): skipping sluice-afxdp"
+		sl_say "note: no bpffs at /sys/fs/bpf (mount -t bpf bpf /sys/fs/bpf): skipping sluice-afxdp"
 		server_list=("${server_list[@]/sluice-afxdp/}")
 	fi
 fi
@@ -82,7 +71,7 @@ net_down() {
 	ip link del "$VC" 2>/dev/null || true
 	ip netns del "$NS" 2>/dev/null || true
 }
-trap 'net_down; bench_cleanup' EXIT
+sl_on_exit net_down
 
 # veth_up KIND: a fresh veth pair; the server end in a namespace with the
 # server's address (kernel servers) or bare in this namespace (sluice-afp).
@@ -91,17 +80,17 @@ veth_up() {
 	if [[ $1 == sluice-afp || $1 == sluice-afxdp ]]; then
 		ip link add "$VC" type veth peer name "$VS"
 		ip link set "$VS" up
-		ethtool -K "$VS" tx off tso off gso off gro off >/dev/null 2>&1 || true
+		sl_offloads_off "$VS"
 	else
 		ip netns add "$NS"
 		ip -n "$NS" link set lo up
 		ip link add "$VC" type veth peer name "$VS" netns "$NS"
 		ip -n "$NS" addr add "$SRV_IP/24" dev "$VS"
 		ip -n "$NS" link set "$VS" up
-		ip netns exec "$NS" ethtool -K "$VS" tx off tso off gso off gro off >/dev/null 2>&1 || true
+		sl_offloads_off "$NS" "$VS"
 	fi
 	ip link set "$VC" up
-	ethtool -K "$VC" tx off tso off gso off gro off >/dev/null 2>&1 || true
+	sl_offloads_off "$VC"
 }
 
 cpu_sample() { # -> "busy0 total0 busy1 total1" jiffies from /proc/stat
@@ -112,66 +101,44 @@ cpu_sample() { # -> "busy0 total0 busy1 total1" jiffies from /proc/stat
 SRV_PID="" SRV_PREFIX="" SRV_LOG="" SOCK=""
 GEN_DEV=()
 start_server() {
-	local kind=$1 i
-	SRV_LOG=$BENCH_SCRATCH/srv-$kind.log SRV_PREFIX=""
+	local kind=$1
+	SRV_LOG=$SL_TMP/srv-$kind.log SRV_PREFIX=""
 	case $kind in
 	sluice-memif | sluice-afp | sluice-afxdp)
-		SRV_PREFIX=$(bench_prefix "echo-$kind")
-		local dev=net_memif0 vdev
+		local vdev
 		if [[ $kind == sluice-memif ]]; then
-			SOCK=$BENCH_SCRATCH/tve.sock
+			SOCK=$SL_TMP/tve.sock
 			vdev="net_memif0,role=server,socket=$SOCK,rsize=14"
 			GEN_DEV=(--vdev "net_memif0,role=client,socket=$SOCK,rsize=14" -- --ports net_memif0)
 		elif [[ $kind == sluice-afp ]]; then
 			veth_up "$kind"
-			dev=net_af_packet0
 			# framecnt: the ring rx_desc below asks for (the PMD ignores rx_desc).
 			vdev="net_af_packet0,iface=$VS,qpairs=1,framecnt=4096"
 			GEN_DEV=(--vdev "net_af_packet0,iface=$VC,qpairs=1" -- --ports net_af_packet0)
 		else
 			veth_up "$kind"
-			dev=net_af_xdp0
 			vdev="net_af_xdp0,iface=$VS"
 			GEN_DEV=(--vdev "net_af_packet0,iface=$VC,qpairs=1" -- --ports net_af_packet0)
 		fi
-		cat >"$BENCH_SCRATCH/echo.ini" <<EOT
-[app]
-stats_interval = 0
-stage_mbufs = 65536
-[port p0]
-dev = $dev
-pipeline = host
-rx_desc = 4096
-tx_desc = 4096
-[pipeline host]
-stages = tcpip
-tcpip = ip=$SRV_IP/24,tcp_echo=7,udp_echo=0,max_conns=65536,timestamps=on,mss=1460
-[workers]
-lcores = 1
-EOT
-		bench_start "$SRV_LOG" 900 "$SLUICE_ECHO" --lcores '0@1,1@0' "${EAL_MEM[@]}" \
-			--file-prefix "$SRV_PREFIX" --no-pci --vdev "$vdev" -- --config "$BENCH_SCRATCH/echo.ini"
-		SRV_PID=$BENCH_LAST_PID
-		for ((i = 0; i < 100; i++)); do
-			sl_log_has "$SRV_LOG" running && break
-			sl_nap 0.1
-		done ;;
+		ECHO_APP_LINES="stage_mbufs = 65536" ECHO_PORT_LINES=$'rx_desc = 4096\ntx_desc = 4096' \
+			bench_echo_start "$SRV_LOG" 900 "$vdev" "ip=$SRV_IP/24,tcp_echo=7,udp_echo=0,max_conns=65536,timestamps=on,mss=1460" ||
+			true ;;
 	epoll)
 		veth_up "$kind"
-		bench_start "$SRV_LOG" 900 ip netns exec "$NS" "$BENCH_SCRATCH/epoll-echo" -p 7 -c 0
-		SRV_PID=$BENCH_LAST_PID
+		sl_start "$SRV_LOG" 900 ip netns exec "$NS" "$SL_TMP/epoll-echo" -p 7 -c 0
+		SRV_PID=$SL_PID
 		GEN_DEV=(--vdev "net_af_packet0,iface=$VC,qpairs=1" -- --ports net_af_packet0) ;;
 	asyncio | uvloop)
 		veth_up "$kind"
-		bench_start "$SRV_LOG" 900 ip netns exec "$NS" /usr/bin/python3 "$BENCH_DIR/py-echo.py" \
+		sl_start "$SRV_LOG" 900 ip netns exec "$NS" /usr/bin/python3 "$BENCH_DIR/py-echo.py" \
 			--loop "$kind" --port 7 --cpu 0
-		SRV_PID=$BENCH_LAST_PID
+		SRV_PID=$SL_PID
 		GEN_DEV=(--vdev "net_af_packet0,iface=$VC,qpairs=1" -- --ports net_af_packet0) ;;
 	esac
 	sleep 1
 }
 stop_server() {
-	bench_stop "$SRV_PID" "$1" "$SRV_LOG"
+	sl_stop "$SRV_PID" "$1" "$SRV_LOG"
 	[[ -z $SRV_PREFIX ]] || rm -rf "/var/run/dpdk/${SRV_PREFIX:?}"
 	[[ -z $SOCK ]] || rm -f "$SOCK"
 	SOCK=""
@@ -180,17 +147,17 @@ stop_server() {
 # measure KIND CONNS DEPTH: one sluice-gen run; prints one result line
 measure() {
 	local kind=$1 conns=$2 depth=$3 name=$1-$2x$3 pg b0=0 i0=0 b1=0 i1=0 c0 c1
-	pg=$(bench_prefix "gen-$name")
+	pg=$(sl_prefix "gen-$name")
 	[[ -z $SRV_PREFIX ]] || read -r b0 i0 <<<"$(bench_sluice_busy "$SRV_PREFIX")"
 	c0=$(cpu_sample)
-	timeout -k 5 -s INT $((duration + 60)) "$SLUICE_GEN" -l 1 "${EAL_MEM[@]}" --file-prefix "$pg" \
+	sl_run "$SL_TMP/$name.gen.log" $((duration + 60)) "$SLUICE_GEN" -l 1 "${EAL_MEM[@]}" --file-prefix "$pg" \
 		--no-pci "${GEN_DEV[@]}" --link-wait 10 --tcp "$SRV_IP:7" --local-ip "$CLI_IP" \
 		--conns "$conns" --depth "$depth" --msg 64 --duration "$duration" --stats-interval 0 \
-		--json "$BENCH_SCRATCH/$name.json" >"$BENCH_SCRATCH/$name.gen.log" 2>&1 || true
+		--json "$SL_TMP/$name.json"
 	c1=$(cpu_sample)
 	[[ -z $SRV_PREFIX ]] || read -r b1 i1 <<<"$(bench_sluice_busy "$SRV_PREFIX")"
 	rm -rf "/var/run/dpdk/${pg:?}"
-	/usr/bin/python3 - "$kind" "$conns" "$depth" "$BENCH_SCRATCH/$name.json" "$c0" "$c1" \
+	/usr/bin/python3 - "$kind" "$conns" "$depth" "$SL_TMP/$name.json" "$c0" "$c1" \
 		"$((b1 - b0))" "$((i1 - i0))" "$tsc_hz" <<'PY'
 import json, sys
 kind, conns, depth, jf, c0, c1, db, di, hz = sys.argv[1:10]
@@ -211,20 +178,20 @@ PY
 }
 
 echo "tcp-vs-epoll: $(date -u '+%F %H:%M UTC'), $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), ${duration} s per point, 64 B messages; servers CPU 0, sluice-gen CPU 1"
-results=$BENCH_SCRATCH/results.txt
+results=$SL_TMP/results.txt
 : >"$results"
 for kind in "${server_list[@]}"; do
 	[[ -n $kind ]] || continue
-	bench_lock
+	sl_lock
 	start_server "$kind"
 	for p in "${point_list[@]}"; do
 		line=$(measure "$kind" "${p%x*}" "${p#*x}")
 		echo "$line" >>"$results"
-		bench_say "$line"
+		sl_say "$line"
 	done
 	stop_server "$kind"
 	[[ $kind == sluice-memif ]] || net_down
-	bench_unlock
+	sl_unlock
 done
 
 /usr/bin/python3 - "$results" <<'PY'
