@@ -8,6 +8,12 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 bin=${EXAMPLE_BIN:?} work=${EXAMPLE_WORK:?}
 fail() { echo "custom-stage: FAIL: $*" >&2; exit 1; }
 
+# The app lists its own stage beside the built-in ones, without an EAL.
+"$bin" --list-stages >"$work/stages.txt" || fail "--list-stages exited with an error"
+grep -qx 'udp_port_filter' "$work/stages.txt" || fail "--list-stages does not list udp_port_filter"
+grep -qx 'macswap' "$work/stages.txt" || fail "--list-stages does not list the built-in macswap"
+"$bin" --version | grep -qE '^custom-stage [^ ]+ \(DPDK [0-9.]+' || fail "--version: '$("$bin" --version)'"
+
 /usr/bin/python3 "$here/make-input.py" "$work/in.pcap" >/dev/null
 mem=$("$here/../../tools/eal-mem.sh" 2>/dev/null || echo "--no-huge -m 256")
 # shellcheck disable=SC2086 # $mem is several EAL words

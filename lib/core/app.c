@@ -13,11 +13,13 @@
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
+#include <rte_version.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
 #include "sl_priv.h"
+#include "sl_version.h"
 #include "sl_stats.h"
 
 static const char *usage_prog = "sluice";
@@ -36,11 +38,18 @@ void sl_app_usage(FILE *f, const char *prog)
 	    "  -j, --stats-json FILE     write the final stats as JSON to FILE\n"
 	    "  -q, --quiet               no per-interval lines\n"
 	    "  -h, --help                this text and the EAL options\n"
+	    "      --list-stages         every stage type with its help, args and counters\n"
+	    "      --version             the versions of this program and DPDK\n"
 	    "\n"
 	    "Example: %s -l 0-1 --vdev net_memif0,role=client -- --config "
 	    "drivers-config/examples/l2-macswap.ini\n"
 	    "Telemetry: dpdk-telemetry.py, then /sluice/ports, /sluice/workers, /sluice/stages\n",
 	    prog, prog);
+}
+
+const char *sl_version(void)
+{
+	return SL_VERSION_STRING;
 }
 
 static void usage_hook(const char *prog)
@@ -276,6 +285,17 @@ int sl_app_init(struct sl_app **out, int argc, char **argv)
 			sep = i;
 			break;
 		}
+	/* --version and --list-stages anywhere, without starting the EAL. */
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--version")) {
+			printf("%s %s (%s)\n", usage_prog, sl_version(), rte_version());
+			return 1;
+		}
+		if (!strcmp(argv[i], "--list-stages")) {
+			sl_stage_list_print(stdout);
+			return 1;
+		}
+	}
 	/* --help after "--": let the EAL print both usages and exit 0. */
 	if (sep > 0)
 		for (int i = sep + 1; i < argc; i++)

@@ -114,6 +114,36 @@ int sl_stage_registry_check(struct sl_error *err)
 	return -1;
 }
 
+/* "a, b, c" from a NULL-terminated list, or `none`. */
+static void print_list(FILE *f, const char *label, const char *const *items, const char *none)
+{
+	fprintf(f, "    %-10s", label);
+	if (items == NULL || items[0] == NULL)
+		fprintf(f, "%s", none);
+	for (unsigned int i = 0; items != NULL && items[i] != NULL; i++)
+		fprintf(f, "%s%s", i ? ", " : "", items[i]);
+	fprintf(f, "\n");
+}
+
+void sl_stage_list_print(FILE *f)
+{
+	for (unsigned int i = 0; i < nb_stage_types; i++) {
+		const struct sl_stage_ops *ops = stage_types[i];
+
+		fprintf(f, "%s%s\n    %s\n", i ? "\n" : "", ops->name,
+			ops->help != NULL ? ops->help : "(no help)");
+		print_list(f, "args:", ops->arg_keys, "none");
+		print_list(f, "counters:", ops->counters, "none");
+		fprintf(f, "    %-10s%s", "edges:", "next, drop");
+		for (unsigned int e = 0; ops->extra_edges != NULL && ops->extra_edges[e]; e++)
+			fprintf(f, ", %s", ops->extra_edges[e]);
+		fprintf(f, "\n    %-10s%s%s%s\n", "kind:",
+			ops->process != NULL ? "process (per vector)" : "vector (may hold packets)",
+			ops->poll != NULL ? ", polled" : "",
+			ops->keeps_port ? ", keeps ports" : "");
+	}
+}
+
 const struct sl_stage_ops *sl_stage_find(const char *name)
 {
 	for (unsigned int i = 0; i < nb_stage_types; i++)

@@ -57,6 +57,9 @@ void sl_app_fini(struct sl_app *app);
 /** Print sluice's options to `f`. */
 void sl_app_usage(FILE *f, const char *prog);
 
+/** The library's version: "git describe" of its build, or the release's. */
+const char *sl_version(void);
+
 /**
  * On SIGSEGV, SIGBUS, SIGFPE or SIGILL, print the signal, the fault address
  * and a backtrace to stderr, then die of the signal as before. sl_app_init()

@@ -31,6 +31,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <rte_common.h>
 #include <rte_kvargs.h>
@@ -168,6 +169,12 @@ struct sl_stage_ops {
  * names the executable or shared objects both stages came from.
  */
 int sl_stage_register(const struct sl_stage_ops *ops);
+
+/**
+ * Print every registered stage type to `f`: its name, its one-line help, the
+ * args it takes, its counters and extra edges (sluice-fwd --list-stages).
+ */
+void sl_stage_list_print(FILE *f);
 
 /** Look up a registered stage by name, or NULL. */
 const struct sl_stage_ops *sl_stage_find(const char *name);
