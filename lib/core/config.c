@@ -56,87 +56,39 @@ static char *trim(char *s)
 	return s;
 }
 
-/* Find the line of a key (or of the section header when key is NULL). This
- * only locates text for error messages; rte_cfgfile did the parsing. */
-unsigned int sl_config_line_of(const char *path, const char *section, const char *key)
+/* A parser's "key: what. Fix: how" becomes "FILE:LINE: [section] key: ...". */
+static int place(struct parse *p, const char *section, const char *key)
 {
-	char buf[1024], want[128];
-	unsigned int line = 0, found = 0;
-	bool in_section = section == NULL;
-	FILE *f = fopen(path, "r");
-
-	if (f == NULL)
-		return 0;
-	snprintf(want, sizeof(want), "%s", section ? section : "");
-	while (fgets(buf, sizeof(buf), f) != NULL) {
-		char *s = trim(buf);
-
-		line++;
-		if (*s == '[') {
-			char *close = strchr(s, ']');
-
-			if (close != NULL)
-				*close = '\0';
-			in_section = strcmp(trim(s + 1), want) == 0;
-			if (in_section && key == NULL) {
-				found = line;
-				break;
-			}
-			continue;
-		}
-		if (in_section && key != NULL) {
-			size_t klen = strlen(key);
-
-			if (strncmp(s, key, klen) == 0 &&
-			    (s[klen] == '=' || isspace((unsigned char)s[klen]))) {
-				found = line;
-				break;
-			}
-		}
-	}
-	fclose(f);
-	if (found == 0 && key != NULL)
-		return sl_config_line_of(path, section, NULL);
-	return found;
+	return sl_error_prefix(p->err, "%s:%u: [%s] ", p->cfg->path,
+			       sl_config_line_of(p->cfg->path, section, key), section);
 }
 
 static int parse_uint(struct parse *p, const char *section, const char *key, const char *value,
 		      unsigned long min, unsigned long max, unsigned long *out)
 {
-	char *end;
-	unsigned long v;
+	uint64_t v;
 
-	errno = 0;
-	v = strtoul(value, &end, 0);
-	if (errno != 0 || end == value || *trim(end) != '\0' || value[0] == '-' || v < min ||
-	    v > max)
-		return fail(p, section, key,
-			    "'%s' is not a number in %lu..%lu. Fix: write e.g. %s = %lu", value,
-			    min, max, key, min);
-	*out = v;
+	if (sl_parse_u64(key, value, SL_UNITS_NONE, min, max, &v, p->err) < 0) {
+		place(p, section, key);
+		return -1;
+	}
+	*out = (unsigned long)v;
 	return 0;
-}
-
-/* The spellings of a boolean: true when `value` is one, with its value in *out. */
-static bool bool_word(const char *value, bool *out)
-{
-	if (!strcasecmp(value, "on") || !strcasecmp(value, "yes") || !strcasecmp(value, "true") ||
-	    !strcmp(value, "1"))
-		*out = true;
-	else if (!strcasecmp(value, "off") || !strcasecmp(value, "no") ||
-		 !strcasecmp(value, "false") || !strcmp(value, "0"))
-		*out = false;
-	else
-		return false;
-	return true;
 }
 
 static int parse_bool(struct parse *p, const char *section, const char *key, const char *value,
 		      bool *out)
 {
-	if (!bool_word(value, out))
-		return fail(p, section, key, "'%s' is not on/off. Fix: write %s = on or %s = off",
-			    value, key, key);
+	if (sl_parse_bool(key, value, out, p->err) < 0)
+		return place(p, section, key);
+	return 0;
+}
+
+static int parse_enum(struct parse *p, const char *section, const char *key, const char *value,
+		      const char *const *names, unsigned int *index)
+{
+	if (sl_parse_enum(key, value, names, index, p->err) < 0)
+		return place(p, section, key);
 	return 0;
 }
 
@@ -186,19 +138,25 @@ static int parse_app(struct parse *p, const char *section, struct rte_cfgfile_en
 		} else if (!strcmp(k, "graph_stats")) {
 			bool on;
 
-			if (!strcasecmp(val, "sampled"))
+			/* sampled, or a boolean: on times every walk, off none. */
+			if (!strcmp(val, "sampled"))
 				cfg->graph_stats = SL_GRAPH_STATS_SAMPLED;
-			else if (bool_word(val, &on))
+			else if (sl_parse_bool(k, val, &on, p->err) == 0)
 				cfg->graph_stats = on ? SL_GRAPH_STATS_ON : SL_GRAPH_STATS_OFF;
 			else
 				return fail(
 				    p, section, k,
-				    "'%s' is not on, sampled or off. Fix: write %s = sampled "
+				    "'%s' is not sampled, on or off. Fix: write %s = sampled "
 				    "(the default), on (time every walk) or off",
 				    val, k);
 		} else if (!strcmp(k, "stage_mbufs")) {
-			if (parse_uint(p, section, k, val, 0, 1u << 24, &v))
+			uint64_t n;
+
+			if (sl_parse_u64(k, val, SL_UNITS_SI, 0, 1u << 24, &n, p->err) < 0) {
+				place(p, section, k);
 				return -1;
+			}
+			v = (unsigned long)n;
 			cfg->stage_mbufs = v;
 		} else if (!strcmp(k, "profiles")) {
 			if (copy_value(p, section, k, val, cfg->profiles_dir,
@@ -286,19 +244,16 @@ static int parse_port(struct parse *p, const char *section, const char *name,
 					    v);
 			port->mtu = v;
 		} else if (!strcmp(k, "rss")) {
-			if (!strcmp(val, "auto"))
-				port->rss = SL_RSS_AUTO;
-			else if (!strcmp(val, "off"))
-				port->rss = SL_RSS_OFF;
-			else if (!strcmp(val, "on"))
-				port->rss = SL_RSS_ON;
-			else if (!strcmp(val, "symmetric"))
-				port->rss = SL_RSS_SYMMETRIC;
-			else
-				return fail(p, section, k,
-					    "'%s' is not an RSS mode. Fix: rss = auto, on, off or "
-					    "symmetric",
-					    val);
+			static const char *const modes[] = {[SL_RSS_AUTO] = "auto",
+							    [SL_RSS_OFF] = "off",
+							    [SL_RSS_ON] = "on",
+							    [SL_RSS_SYMMETRIC] = "symmetric",
+							    NULL};
+			unsigned int mode;
+
+			if (parse_enum(p, section, k, val, modes, &mode))
+				return -1;
+			port->rss = (enum sl_rss_mode)mode;
 		} else if (!strcmp(k, "promiscuous")) {
 			if (parse_bool(p, section, k, val, &port->promiscuous))
 				return -1;
@@ -472,15 +427,17 @@ static int parse_workers(struct parse *p, const char *section, struct rte_cfgfil
 			continue;
 		}
 		if (!strcmp(k, "lcores")) {
-			strlcpy(list, e[i].value, sizeof(list));
-			for (tok = strtok_r(list, " \t,", &save); tok;
-			     tok = strtok_r(NULL, " \t,", &save)) {
-				if (parse_uint(p, section, k, tok, 0, RTE_MAX_LCORE - 1, &lcore) ||
-				    check_lcore(p, section, k, lcore))
+			unsigned int lcores[SL_MAX_WORKERS], nb;
+
+			if (sl_parse_lcores(k, e[i].value, RTE_MAX_LCORE, lcores, SL_MAX_WORKERS,
+					    &nb, p->err) < 0) {
+				place(p, section, k);
+				return -1;
+			}
+			for (unsigned int l = 0; l < nb; l++) {
+				if (check_lcore(p, section, k, lcores[l]))
 					return -1;
-				if (worker_for_lcore(cfg, lcore, true) == NULL)
-					return fail(p, section, k, "too many workers (max %d)",
-						    SL_MAX_WORKERS);
+				worker_for_lcore(cfg, lcores[l], true);
 			}
 			continue;
 		}
@@ -668,6 +625,10 @@ int sl_config_load(struct sl_config *cfg, const char *path, bool (*lcore_ok)(uns
 		return -1;
 	}
 	fclose(f);
+	/* rte_cfgfile keeps the last of two equal keys and reads only the first of
+	 * two equal sections without a word: refuse both, and lines without '='. */
+	if (sl_ini_check(path, err) < 0)
+		return -1;
 	p.ini = rte_cfgfile_load(path, CFG_FLAG_EMPTY_VALUES);
 	if (p.ini == NULL) {
 		snprintf(err->msg, sizeof(err->msg),

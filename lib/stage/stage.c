@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Registry of stage types. Registration happens from constructors, before
- * main(), so it must not use DPDK memory or logging. */
+/* Registry of stage types and the helpers of their init callbacks.
+ * Registration happens from constructors, before main(), so it must not use
+ * DPDK memory or logging. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -49,6 +50,17 @@ int sl_stage_fail(struct sl_stage_init *init, const char *fmt, ...)
 	return -EINVAL;
 }
 
+void sl_stage_note(const struct sl_stage_init *init, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	printf("%s: %s\n", init->where != NULL ? init->where : init->instance, text);
+}
+
 const char *sl_stage_arg(const struct sl_stage_init *init, const char *key, const char *def)
 {
 	const struct rte_kvargs *kv = init->args;
@@ -57,4 +69,31 @@ const char *sl_stage_arg(const struct sl_stage_init *init, const char *key, cons
 		if (strcmp(kv->pairs[i].key, key) == 0)
 			return kv->pairs[i].value;
 	return def;
+}
+
+int sl_stage_arg_u64(const struct sl_stage_init *init, const char *key, const char *def,
+		     enum sl_parse_units units, uint64_t min, uint64_t max, uint64_t *out)
+{
+	return sl_parse_u64(key, sl_stage_arg(init, key, def), units, min, max, out, init->err) < 0
+		   ? -EINVAL
+		   : 0;
+}
+
+int sl_stage_arg_u32(const struct sl_stage_init *init, const char *key, const char *def,
+		     enum sl_parse_units units, uint32_t min, uint32_t max, uint32_t *out)
+{
+	return sl_parse_u32(key, sl_stage_arg(init, key, def), units, min, max, out, init->err) < 0
+		   ? -EINVAL
+		   : 0;
+}
+
+int sl_stage_arg_bool(const struct sl_stage_init *init, const char *key, const char *def, bool *out)
+{
+	return sl_parse_bool(key, sl_stage_arg(init, key, def), out, init->err) < 0 ? -EINVAL : 0;
+}
+
+int sl_stage_arg_pct(const struct sl_stage_init *init, const char *key, const char *def,
+		     double *out)
+{
+	return sl_parse_pct(key, sl_stage_arg(init, key, def), out, init->err) < 0 ? -EINVAL : 0;
 }

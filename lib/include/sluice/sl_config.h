@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sluice/sl_parse.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -107,11 +109,6 @@ struct sl_config {
 	unsigned int workers_line; /**< line of [workers], for errors */
 };
 
-/** Error text from the config layer: "FILE:LINE: [section] key: what. Fix: how". */
-struct sl_error {
-	char msg[512];
-};
-
 /**
  * Parse a config file. Needs no running EAL (unit tests call it bare).
  * Worker lcores named in the file are checked against `lcore_ok` when given
@@ -127,9 +124,6 @@ int sl_config_load(struct sl_config *cfg, const char *path, bool (*lcore_ok)(uns
  */
 int sl_config_map_workers(struct sl_config *cfg, const int *port_socket,
 			  int (*lcore_socket)(unsigned int lcore), struct sl_error *err);
-
-/** Line of `key` inside `[section]` of `path` (0 when not found). */
-unsigned int sl_config_line_of(const char *path, const char *section, const char *key);
 
 #ifdef __cplusplus
 }

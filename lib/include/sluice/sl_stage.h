@@ -36,6 +36,8 @@
 #include <rte_kvargs.h>
 #include <rte_mbuf.h>
 
+#include "sluice/sl_parse.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -98,10 +100,13 @@ typedef uint16_t (*sl_stage_vector_fn)(struct sl_stage_ctx *ctx, struct rte_mbuf
 typedef uint16_t (*sl_stage_poll_fn)(struct sl_stage_ctx *ctx, struct rte_mbuf **out,
 				     uint16_t *nexts, uint16_t cap);
 
-/** Error reporting from init callbacks: a short text naming the fix. */
-struct sl_stage_error {
-	char msg[256];
-};
+/**
+ * Init callbacks report into a struct sl_error (sluice/sl_parse.h): one line
+ * "key: what. Fix: how", to which the framework puts the config file, line,
+ * pipeline and stage label in front. This older name stays for code written
+ * against it.
+ */
+#define sl_stage_error sl_error
 
 /** Everything an init callback may need. */
 struct sl_stage_init {
@@ -111,7 +116,10 @@ struct sl_stage_init {
 	void *node_state;	       /**< set by node_init, passed on */
 	int socket;		       /**< node_init: the NUMA node */
 	struct sl_stage_ctx *ctx;      /**< worker_init: the instance being set up */
-	struct sl_stage_error *err;    /**< write here and return < 0 to fail */
+	struct sl_error *err;	       /**< write here (sl_stage_fail, sl_parse_*) and return < 0 */
+	/** Where the stage is configured, "FILE:LINE: [pipeline P] LABEL", for
+	 * sl_stage_note (NULL outside a sluice app: the instance is used). */
+	const char *where;
 };
 
 struct sl_stage_ops {
@@ -154,11 +162,41 @@ const struct sl_stage_ops *sl_stage_find(const char *name);
 /** Iterate the registered stages: returns NULL past the end. */
 const struct sl_stage_ops *sl_stage_at(unsigned int index);
 
-/** Helper for init callbacks: printf into init->err, return -EINVAL. */
+/**
+ * Helper for init callbacks: printf into init->err, return -EINVAL. Write
+ * "what. Fix: how" (or "key: what. Fix: how" about one arg); the framework
+ * puts "FILE:LINE: [pipeline P] LABEL: " in front, so do not name the
+ * instance yourself.
+ */
 int sl_stage_fail(struct sl_stage_init *init, const char *fmt, ...) __rte_format_printf(2, 3);
+
+/**
+ * Helper for init callbacks: one informational line on stdout, placed like
+ * an error ("FILE:LINE: [pipeline P] LABEL: text"). For start-up facts a user
+ * needs (memory taken), never for the data path.
+ */
+void sl_stage_note(const struct sl_stage_init *init, const char *fmt, ...)
+    __rte_format_printf(2, 3);
 
 /** Helper: the value of `key` in the stage's args, or `def` when absent. */
 const char *sl_stage_arg(const struct sl_stage_init *init, const char *key, const char *def);
+
+/**
+ * Typed args: parse `key` (or `def` when absent) with the sl_parse_* parser
+ * of that type into *out. Returns 0, or -EINVAL with init->err filled
+ * ("key: 'value' is not .... Fix: ...").
+ */
+int sl_stage_arg_u64(const struct sl_stage_init *init, const char *key, const char *def,
+		     enum sl_parse_units units, uint64_t min, uint64_t max, uint64_t *out);
+/** sl_stage_arg_u64 into a 32-bit value. */
+int sl_stage_arg_u32(const struct sl_stage_init *init, const char *key, const char *def,
+		     enum sl_parse_units units, uint32_t min, uint32_t max, uint32_t *out);
+/** A boolean arg: on/off, yes/no, true/false, 1/0. */
+int sl_stage_arg_bool(const struct sl_stage_init *init, const char *key, const char *def,
+		      bool *out);
+/** A percentage arg, 0..100. */
+int sl_stage_arg_pct(const struct sl_stage_init *init, const char *key, const char *def,
+		     double *out);
 
 /**
  * Register a built-in or user stage at load time:
