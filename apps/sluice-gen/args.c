@@ -5,7 +5,6 @@
  * made from. Every error is one line: what is wrong, then "Fix:".
  */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,20 +29,19 @@ static const struct gen_opt gen_opts_table[] = {
      "send on these (flows alternate between them)"},
     {NULL, "--rx-port", "A[,B]", gen_arg_ports, OFF(rx_mask), 0, 0, 0, NULL, "poll these"},
     {"Traffic:", "--count", "N", gen_arg_u64, OFF(count), 0, 0, UINT32_MAX,
-     "give a packet count, e.g. --count 20000 (0: no limit)",
+     NULL,
      "packets to send (0: until --duration or Ctrl-C)"},
     {NULL, "--rate", "R", gen_arg_rate, OFF(rate), 0, 0, 0,
-     "give pps (1..1G, e.g. 250000 or 1.5M), wire bits/s (1kbps..1000Gbps, e.g. 5Gbps), a "
-     "percentage of --line-rate (0..100%, e.g. 50%) or 0 for unpaced",
+     NULL,
      "total rate over all tx ports, TSC-paced:\n"
      "PPS with k/M/G suffix (250000, 1.5M), bits/s on the\n"
      "wire (5Gbps, 800Mbps: frame + 20 B preamble/IFG),\n"
      "percent of --line-rate (50%), 0 = unpaced (default)"},
     {NULL, "--line-rate", "BPS", gen_arg_line_rate, OFF(line_rate_bps), 0, 0, 0,
-     "give bits/s 1M..10T with an optional k/M/G suffix, e.g. 10G or 25Gbps",
-     "line rate for percentages (default 10G)"},
+     NULL,
+     "line rate for percentages, 1M..1T (default 10G)"},
     {NULL, "--duration", "S", gen_arg_secs, OFF(duration), 0, 0, 0,
-     "e.g. --duration 2.5 (0: no limit)", "stop sending after S seconds (decimals allowed)"},
+     NULL, "stop sending after S seconds (decimals allowed)"},
     {NULL, "--size", "N|A-B|imix", gen_arg_size, 0, 0, 0, 0,
      "give a frame size including the FCS, 64..1518, a range A-B with 64 <= A <= B <= 1518, "
      "or imix",
@@ -53,7 +51,7 @@ static const struct gen_opt gen_opts_table[] = {
      "imix: 7:4:1 of 64/594/1518 (IP 40/576/1500)"},
     {NULL, "--size-sweep", NULL, gen_arg_size_sweep, 0, 0, 0, 0, NULL,
      "step through the A-B range instead of random"},
-    {NULL, "--seed", "N", gen_arg_u64, OFF(seed), 0, 0, UINT64_MAX, "give an integer",
+    {NULL, "--seed", "N", gen_arg_u64, OFF(seed), 0, 0, UINT64_MAX, NULL,
      "seed of the random sizes (default 1)"},
     {NULL, "--udp-cksum", NULL, gen_arg_flag, OFF(udp_cksum), 0, 0, 0, NULL,
      "fill the UDP checksum (default 0 = none, as IPv4\n"
@@ -61,12 +59,12 @@ static const struct gen_opt gen_opts_table[] = {
     {NULL, "--tx-only", NULL, gen_arg_flag, OFF(tx_only), 0, 0, 0, NULL,
      "send only, poll no rx queue (the peer drops)"},
     {NULL, "--flows", "N", gen_arg_uint, OFF(flows), 0, 1, GEN_MAX_FLOWS,
-     "give 1..65536 flows", "1.." STR(GEN_MAX_FLOWS) "; flow f has src IP + f and UDP src port + f"},
+     NULL, "1.." STR(GEN_MAX_FLOWS) "; flow f has src IP + f and UDP src port + f"},
     {NULL, "--queues", "Q", gen_arg_uint, OFF(queues), 0, 1, GEN_MAX_QUEUES,
-     "give 1..16 queues per port", "tx/rx queues per port; flow f goes on tx queue f % Q"},
-    {NULL, "--burst", "N", gen_arg_uint, OFF(burst), 0, 1, 256, "give 1..256",
+     NULL, "tx/rx queues per port; flow f goes on tx queue f % Q"},
+    {NULL, "--burst", "N", gen_arg_uint, OFF(burst), 0, 1, 256, NULL,
      "packets per tx burst (default 32)"},
-    {NULL, "--window", "N", gen_arg_uint, OFF(window), 0, 0, 1u << 20, "give packets, e.g. 32",
+    {NULL, "--window", "N", gen_arg_uint, OFF(window), 0, 0, 1u << 20, NULL,
      "closed loop: at most N packets in flight (sent,\n"
      "not back yet); whole bursts only, so --window\n"
      "equal to --burst keeps one burst in flight. A\n"
@@ -80,11 +78,11 @@ static const struct gen_opt gen_opts_table[] = {
      "first source address (default 10.0.0.1)"},
     {NULL, "--dst-ip", "IP[:TTL][,...]", gen_arg_dst_ip, 0, 0, 0, 0, NULL,
      "destinations, flow f to the (f % n)th (default\n192.168.1.1, TTL 64)"},
-    {NULL, "--ttl", "T", gen_arg_ttl, 0, 0, 0, 255, "give a TTL 0..255",
+    {NULL, "--ttl", "T", gen_arg_ttl, 0, 0, 0, 255, NULL,
      "default TTL for --dst-ip entries without one"},
-    {NULL, "--sport", "P", gen_arg_u16, OFF(src_port), 0, 0, 65535, "give a UDP port 0..65535",
+    {NULL, "--sport", "P", gen_arg_u16, OFF(src_port), 0, 0, 65535, NULL,
      "UDP source port (default 1024)"},
-    {NULL, "--dport", "P", gen_arg_u16, OFF(dst_port), 0, 0, 65535, "give a UDP port 0..65535",
+    {NULL, "--dport", "P", gen_arg_u16, OFF(dst_port), 0, 0, 65535, NULL,
      "UDP destination port (default 5000)"},
     {"Checks:", "--expect", "MODE", gen_arg_expect, 0, 0, 0, 0,
      "use none, macswap, l2fwd or ip4",
@@ -103,22 +101,22 @@ static const struct gen_opt gen_opts_table[] = {
      "MACs of the DUT ports wired to ours (checks src MAC)"},
     {NULL, "--expect-dst-mac", "MAC", gen_arg_mac, OFF(expect_dst_mac), OFF(expect_dst_mac_set),
      0, 0, NULL, "l2fwd: the dst MAC the DUT writes"},
-    {NULL, "--expect-ttl-dec", "N", gen_arg_ttl_dec, 0, 0, 0, 255, "give 0..255",
+    {NULL, "--expect-ttl-dec", "N", gen_arg_ttl_dec, 0, 0, 0, 255, NULL,
      "TTL must have dropped by N (ip4 default 1) and the\nIPv4 checksum must be valid"},
     {NULL, "--max-loss", "N|P%", gen_arg_max_loss, 0, 0, 0, 0,
-     "give a packet count or a percentage, e.g. --max-loss 10 or 0.1%",
+     NULL,
      "allowed loss (default 0)"},
     {NULL, "--wait-ms", "M", gen_arg_uint, OFF(wait_ms), 0, 0, 3600000,
-     "give milliseconds, e.g. 500", "keep receiving M ms after the last send (default 500)"},
+     NULL, "keep receiving M ms after the last send (default 500)"},
     {NULL, "--link-wait", "S", gen_arg_uint, OFF(link_wait_s), 0, 0, 3600,
-     "give seconds, e.g. 10", "wait S s for links to come up (default 10)"},
-    {NULL, "--linger", "S", gen_arg_uint, OFF(linger_s), 0, 0, 3600, "give seconds, e.g. 30",
+     NULL, "wait S s for links to come up (default 10)"},
+    {NULL, "--linger", "S", gen_arg_uint, OFF(linger_s), 0, 0, 3600, NULL,
      "after the run, keep the ports open (not polled)\n"
      "until the peer leaves, at most S s or Ctrl-C\n"
      "(default 0). memif: lets the peer stop polling\n"
      "before we disconnect (docs/sluice-gen.md)"},
     {NULL, "--start-delay-ms", "M", gen_arg_uint, OFF(start_delay_ms), 0, 0, 600000,
-     "give milliseconds, e.g. 1000",
+     NULL,
      "then wait M ms before sending (a peer such as\n"
      "testpmd flushes its rx queues when it starts)"},
     {"RFC 2544 throughput search:", "--search", NULL, gen_arg_flag, OFF(search), 0, 0, 0, NULL,
@@ -133,10 +131,10 @@ static const struct gen_opt gen_opts_table[] = {
     {NULL, "--search-precision", "PCT", gen_arg_search_precision, 0, 0, 0, 0,
      "give a percentage above 0, e.g. 1", "stop when the bounds are this close (default 1)"},
     /* min in hundredths of a second: 0.01 */
-    {NULL, "--trial-s", "S", gen_arg_secs, OFF(trial_s), 0, 1, 0, "e.g. --trial-s 2",
+    {NULL, "--trial-s", "S", gen_arg_secs, OFF(trial_s), 0, 1, 0, NULL,
      "seconds per trial (default 2)"},
     {NULL, "--search-warmup", "S", gen_arg_secs, OFF(search_warmup_s), 0, 0, 0,
-     "e.g. --search-warmup 0.5 (0: none)",
+     NULL,
      "before the first trial, send at --rate for S\nseconds, not counted (default 0.5; 0: none)"},
     {"TCP client mode (over the sluice TCP stack; see docs/sluice-gen.md):", "--tcp",
      "IP:PORT[-PORT]", gen_arg_tcp, 0, 0, 0, 0, "e.g. --tcp 10.0.0.2:7",
@@ -147,18 +145,18 @@ static const struct gen_opt gen_opts_table[] = {
     {NULL, "--gateway", "IP", gen_arg_ip, OFF(tcp.gw_ip_be), 0, 0, 0, NULL,
      "next hop when the server is not on-link"},
     {NULL, "--conns", "N", gen_arg_uint, OFF(tcp.conns), 0, 1, 1000000,
-     "give 1..1000000 connections", "connections (default 1; up to 1000000)"},
-    {NULL, "--msg", "BYTES", gen_arg_uint, OFF(tcp.msg), 0, 1, 1 << 20, "give 1..1048576 bytes",
+     NULL, "connections (default 1; up to 1000000)"},
+    {NULL, "--msg", "BYTES", gen_arg_uint, OFF(tcp.msg), 0, 1, 1 << 20, NULL,
      "request size (default 64)"},
     {NULL, "--depth", "N", gen_arg_uint, OFF(tcp.depth), 0, 1, 256,
-     "give 1..256 requests in flight", "requests in flight per connection (default 1)"},
+     NULL, "requests in flight per connection (default 1)"},
     {NULL, "--msgs-per-conn", "N", gen_arg_uint, OFF(tcp.msgs_per_conn), 0, 0, UINT32_MAX,
-     "give a number of transactions (0: never reconnect)",
+     NULL,
      "reconnect after N transactions (default 0: never)"},
     {NULL, "--hold", NULL, gen_arg_flag, OFF(tcp.hold), 0, 0, 0, NULL,
      "with --msgs-per-conn: keep the connection open and\nidle instead (hold N connections)"},
     {"Output:", "--stats-interval", "S", gen_arg_uint, OFF(stats_interval), 0, 0, 3600,
-     "give seconds, e.g. 1", "per-interval line every S s (0: none; default 1)"},
+     NULL, "per-interval line every S s (0: none; default 1)"},
     {NULL, "--quiet", NULL, gen_arg_flag, OFF(quiet), 0, 0, 0, NULL,
      "same as --stats-interval 0"},
     {NULL, "--json", "FILE", gen_arg_text, OFF(json), 0, 0, 0, NULL,
@@ -168,16 +166,6 @@ static const struct gen_opt gen_opts_table[] = {
 /* clang-format on */
 
 #define GEN_NB_OPTS RTE_DIM(gen_opts_table)
-
-int gen_error(struct sl_error *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* One option's lines: "  --name VALUE" in a 26-column field, then its help. */
 static void usage_opt(FILE *f, const struct gen_opt *opt)
@@ -272,11 +260,11 @@ static enum gen_parse_result parse_options(struct gen_args *a, int argc, char **
 		const struct gen_opt *o;
 
 		if (opt == ':')
-			return gen_error(a->err, "%s: needs a value. Fix: see %s --help",
-					 argv[optind - 1], prog);
+			return sl_error_set(a->err, "%s: needs a value. Fix: see %s --help",
+					    argv[optind - 1], prog);
 		if (opt == '?')
-			return gen_error(a->err, "%s: unknown option. Fix: see %s --help",
-					 argv[optind - 1], prog);
+			return sl_error_set(a->err, "%s: unknown option. Fix: see %s --help",
+					    argv[optind - 1], prog);
 		if (opt == 'h')
 			return GEN_PARSE_HELP;
 		o = &gen_opts_table[opt];
@@ -286,8 +274,8 @@ static enum gen_parse_result parse_options(struct gen_args *a, int argc, char **
 			return GEN_PARSE_ERROR;
 	}
 	if (optind < argc)
-		return gen_error(a->err, "%s: unexpected argument. Fix: see %s --help",
-				 argv[optind], prog);
+		return sl_error_set(a->err, "%s: unexpected argument. Fix: see %s --help",
+				    argv[optind], prog);
 	return GEN_PARSE_OK;
 }
 

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * One parser per kind of option value. Each fills the field the option table
- * names (struct gen_opt .off) and, on a bad value, one line in the config's
- * style: "--OPTION VALUE: what. Fix: how".
+ * names (struct gen_opt .off) with lib/core's shared parsers
+ * (sluice/sl_parse.h), so a value is spelled as in the config and stage args
+ * and a bad one gives the same line: "--OPTION: 'VALUE' is not WHAT. Fix: HOW".
+ * Only the generator's compound values (port lists, N|A-B|imix, IP:PORT-PORT,
+ * IP:TTL lists, N|P%) are split here, each part read by a shared parser.
  */
-#include <arpa/inet.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,57 +26,17 @@
 int gen_arg_bad(struct gen_args *a, const char *name, const char *val, const char *what,
 		const char *fix)
 {
-	return gen_error(a->err, "%s %s: %s. Fix: %s", name, val, what, fix);
-}
-
-/* An unsigned integer (decimal, 0x hex or 0 octal) in [min, max]. */
-static int parse_u64(struct gen_args *a, const char *name, const char *val, uint64_t min,
-		     uint64_t max, const char *fix, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(val, &end, 0);
-	if (val[0] == '\0' || val[0] == '-' || *end != '\0' || errno != 0)
-		return gen_arg_bad(a, name, val, "not a number", fix);
-	if (v < min || v > max) {
-		char what[96];
-
-		snprintf(what, sizeof(what), "out of range %llu..%llu", (unsigned long long)min,
-			 (unsigned long long)max);
-		return gen_arg_bad(a, name, val, what, fix);
-	}
-	*out = v;
-	return 0;
+	return sl_error_set(a->err, "%s: '%s' is %s. Fix: %s", name, val, what, fix);
 }
 
 static int parse_uint(struct gen_args *a, const char *name, const char *val, unsigned int min,
-		      unsigned int max, const char *fix, unsigned int *out)
+		      unsigned int max, unsigned int *out)
 {
-	uint64_t v = 0;
+	uint32_t v = 0;
 
-	if (parse_u64(a, name, val, min, max, fix, &v) < 0)
+	if (sl_parse_u32(name, val, SL_UNITS_NONE, min, max, &v, a->err) < 0)
 		return -1;
-	*out = (unsigned int)v;
-	return 0;
-}
-
-static int parse_ip(struct gen_args *a, const char *name, const char *val, uint32_t *ip)
-{
-	struct in_addr in;
-
-	if (inet_pton(AF_INET, val, &in) != 1)
-		return gen_arg_bad(a, name, val, "not an IPv4 address", "write A.B.C.D");
-	*ip = in.s_addr;
-	return 0;
-}
-
-static int parse_mac(struct gen_args *a, const char *name, const char *val,
-		     struct rte_ether_addr *mac)
-{
-	if (rte_ether_unformat_addr(val, mac) < 0)
-		return gen_arg_bad(a, name, val, "not a MAC address", "write XX:XX:XX:XX:XX:XX");
+	*out = v;
 	return 0;
 }
 
@@ -107,72 +68,51 @@ int gen_arg_flag(struct gen_args *a, const struct gen_opt *opt, const char *val)
 	return 0;
 }
 
+/* Counts may carry k/M/G: --count 1M. */
 int gen_arg_u64(struct gen_args *a, const struct gen_opt *opt, const char *val)
 {
-	return parse_u64(a, opt->name, val, opt->min, opt->max, opt->fix, FIELD(a, opt, uint64_t));
+	return sl_parse_u64(opt->name, val, SL_UNITS_SI, opt->min, opt->max,
+			    FIELD(a, opt, uint64_t), a->err);
 }
 
 int gen_arg_uint(struct gen_args *a, const struct gen_opt *opt, const char *val)
 {
 	return parse_uint(a, opt->name, val, (unsigned int)opt->min, (unsigned int)opt->max,
-			  opt->fix, FIELD(a, opt, unsigned int));
+			  FIELD(a, opt, unsigned int));
 }
 
 int gen_arg_u16(struct gen_args *a, const struct gen_opt *opt, const char *val)
 {
 	unsigned int v = 0;
 
-	if (parse_uint(a, opt->name, val, (unsigned int)opt->min, (unsigned int)opt->max, opt->fix,
-		       &v) < 0)
+	if (parse_uint(a, opt->name, val, (unsigned int)opt->min, (unsigned int)opt->max, &v) < 0)
 		return -1;
 	*FIELD(a, opt, uint16_t) = (uint16_t)v;
 	return 0;
 }
 
-/* Seconds, decimals allowed, in [min, 1e7); min is opt->min hundredths. */
+/* A duration (seconds when no unit, or 250ms, 2m ...) in [min, 1e7) s;
+ * min is opt->min hundredths of a second. */
 int gen_arg_secs(struct gen_args *a, const struct gen_opt *opt, const char *val)
 {
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(val, &end);
-	if (val[0] == '\0' || *end != '\0' || errno != 0 ||
-	    !(v >= (double)opt->min / 100 && v < 1e7))
-		return gen_arg_bad(a, opt->name, val, "not a number of seconds", opt->fix);
-	*FIELD(a, opt, double) = v;
-	return 0;
-}
-
-static int parse_pct(struct gen_args *a, const char *name, const char *val, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(val, &end);
-	if (*end == '%')
-		end++;
-	if (val[0] == '\0' || *end != '\0' || errno != 0 || !(v >= 0 && v <= 100))
-		return gen_arg_bad(a, name, val, "not a percentage 0..100", "e.g. 0.1");
-	*out = v;
-	return 0;
+	return sl_parse_duration(opt->name, val, (double)opt->min / 100, 1e7 - 1,
+				 FIELD(a, opt, double), a->err);
 }
 
 int gen_arg_pct(struct gen_args *a, const struct gen_opt *opt, const char *val)
 {
-	return parse_pct(a, opt->name, val, FIELD(a, opt, double));
+	return sl_parse_pct(opt->name, val, FIELD(a, opt, double), a->err);
 }
 
 int gen_arg_ip(struct gen_args *a, const struct gen_opt *opt, const char *val)
 {
-	return parse_ip(a, opt->name, val, FIELD(a, opt, uint32_t));
+	return sl_parse_ip4(opt->name, val, FIELD(a, opt, uint32_t), a->err);
 }
 
 int gen_arg_mac(struct gen_args *a, const struct gen_opt *opt, const char *val)
 {
 	mark_given(a, opt);
-	return parse_mac(a, opt->name, val, FIELD(a, opt, struct rte_ether_addr));
+	return sl_parse_mac(opt->name, val, FIELD(a, opt, struct rte_ether_addr), a->err);
 }
 
 int gen_arg_text(struct gen_args *a, const struct gen_opt *opt, const char *val)
@@ -218,16 +158,12 @@ int gen_arg_ports(struct gen_args *a, const struct gen_opt *opt, const char *val
 
 int gen_arg_rate(struct gen_args *a, const struct gen_opt *opt, const char *val)
 {
-	if (gen_rate_parse(val, FIELD(a, opt, struct gen_rate)) < 0)
-		return gen_arg_bad(a, opt->name, val, "not a rate", opt->fix);
-	return 0;
+	return gen_rate_parse(opt->name, val, FIELD(a, opt, struct gen_rate), a->err);
 }
 
 int gen_arg_line_rate(struct gen_args *a, const struct gen_opt *opt, const char *val)
 {
-	if (gen_bps_parse(val, FIELD(a, opt, double)) < 0)
-		return gen_arg_bad(a, opt->name, val, "not a bit rate", opt->fix);
-	return 0;
+	return gen_bps_parse(opt->name, val, FIELD(a, opt, double), a->err);
 }
 
 static void size_set(struct gen_opts *o, enum gen_size_mode mode, unsigned int min,
@@ -251,7 +187,7 @@ int gen_arg_size(struct gen_args *a, const struct gen_opt *opt, const char *val)
 		return 0;
 	}
 	if (dash == NULL || dash == val) {
-		if (parse_uint(a, opt->name, val, GEN_MIN_SIZE, GEN_MAX_SIZE, opt->fix, &lo) < 0)
+		if (parse_uint(a, opt->name, val, GEN_MIN_SIZE, GEN_MAX_SIZE, &lo) < 0)
 			return -1;
 		size_set(a->o, GEN_SIZE_FIXED, lo, lo);
 		return 0;
@@ -259,8 +195,8 @@ int gen_arg_size(struct gen_args *a, const struct gen_opt *opt, const char *val)
 	if ((size_t)(dash - val) >= sizeof(buf))
 		return gen_arg_bad(a, opt->name, val, "not a size range", opt->fix);
 	snprintf(buf, sizeof(buf), "%.*s", (int)(dash - val), val);
-	if (parse_uint(a, opt->name, buf, GEN_MIN_SIZE, GEN_MAX_SIZE, opt->fix, &lo) < 0 ||
-	    parse_uint(a, opt->name, dash + 1, GEN_MIN_SIZE, GEN_MAX_SIZE, opt->fix, &hi) < 0)
+	if (parse_uint(a, opt->name, buf, GEN_MIN_SIZE, GEN_MAX_SIZE, &lo) < 0 ||
+	    parse_uint(a, opt->name, dash + 1, GEN_MIN_SIZE, GEN_MAX_SIZE, &hi) < 0)
 		return gen_arg_bad(a, opt->name, val, "not a range A-B of sizes 64..1518",
 				   opt->fix);
 	if (lo > hi)
@@ -282,10 +218,10 @@ int gen_arg_search_precision(struct gen_args *a, const struct gen_opt *opt, cons
 {
 	double p = 0;
 
-	if (parse_pct(a, opt->name, val, &p) < 0)
+	if (sl_parse_pct(opt->name, val, &p, a->err) < 0)
 		return -1;
 	if (p <= 0)
-		return gen_arg_bad(a, opt->name, val, "zero", opt->fix);
+		return gen_arg_bad(a, opt->name, val, "not a percentage above 0", opt->fix);
 	a->o->search_precision = p / 100;
 	return 0;
 }
@@ -294,7 +230,9 @@ int gen_arg_search_min(struct gen_args *a, const struct gen_opt *opt, const char
 {
 	struct gen_rate r;
 
-	if (gen_rate_parse(val, &r) < 0 || r.kind == GEN_RATE_UNPACED)
+	if (gen_rate_parse(opt->name, val, &r, a->err) < 0)
+		return -1;
+	if (r.kind == GEN_RATE_UNPACED)
 		return gen_arg_bad(a, opt->name, val, "not a rate above 0", opt->fix);
 	a->search_min_kind = r.kind;
 	a->o->search_min = r.value;
@@ -318,13 +256,11 @@ int gen_arg_tcp(struct gen_args *a, const struct gen_opt *opt, const char *val)
 	dash = strchr(ports, '-');
 	if (dash != NULL)
 		*dash = '\0';
-	if (parse_ip(a, "--tcp", host, &t->dst_ip_be) < 0 ||
-	    parse_uint(a, "--tcp port", ports, 1, 65535, "give a TCP port 1..65535", &port) < 0)
+	if (sl_parse_ip4("--tcp", host, &t->dst_ip_be, a->err) < 0 ||
+	    parse_uint(a, "--tcp port", ports, 1, 65535, &port) < 0)
 		return -1;
 	last = port;
-	if (dash != NULL &&
-	    parse_uint(a, "--tcp last port", dash + 1, port, 65535,
-		       "give a range FIRST-LAST with FIRST <= LAST <= 65535", &last) < 0)
+	if (dash != NULL && parse_uint(a, "--tcp last port", dash + 1, port, 65535, &last) < 0)
 		return -1;
 	t->dst_port = (uint16_t)port;
 	t->dst_ports = (uint16_t)(last - port + 1);
@@ -344,7 +280,7 @@ int gen_arg_ttl(struct gen_args *a, const struct gen_opt *opt, const char *val)
 {
 	a->ttl_given = true;
 	return parse_uint(a, opt->name, val, (unsigned int)opt->min, (unsigned int)opt->max,
-			  opt->fix, &a->ttl);
+			  &a->ttl);
 }
 
 int gen_args_dsts(struct gen_args *a)
@@ -370,11 +306,10 @@ int gen_args_dsts(struct gen_args *a)
 
 		if (colon != NULL) {
 			*colon = '\0';
-			if (parse_uint(a, "--dst-ip TTL", colon + 1, 0, 255,
-				       "write IP:TTL with TTL 0..255", &ttl) < 0)
+			if (parse_uint(a, "--dst-ip TTL", colon + 1, 0, 255, &ttl) < 0)
 				return -1;
 		}
-		if (parse_ip(a, "--dst-ip", items[i], &o->dsts[i].ip_be) < 0)
+		if (sl_parse_ip4("--dst-ip", items[i], &o->dsts[i].ip_be, a->err) < 0)
 			return -1;
 		o->dsts[i].ttl = (uint8_t)ttl;
 	}
@@ -389,14 +324,14 @@ int gen_arg_expect(struct gen_args *a, const struct gen_opt *opt, const char *va
 	    [GEN_EXPECT_MACSWAP] = "macswap",
 	    [GEN_EXPECT_L2FWD] = "l2fwd",
 	    [GEN_EXPECT_IP4] = "ip4",
+	    NULL,
 	};
+	unsigned int i;
 
-	for (unsigned int i = 0; i < RTE_DIM(names); i++)
-		if (strcmp(val, names[i]) == 0) {
-			a->o->expect = (enum gen_expect)i;
-			return 0;
-		}
-	return gen_arg_bad(a, opt->name, val, "not a known mode", opt->fix);
+	if (sl_parse_enum(opt->name, val, names, &i, a->err) < 0)
+		return -1;
+	a->o->expect = (enum gen_expect)i;
+	return 0;
 }
 
 int gen_arg_dut_mac(struct gen_args *a, const struct gen_opt *opt, const char *val)
@@ -409,7 +344,7 @@ int gen_arg_dut_mac(struct gen_args *a, const struct gen_opt *opt, const char *v
 	if (n <= 0)
 		return gen_arg_bad(a, opt->name, val, "not a list of 1 to 4 MACs", opt->fix);
 	for (int i = 0; i < n; i++)
-		if (parse_mac(a, opt->name, items[i], &a->o->dut_macs[i]) < 0)
+		if (sl_parse_mac(opt->name, items[i], &a->o->dut_macs[i], a->err) < 0)
 			return -1;
 	a->o->nb_dut_macs = (unsigned int)n;
 	return 0;
@@ -419,8 +354,7 @@ int gen_arg_ttl_dec(struct gen_args *a, const struct gen_opt *opt, const char *v
 {
 	unsigned int v = 0;
 
-	if (parse_uint(a, opt->name, val, (unsigned int)opt->min, (unsigned int)opt->max, opt->fix,
-		       &v) < 0)
+	if (parse_uint(a, opt->name, val, (unsigned int)opt->min, (unsigned int)opt->max, &v) < 0)
 		return -1;
 	a->o->ttl_dec = (int)v;
 	return 0;
@@ -431,17 +365,8 @@ int gen_arg_max_loss(struct gen_args *a, const struct gen_opt *opt, const char *
 {
 	size_t len = strlen(val);
 
-	if (len > 1 && val[len - 1] == '%') {
-		char buf[64], *end;
-		double p;
-
-		snprintf(buf, sizeof(buf), "%.*s", (int)(len - 1), val);
-		p = strtod(buf, &end);
-		if (*end != '\0' || !(p >= 0 && p <= 100))
-			return gen_arg_bad(a, opt->name, val, "not a percentage 0..100",
-					   "e.g. --max-loss 0.1%");
-		a->o->max_loss_pct = p;
-		return 0;
-	}
-	return parse_u64(a, opt->name, val, 0, UINT64_MAX, opt->fix, &a->o->max_loss_pkts);
+	if (len > 1 && val[len - 1] == '%')
+		return sl_parse_pct(opt->name, val, &a->o->max_loss_pct, a->err);
+	return sl_parse_u64(opt->name, val, SL_UNITS_SI, 0, UINT64_MAX, &a->o->max_loss_pkts,
+			    a->err);
 }

@@ -63,7 +63,7 @@ static int gen_pool_create(struct gen *g, struct sl_error *err)
 		g->pool = rte_pktmbuf_pool_create(name, n, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 						  (int)rte_socket_id());
 	if (g->pool == NULL)
-		return gen_error(
+		return sl_error_set(
 		    err,
 		    "cannot create pools of %u (rx) and %u (tx) mbufs (%u ports x %u queues x "
 		    "(2 x %u descriptors + %u staged) + 4096; rx adds 2 x conns x depth x "
@@ -93,10 +93,10 @@ static int gen_tables_alloc(struct gen *g, struct sl_error *err)
 	g->sizes = rte_zmalloc("gen_sizes", sizeof(*g->sizes), RTE_CACHE_LINE_SIZE);
 	if (g->seen == NULL || g->flows == NULL || g->flow_next == NULL || g->txq == NULL ||
 	    g->lat == NULL || g->lat_tick == NULL || g->sizes == NULL)
-		return gen_error(err,
-				 "out of memory for %u flows and a %" PRIu64
-				 "-packet window. Fix: more hugepages",
-				 g->o.flows, win);
+		return sl_error_set(err,
+				    "out of memory for %u flows and a %" PRIu64
+				    "-packet window. Fix: more hugepages",
+				    g->o.flows, win);
 	for (unsigned int i = 0; i < g->o.nb_ports; i++)
 		for (unsigned int q = 0; q < g->o.queues; q++) {
 			g->txq[i * g->o.queues + q].port_id = g->port_id[i];
@@ -115,8 +115,9 @@ static int gen_templates_build(struct gen *g, struct sl_error *err)
 	for (unsigned int f = 0; f < o->flows; f++)
 		g->any_drop |= g->flows[f].expect_drop;
 	if (gen_sizes_build(g->sizes, o->size_mode, o->size_min, o->size_max, o->seed) < 0)
-		return gen_error(err, "--size %u-%u: not a size range. Fix: 64 <= A <= B <= 1518",
-				 o->size_min, o->size_max);
+		return sl_error_set(err,
+				    "--size %u-%u: not a size range. Fix: 64 <= A <= B <= 1518",
+				    o->size_min, o->size_max);
 	gen_hist_reset(g->lat);
 	gen_hist_reset(g->lat_tick);
 	return 0;
@@ -129,7 +130,7 @@ int gen_create(struct gen **out, const struct gen_opts *o, struct sl_error *err)
 	*out = NULL;
 	g = rte_zmalloc("sl_gen", sizeof(*g), RTE_CACHE_LINE_SIZE);
 	if (g == NULL)
-		return gen_error(err, "out of memory. Fix: more hugepages");
+		return sl_error_set(err, "out of memory. Fix: more hugepages");
 	*out = g;
 	g->o = *o;
 	g->hz = rte_get_timer_hz();

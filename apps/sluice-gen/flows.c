@@ -130,10 +130,10 @@ static int flow_build(const struct gen_opts *o, unsigned int f, const unsigned i
 	else if (o->expect == GEN_EXPECT_IP4)
 		flow_expect_ip4(o, fl, dst, routes);
 	if (!fl->expect_drop && o->rx_mask != 0 && !(o->rx_mask & (1u << fl->rx_idx)))
-		return gen_error(err,
-				 "--rx-port: flow %u should come back on %s, which is not an rx "
-				 "port. Fix: add it to --rx-port (or drop --rx-port)",
-				 f, o->ports[fl->rx_idx]);
+		return sl_error_set(err,
+				    "--rx-port: flow %u should come back on %s, which is not an rx "
+				    "port. Fix: add it to --rx-port (or drop --rx-port)",
+				    f, o->ports[fl->rx_idx]);
 	return 0;
 }
 

@@ -19,7 +19,7 @@
 
 #include <rte_ether.h>
 
-#include "sluice/sl_config.h" /* struct sl_error */
+#include "sluice/sl_parse.h" /* struct sl_error, sl_error_set */
 
 #define GEN_MAX_PORTS 4
 #define GEN_MAX_DSTS 16
@@ -154,9 +154,6 @@ enum gen_parse_result gen_parse_args(struct gen_opts *o, int argc, char **argv,
 
 /** Print the options, from the option table, to `f`. */
 void gen_usage(FILE *f, const char *prog);
-
-/** printf into err->msg; returns -1 (the one error road of sluice-gen). */
-int gen_error(struct sl_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 struct gen;
 

@@ -90,10 +90,11 @@ int main(int argc, char **argv)
 		break;
 	}
 	if (rte_eal_init(sep, argv) < 0) {
-		gen_error(&err,
-			  "EAL initialisation failed: %s. Fix: check the EAL options (sluice-gen "
-			  "--help), e.g. -l 1 --no-pci --in-memory --vdev ...",
-			  rte_strerror(rte_errno));
+		sl_error_set(
+		    &err,
+		    "EAL initialisation failed: %s. Fix: check the EAL options (sluice-gen "
+		    "--help), e.g. -l 1 --no-pci --in-memory --vdev ...",
+		    rte_strerror(rte_errno));
 		return fail(&opts, &err);
 	}
 	signal(SIGINT, on_signal);

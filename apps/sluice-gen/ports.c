@@ -23,7 +23,7 @@ int gen_ports_open(struct gen *g, struct sl_error *err)
 		struct sl_error port_err;
 
 		if (sl_port_open(&conf, &g->port_id[i], &port_err) < 0)
-			return gen_error(err, "--ports %s", port_err.msg);
+			return sl_error_set(err, "--ports %s", port_err.msg);
 		g->started[i] = true;
 	}
 	return 0;
@@ -77,11 +77,12 @@ int gen_links_wait(struct gen *g, struct sl_error *err)
 		struct rte_eth_link link;
 
 		if (rte_eth_link_get_nowait(g->port_id[i], &link) == 0 && !link.link_status)
-			return gen_error(err,
-					 "--ports %s: link still down after %u s. Fix: start the "
-					 "peer (memif: the other side with the same socket=) or "
-					 "raise --link-wait",
-					 g->o.ports[i], g->o.link_wait_s);
+			return sl_error_set(
+			    err,
+			    "--ports %s: link still down after %u s. Fix: start the "
+			    "peer (memif: the other side with the same socket=) or "
+			    "raise --link-wait",
+			    g->o.ports[i], g->o.link_wait_s);
 	}
-	return gen_error(err, "stopped while waiting for the links. Fix: let the run start");
+	return sl_error_set(err, "stopped while waiting for the links. Fix: let the run start");
 }

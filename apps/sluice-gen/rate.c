@@ -1,92 +1,57 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* sluice-gen's rates: parse --rate and --line-rate, turn a rate into pacer
  * units and packets per second, print it. */
-#include <ctype.h>
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "rate.h"
 
-/* A number with an optional k/M/G multiplier; the rest is left in *end. */
-static int gen_num_suffix(const char *s, double *v, const char **end)
+/* --rate through the shared rate parser; 0 pps means unpaced, and a paced
+ * packet rate is at least 1 pps. */
+int gen_rate_parse(const char *key, const char *s, struct gen_rate *r, struct sl_error *err)
 {
-	char *e;
-	double x;
+	struct sl_rate sr;
 
-	errno = 0;
-	if (s[0] == '\0' || s[0] == '-' || s[0] == '+' || isspace((unsigned char)s[0]))
+	if (sl_parse_rate(key, s, &sr, err) < 0)
 		return -1;
-	x = strtod(s, &e);
-	if (e == s || errno != 0 || !isfinite(x) || x < 0)
-		return -1;
-	switch (*e) {
-	case 'k':
-	case 'K':
-		x *= 1e3;
-		e++;
+	if (sr.kind == SL_RATE_PPS && sr.value > 0 && sr.value < 1)
+		return sl_error_set(err,
+				    "%s: '%s' is not a rate of at least 1 pps. Fix: write 1 "
+				    "or more, or 0 for unpaced",
+				    key, s);
+	r->value = sr.value;
+	switch (sr.kind) {
+	case SL_RATE_BPS:
+		r->kind = GEN_RATE_BPS;
 		break;
-	case 'M':
-	case 'm':
-		x *= 1e6;
-		e++;
-		break;
-	case 'G':
-	case 'g':
-		x *= 1e9;
-		e++;
+	case SL_RATE_PCT:
+		r->kind = GEN_RATE_PCT;
 		break;
 	default:
+		r->kind = sr.value == 0 ? GEN_RATE_UNPACED : GEN_RATE_PPS;
 		break;
 	}
-	*v = x;
-	*end = e;
 	return 0;
 }
 
-int gen_rate_parse(const char *s, struct gen_rate *r)
+/* A line rate is bits per second whether or not "bps" is written: "10G" is
+ * read as "10Gbps" by the shared rate parser (1k..1T), then held to 1M..1T. */
+int gen_bps_parse(const char *key, const char *s, double *bps, struct sl_error *err)
 {
-	const char *end;
-	double v;
+	char text[64];
+	size_t len = strlen(s);
+	struct sl_rate sr;
 
-	if (gen_num_suffix(s, &v, &end) < 0)
-		return -1;
-	if (strcmp(end, "%") == 0 && end > s && isdigit((unsigned char)end[-1])) {
-		if (!(v > 0 && v <= 100))
-			return -1;
-		r->kind = GEN_RATE_PCT;
-	} else if (strcasecmp(end, "bps") == 0) {
-		if (v < 1e3 || v > 1e12)
-			return -1;
-		r->kind = GEN_RATE_BPS;
-	} else if (*end == '\0' || strcasecmp(end, "pps") == 0) {
-		if (v > 1e9)
-			return -1;
-		r->kind = v == 0 ? GEN_RATE_UNPACED : GEN_RATE_PPS;
-	} else {
-		return -1;
-	}
-	if (r->kind == GEN_RATE_PPS && v < 1)
-		return -1;
-	r->value = v;
-	return 0;
-}
-
-int gen_bps_parse(const char *s, double *bps)
-{
-	const char *end;
-	double v;
-
-	if (gen_num_suffix(s, &v, &end) < 0)
-		return -1;
-	if (*end != '\0' && strcasecmp(end, "bps") != 0)
-		return -1;
-	if (v < 1e6 || v > 1e13)
-		return -1;
-	*bps = v;
+	snprintf(text, sizeof(text), "%s%s", s,
+		 len >= 3 && strcasecmp(s + len - 3, "bps") == 0 ? "" : "bps");
+	if (len >= sizeof(text) - 3 || strchr(s, '%') != NULL ||
+	    sl_parse_rate(key, text, &sr, err) < 0 || sr.kind != SL_RATE_BPS || sr.value < 1e6)
+		return sl_error_set(err,
+				    "%s: '%s' is not a bit rate in 1M..1T. Fix: write bits "
+				    "per second with an optional k/M/G, e.g. 10G or 25Gbps",
+				    key, s);
+	*bps = sr.value;
 	return 0;
 }
 

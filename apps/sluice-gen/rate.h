@@ -12,10 +12,11 @@
  * frame costs on the wire beyond its own bytes, for Gbps and line rate. */
 #define GEN_WIRE_OVERHEAD 20
 
-/* Parse --rate ("0", "250000", "1.5M", "5Gbps", "800Mbps", "50%"): 0 or -1. */
-int gen_rate_parse(const char *s, struct gen_rate *r);
+/* Parse a rate given as `key` ("0", "250000", "1.5M", "5Gbps", "800Mbps",
+ * "50%"; sluice/sl_parse.h's sl_parse_rate): 0, or -1 with err filled. */
+int gen_rate_parse(const char *key, const char *s, struct gen_rate *r, struct sl_error *err);
 /* Parse a bit rate for --line-rate ("10G", "25Gbps", "100M"): 0 or -1. */
-int gen_bps_parse(const char *s, double *bps);
+int gen_bps_parse(const char *key, const char *s, double *bps, struct sl_error *err);
 /* The rate as units for the pacer: packets/s (PPS) or wire bytes/s (BPS,
  * PCT). 0: unpaced. *in_bytes tells which. */
 double gen_rate_units(const struct gen_rate *r, double line_bps, bool *in_bytes);

@@ -255,8 +255,8 @@ int gen_json(const struct gen *g, const char *path, const char *verdict, struct 
 	FILE *f = fopen(path, "w");
 
 	if (f == NULL)
-		return gen_error(err, "--json %s: cannot write it: %s. Fix: a writable path", path,
-				 strerror(errno));
+		return sl_error_set(err, "--json %s: cannot write it: %s. Fix: a writable path",
+				    path, strerror(errno));
 	fprintf(f,
 		"{\n  \"result\": \"%s\",\n  \"mode\": \"%s\",\n  \"tsc_hz\": %" PRIu64
 		",\n  \"size\": %u,\n  \"size_min\": %u,\n  \"size_max\": %u,\n"
@@ -332,8 +332,8 @@ int gen_json(const struct gen *g, const char *path, const char *verdict, struct 
 	}
 	fprintf(f, "\n}\n");
 	if (fclose(f) != 0)
-		return gen_error(err, "--json %s: cannot write it: %s. Fix: a writable path", path,
-				 strerror(errno));
+		return sl_error_set(err, "--json %s: cannot write it: %s. Fix: a writable path",
+				    path, strerror(errno));
 	return 0;
 }
 

@@ -1,20 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The DUT's routes file, read the way ip4_lpm reads it: a line is blank, a
- * '#' comment, or 'A.B.C.D/LEN PORT MAC'; anything else is an error naming
- * the file and line (a route we skipped would make every check of its flows
- * wrong). PORT is the DUT's port name pN (or N): our Nth --ports entry is
- * wired to it.
+ * The DUT's routes file, read with the one routes grammar ip4_lpm reads it
+ * with (sl_routes_load, sluice/sl_parse.h): a malformed line is an error
+ * naming the file and line, never skipped (a route we skipped would make
+ * every check of its flows wrong). PORT is the DUT's port name pN (or N):
+ * our Nth --ports entry is wired to it.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "routes.h"
-
-#define ROUTES_LINE_MAX 512
 
 /* "p1" or "1" -> 1 when below nb_ports; -1 otherwise. */
 static int route_port(const char *tok, unsigned int nb_ports)
@@ -30,91 +26,39 @@ static int route_port(const char *tok, unsigned int nb_ports)
 	return (int)v;
 }
 
-/* "A.B.C.D/LEN" with no host bits set. */
-static int route_prefix(char *tok, struct gen_route *r)
-{
-	char *slash = strchr(tok, '/'), *end;
-	struct in_addr in;
-	unsigned long len;
-
-	if (slash == NULL)
-		return -1;
-	*slash = '\0';
-	errno = 0;
-	len = strtoul(slash + 1, &end, 10);
-	if (slash[1] == '\0' || *end != '\0' || errno != 0 || len > 32 ||
-	    inet_pton(AF_INET, tok, &in) != 1)
-		return -1;
-	r->prefix = ntohl(in.s_addr);
-	r->len = (uint8_t)len;
-	if (len < 32 && (r->prefix & (UINT32_MAX >> len)) != 0)
-		return -1;
-	return 0;
-}
-
-/* One line into *r: 1 a route, 0 blank or comment, -1 with err filled. */
-static int route_line(const struct gen_opts *o, char *text, unsigned int line, struct gen_route *r,
-		      struct sl_error *err)
-{
-	char *save = NULL, *tok[4];
-	unsigned int nb = 0;
-	int idx;
-
-	text[strcspn(text, "#")] = '\0';
-	for (char *t = strtok_r(text, " \t\r\n", &save); t != NULL && nb < 4;
-	     t = strtok_r(NULL, " \t\r\n", &save))
-		tok[nb++] = t;
-	if (nb == 0)
-		return 0;
-	if (nb != 3)
-		return gen_error(err,
-				 "--routes %s:%u: not 'PREFIX/LEN PORT NEXTHOP_MAC'. Fix: write "
-				 "e.g. '10.1.0.0/16 p1 02:00:00:00:01:01'",
-				 o->routes, line);
-	if (route_prefix(tok[0], r) < 0)
-		return gen_error(err,
-				 "--routes %s:%u: bad prefix '%s'. Fix: write A.B.C.D/LEN, LEN "
-				 "0..32, no host bits",
-				 o->routes, line, tok[0]);
-	idx = route_port(tok[1], o->nb_ports);
-	if (idx < 0)
-		return gen_error(err,
-				 "--routes %s:%u: port '%s' is not one of ours (want pN with N < "
-				 "%u). Fix: name DUT ports p0..p%u wired to our ports in --ports "
-				 "order",
-				 o->routes, line, tok[1], o->nb_ports, o->nb_ports - 1);
-	r->port_idx = (uint8_t)idx;
-	if (rte_ether_unformat_addr(tok[2], &r->mac) < 0)
-		return gen_error(err, "--routes %s:%u: bad MAC '%s'. Fix: write XX:XX:XX:XX:XX:XX",
-				 o->routes, line, tok[2]);
-	return 1;
-}
-
 int gen_routes_load(const struct gen_opts *o, struct gen_route *routes, unsigned int *nb,
 		    struct sl_error *err)
 {
-	char text[ROUTES_LINE_MAX];
-	unsigned int line = 0;
-	FILE *f = fopen(o->routes, "r");
+	struct sl_route *file = NULL;
+	unsigned int n = 0;
 	int rc = 0;
 
 	*nb = 0;
-	if (f == NULL)
-		return gen_error(err, "--routes %s: %s. Fix: give the DUT's routes file", o->routes,
-				 strerror(errno));
-	while (rc >= 0 && fgets(text, sizeof(text), f) != NULL) {
-		struct gen_route r;
+	if (sl_routes_load(o->routes, &file, &n, err) < 0)
+		return sl_error_prefix(err, "--routes ");
+	if (n > GEN_MAX_ROUTES)
+		rc = sl_error_set(err, "--routes %s: %u routes, more than %u. Fix: fewer routes",
+				  o->routes, n, GEN_MAX_ROUTES);
+	for (unsigned int i = 0; rc == 0 && i < n; i++) {
+		int idx = route_port(file[i].port, o->nb_ports);
 
-		rc = route_line(o, text, ++line, &r, err);
-		if (rc > 0 && *nb == GEN_MAX_ROUTES)
-			rc =
-			    gen_error(err, "--routes %s:%u: more than %u routes. Fix: fewer routes",
-				      o->routes, line, GEN_MAX_ROUTES);
-		else if (rc > 0)
-			routes[(*nb)++] = r;
+		if (idx < 0) {
+			rc = sl_error_set(err,
+					  "--routes %s:%u: port '%s' is not one of ours (want pN "
+					  "with N < %u). Fix: name DUT ports p0..p%u wired to our "
+					  "ports in --ports order",
+					  o->routes, file[i].line, file[i].port, o->nb_ports,
+					  o->nb_ports - 1);
+			break;
+		}
+		routes[i] = (struct gen_route){.prefix = file[i].prefix,
+					       .len = file[i].len,
+					       .port_idx = (uint8_t)idx,
+					       .mac = file[i].mac};
+		*nb = i + 1;
 	}
-	fclose(f);
-	return rc < 0 ? -1 : 0;
+	free(file);
+	return rc;
 }
 
 const struct gen_route *gen_route_find(const struct gen_route *routes, unsigned int nb,

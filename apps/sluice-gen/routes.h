@@ -18,7 +18,7 @@ struct gen_route {
 	struct rte_ether_addr mac;
 };
 
-/* Read o->routes (ip4_lpm's grammar: 'A.B.C.D/LEN pN MAC' per line, '#'
+/* Read o->routes (sl_routes_load: 'A.B.C.D/LEN pN MAC' per line, '#'
  * comments). 0, or -1 with err naming FILE:LINE. */
 int gen_routes_load(const struct gen_opts *o, struct gen_route *routes, unsigned int *nb,
 		    struct sl_error *err);

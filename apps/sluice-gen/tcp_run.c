@@ -53,16 +53,16 @@ static int tcp_setup(struct tcpg *t, const struct gen_opts *o, uint16_t port_id,
 	t->lat = rte_zmalloc("gen_tlat", sizeof(*t->lat), RTE_CACHE_LINE_SIZE);
 	t->conn_lat = rte_zmalloc("gen_clat", sizeof(*t->conn_lat), RTE_CACHE_LINE_SIZE);
 	if (t->conns == NULL || t->lat == NULL || t->conn_lat == NULL || tcpg_pat_init() < 0)
-		return gen_error(err,
-				 "--conns %u: out of memory. Fix: more hugepages or fewer "
-				 "--conns",
-				 o->tcp.conns);
+		return sl_error_set(err,
+				    "--conns %u: out of memory. Fix: more hugepages or fewer "
+				    "--conns",
+				    o->tcp.conns);
 	gen_hist_reset(t->lat);
 	gen_hist_reset(t->conn_lat);
 	tcp_host_args(o, args, sizeof(args));
 	t->host = sl_tcpip_create(args, port_id, pool, &host_err);
 	if (t->host == NULL)
-		return gen_error(err, "--local-ip/--gateway: %s", host_err.msg);
+		return sl_error_set(err, "--local-ip/--gateway: %s", host_err.msg);
 	t->stack = sl_tcpip_tcp(t->host);
 	return 0;
 }
@@ -279,8 +279,8 @@ static int tcp_result(struct tcpg *t, double secs, struct sl_error *err)
 		return pass ? GEN_EXIT_OK : GEN_EXIT_FAILED;
 	f = fopen(t->o->json, "w");
 	if (f == NULL) {
-		gen_error(err, "--json %s: cannot write it: %s. Fix: a writable path", t->o->json,
-			  strerror(errno));
+		sl_error_set(err, "--json %s: cannot write it: %s. Fix: a writable path",
+			     t->o->json, strerror(errno));
 		return GEN_EXIT_FAILED;
 	}
 	tcp_report_json(t, secs, f, verdict);

@@ -8,17 +8,17 @@
 
 #include <rte_ethdev.h>
 
-#include "sluice/sl_config.h"
+#include "sluice/sl_parse.h"
 #include "sluice/sl_port.h"
 
 #define PORT_OPEN_DESC 1024
 
 static int port_open_fail(struct sl_error *err, const char *name, int rc)
 {
-	snprintf(err->msg, sizeof(err->msg),
-		 "%s: port set-up failed: %s. Fix: check the devargs; a memif client needs its "
-		 "server running first (same socket=), or use role=server",
-		 name, strerror(-rc));
+	sl_error_set(err,
+		     "%s: port set-up failed: %s. Fix: check the devargs; a memif client needs its "
+		     "server running first (same socket=), or use role=server",
+		     name, strerror(-rc));
 	return -1;
 }
 
@@ -48,25 +48,24 @@ int sl_port_open(const struct sl_port_open_conf *conf, uint16_t *port_id, struct
 	int rc;
 
 	if (rte_eth_dev_get_port_by_name(conf->name, &pid) != 0) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "%s: no ethdev of that name. Fix: give it to the EAL, e.g. --vdev "
-			 "%s,role=client,socket=/tmp/x.sock, and use the same name here",
-			 conf->name, conf->name);
+		sl_error_set(err,
+			     "%s: no ethdev of that name. Fix: give it to the EAL, e.g. --vdev "
+			     "%s,role=client,socket=/tmp/x.sock, and use the same name here",
+			     conf->name, conf->name);
 		return -1;
 	}
 	rc = rte_eth_dev_info_get(pid, &info);
 	if (rc != 0) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "%s: cannot read device info: %s. Fix: check the device", conf->name,
-			 strerror(-rc));
+		sl_error_set(err, "%s: cannot read device info: %s. Fix: check the device",
+			     conf->name, strerror(-rc));
 		return -1;
 	}
 	if (conf->nb_queues > info.max_rx_queues || conf->nb_queues > info.max_tx_queues) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "%s: %u queues asked but the device has %u rx / %u tx queues. Fix: %u "
-			 "queues or fewer, or more queues in the devargs",
-			 conf->name, conf->nb_queues, info.max_rx_queues, info.max_tx_queues,
-			 RTE_MIN(info.max_rx_queues, info.max_tx_queues));
+		sl_error_set(err,
+			     "%s: %u queues asked but the device has %u rx / %u tx queues. Fix: %u "
+			     "queues or fewer, or more queues in the devargs",
+			     conf->name, conf->nb_queues, info.max_rx_queues, info.max_tx_queues,
+			     RTE_MIN(info.max_rx_queues, info.max_tx_queues));
 		return -1;
 	}
 	rc = port_open_queues(conf, pid);

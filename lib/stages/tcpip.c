@@ -590,12 +590,11 @@ struct sl_tcpip {
 struct sl_tcpip *sl_tcpip_create(const char *args, uint16_t port_id, struct rte_mempool *pool,
 				 struct sl_error *err)
 {
-	struct sl_stage_error stage_err = {{0}};
-	struct sl_stage_init init = {.instance = "tcpip", .err = &stage_err};
+	struct sl_stage_init init = {.instance = "tcpip", .err = err};
 	struct sl_tcpip *h = rte_zmalloc("sl_tcpip", sizeof(*h), RTE_CACHE_LINE_SIZE);
 
 	if (h == NULL) {
-		snprintf(err->msg, sizeof(err->msg), "tcpip: out of memory. Fix: more hugepages");
+		sl_error_set(err, "tcpip: out of memory. Fix: more hugepages");
 		return NULL;
 	}
 	h->worker = (struct sl_worker_info){
@@ -606,10 +605,10 @@ struct sl_tcpip *sl_tcpip_create(const char *args, uint16_t port_id, struct rte_
 	h->kv = rte_kvargs_parse(args, tcpip_args);
 	init.args = h->kv;
 	if (h->ctx.priv == NULL || h->kv == NULL) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "tcpip: cannot take the args '%s' (an unknown key, or out of memory). "
-			 "Fix: keys from docs/net.md, as key=value,key=value",
-			 args);
+		sl_error_set(err,
+			     "tcpip: cannot take the args '%s' (an unknown key, or out of memory). "
+			     "Fix: keys from docs/net.md, as key=value,key=value",
+			     args);
 		sl_tcpip_free(h);
 		return NULL;
 	}
@@ -622,7 +621,6 @@ struct sl_tcpip *sl_tcpip_create(const char *args, uint16_t port_id, struct rte_
 			return h;
 		}
 	}
-	snprintf(err->msg, sizeof(err->msg), "%s", stage_err.msg);
 	sl_tcpip_free(h);
 	return NULL;
 }

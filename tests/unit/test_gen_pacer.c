@@ -7,6 +7,8 @@
 #include "pacer.h"
 #include "rate.h"
 
+static struct sl_error err;
+
 #define HZ 2500000000ULL /* a 2.5 GHz TSC */
 
 Test(gen_pacer, nothing_before_start)
@@ -100,7 +102,7 @@ Test(gen_pacer, byte_units)
 	bool bytes;
 
 	/* 10 Gbps on the wire = 1.25e9 B/s; 64 B frames cost 84 B: 14.88 Mpps */
-	cr_assert_eq(gen_rate_parse("10Gbps", &r), 0);
+	cr_assert_eq(gen_rate_parse("--rate", "10Gbps", &r, &err), 0);
 	double u = gen_rate_units(&r, 10e9, &bytes);
 	cr_assert(bytes);
 	cr_assert_float_eq(u, 1.25e9, 1);
@@ -114,29 +116,30 @@ Test(gen_rate, parse)
 	struct gen_rate r;
 	double bps;
 
-	cr_assert_eq(gen_rate_parse("0", &r), 0);
+	cr_assert_eq(gen_rate_parse("--rate", "0", &r, &err), 0);
 	cr_assert_eq(r.kind, GEN_RATE_UNPACED);
-	cr_assert_eq(gen_rate_parse("250000", &r), 0);
+	cr_assert_eq(gen_rate_parse("--rate", "250000", &r, &err), 0);
 	cr_assert_eq(r.kind, GEN_RATE_PPS);
 	cr_assert_float_eq(r.value, 250000, 1e-9);
-	cr_assert_eq(gen_rate_parse("1.5M", &r), 0);
+	cr_assert_eq(gen_rate_parse("--rate", "1.5M", &r, &err), 0);
 	cr_assert_float_eq(r.value, 1.5e6, 1e-6);
-	cr_assert_eq(gen_rate_parse("2k", &r), 0);
+	cr_assert_eq(gen_rate_parse("--rate", "2k", &r, &err), 0);
 	cr_assert_float_eq(r.value, 2000, 1e-9);
-	cr_assert_eq(gen_rate_parse("1G", &r), 0);
-	cr_assert_eq(gen_rate_parse("800Mbps", &r), 0);
+	cr_assert_eq(gen_rate_parse("--rate", "1G", &r, &err), 0);
+	cr_assert_eq(gen_rate_parse("--rate", "800Mbps", &r, &err), 0);
 	cr_assert_eq(r.kind, GEN_RATE_BPS);
 	cr_assert_float_eq(r.value, 8e8, 1e-3);
-	cr_assert_eq(gen_rate_parse("50%", &r), 0);
+	cr_assert_eq(gen_rate_parse("--rate", "50%", &r, &err), 0);
 	cr_assert_eq(r.kind, GEN_RATE_PCT);
 	cr_assert_float_eq(gen_rate_pps(&r, 10e9, 64), 0.5 * 1.25e9 / 84, 1);
 	const char *bad[] = {"",  "-1",	 "abc",	 "5X",	"5Gbpsx", "101%", "0%",
 			     "%", "2G5", "1e10", "0.5", "nan",	  "inf",  " 5"};
 	for (unsigned int i = 0; i < RTE_DIM(bad); i++)
-		cr_assert_eq(gen_rate_parse(bad[i], &r), -1, "'%s' accepted", bad[i]);
-	cr_assert_eq(gen_bps_parse("10G", &bps), 0);
+		cr_assert_eq(gen_rate_parse("--rate", bad[i], &r, &err), -1, "'%s' accepted",
+			     bad[i]);
+	cr_assert_eq(gen_bps_parse("--line-rate", "10G", &bps, &err), 0);
 	cr_assert_float_eq(bps, 10e9, 1);
-	cr_assert_eq(gen_bps_parse("25Gbps", &bps), 0);
-	cr_assert_eq(gen_bps_parse("10%", &bps), -1);
-	cr_assert_eq(gen_bps_parse("0", &bps), -1);
+	cr_assert_eq(gen_bps_parse("--line-rate", "25Gbps", &bps, &err), 0);
+	cr_assert_eq(gen_bps_parse("--line-rate", "10%", &bps, &err), -1);
+	cr_assert_eq(gen_bps_parse("--line-rate", "0", &bps, &err), -1);
 }
