@@ -57,18 +57,14 @@ static void on_signal(int sig)
 
 static int parse_seconds(const char *opt, const char *value, unsigned long max, unsigned long *out)
 {
-	char *end;
-	unsigned long v;
+	struct sl_error err;
+	uint64_t v;
 
-	errno = 0;
-	v = strtoul(value, &end, 10);
-	if (errno || end == value || *end != '\0' || value[0] == '-' || v > max) {
-		fprintf(stderr,
-			"%s: %s '%s' is not a whole number of seconds in 0..%lu. Fix: e.g. %s 1\n",
-			usage_prog, opt, value, max, opt);
+	if (sl_parse_u64(opt, value, SL_UNITS_NONE, 0, max, &v, &err) < 0) {
+		fprintf(stderr, "%s: %s\n", usage_prog, err.msg);
 		return -1;
 	}
-	*out = v;
+	*out = (unsigned long)v;
 	return 0;
 }
 

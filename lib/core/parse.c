@@ -107,7 +107,8 @@ int sl_parse_u64(const char *key, const char *value, enum sl_parse_units units, 
 	if (value == NULL)
 		value = "";
 	/* Base 10 unless 0x: "010" is ten, not octal eight. */
-	if (value[0] == '0' && (value[1] == 'x' || value[1] == 'X') && isxdigit((unsigned char)value[2]))
+	if (value[0] == '0' && (value[1] == 'x' || value[1] == 'X') &&
+	    isxdigit((unsigned char)value[2]))
 		base = 16;
 	if (!starts_with_digit(value))
 		goto bad;
@@ -125,8 +126,9 @@ int sl_parse_u64(const char *key, const char *value, enum sl_parse_units units, 
 	*out = v;
 	return 0;
 bad:
-	return sl_error_set(err, "%s: '%s' is not a whole number in %llu..%llu%s. Fix: write one, "
-				 "e.g. %llu",
+	return sl_error_set(err,
+			    "%s: '%s' is not a whole number in %llu..%llu%s. Fix: write one, "
+			    "e.g. %llu",
 			    key, value, (unsigned long long)min, (unsigned long long)max,
 			    units_hint(units), (unsigned long long)(min == 0 && max > 0 ? 1 : min));
 }
@@ -159,8 +161,9 @@ int sl_parse_i64(const char *key, const char *value, int64_t min, int64_t max, i
 	*out = v;
 	return 0;
 bad:
-	return sl_error_set(err, "%s: '%s' is not a whole number in %lld..%lld. Fix: write one, "
-				 "e.g. %lld",
+	return sl_error_set(err,
+			    "%s: '%s' is not a whole number in %lld..%lld. Fix: write one, "
+			    "e.g. %lld",
 			    key, value, (long long)min, (long long)max,
 			    min <= 0 && max >= 0 ? 0LL : (long long)min);
 }
@@ -188,8 +191,9 @@ int sl_parse_double(const char *key, const char *value, double min, double max, 
 	if (value == NULL)
 		value = "";
 	if (!leading_real(value, &v, &end) || *end != '\0' || !(v >= min && v <= max))
-		return sl_error_set(err, "%s: '%s' is not a number in %g..%g. Fix: write one, e.g. "
-					 "%g",
+		return sl_error_set(err,
+				    "%s: '%s' is not a number in %g..%g. Fix: write one, e.g. "
+				    "%g",
 				    key, value, min, max, min);
 	*out = v;
 	return 0;
@@ -365,7 +369,8 @@ int sl_parse_ip4_prefix(const char *key, const char *value, int default_len, uin
 		value = "";
 	slash = strchr(value, '/');
 	if (slash == NULL) {
-		if (default_len < 0 || (size_t)snprintf(addr, sizeof(addr), "%s", value) >= sizeof(addr))
+		if (default_len < 0 ||
+		    (size_t)snprintf(addr, sizeof(addr), "%s", value) >= sizeof(addr))
 			goto bad;
 	} else {
 		if ((size_t)(slash - value) >= sizeof(addr) || !starts_with_digit(slash + 1))
@@ -557,11 +562,9 @@ static int ini_line(struct ini_state *st, const char *path, char *text, unsigned
 			return sl_error_set(err,
 					    "%s:%u: [%s] '%s' has no '='. Fix: write key = value, "
 					    "e.g. %.*s = %s",
-					    path, line, section, s, (int)word, s,
-					    trim(s + word));
-		return sl_error_set(err,
-				    "%s:%u: [%s] '%s' has no '='. Fix: write key = value", path,
-				    line, section, s);
+					    path, line, section, s, (int)word, s, trim(s + word));
+		return sl_error_set(err, "%s:%u: [%s] '%s' has no '='. Fix: write key = value",
+				    path, line, section, s);
 	}
 	*eq = '\0';
 	key = trim(s);
@@ -580,7 +583,8 @@ static int ini_line(struct ini_state *st, const char *path, char *text, unsigned
 				    "it",
 				    path, line, section, key, CFG_VALUE_LEN - 1);
 	for (unsigned int i = 0; i < st->nb_keys; i++)
-		if (st->keys[i].section == st->nb_sections - 1 && strcmp(st->keys[i].name, key) == 0)
+		if (st->keys[i].section == st->nb_sections - 1 &&
+		    strcmp(st->keys[i].name, key) == 0)
 			return sl_error_set(err,
 					    "%s:%u: [%s] %s: key given twice in this section "
 					    "(first at line %u). Fix: keep one of the two lines",
@@ -600,13 +604,15 @@ int sl_ini_check(const char *path, struct sl_error *err)
 	FILE *f = fopen(path, "r");
 
 	if (f == NULL)
-		return sl_error_set(err, "%s: cannot open: %s. Fix: give an existing, readable file",
+		return sl_error_set(err,
+				    "%s: cannot open: %s. Fix: give an existing, readable file",
 				    path, strerror(errno));
 	while (rc == 0 && fgets(text, sizeof(text), f) != NULL) {
 		line++;
 		if (strchr(text, '\n') == NULL && !feof(f))
-			rc = sl_error_set(err, "%s:%u: line longer than %zu characters. Fix: "
-					       "shorten it",
+			rc = sl_error_set(err,
+					  "%s:%u: line longer than %zu characters. Fix: "
+					  "shorten it",
 					  path, line, sizeof(text) - 2);
 		else
 			rc = ini_line(&st, path, text, line, err);
@@ -718,8 +724,9 @@ static int route_parse_line(char *text, struct sl_route *r, struct sl_error *err
 				    buf, r->len);
 	}
 	if (strlen(tok[1]) >= sizeof(r->port))
-		return sl_error_set(err, "port: '%s' is longer than %zu characters. Fix: use a "
-					 "[port NAME] name or an ethdev port id",
+		return sl_error_set(err,
+				    "port: '%s' is longer than %zu characters. Fix: use a "
+				    "[port NAME] name or an ethdev port id",
 				    tok[1], sizeof(r->port) - 1);
 	strcpy(r->port, tok[1]);
 	if (sl_parse_mac("next hop", tok[2], &r->mac, err) < 0)
@@ -738,8 +745,9 @@ static int routes_read(const char *path, FILE *f, struct sl_route **routes, unsi
 
 		line++;
 		if (strchr(text, '\n') == NULL && !feof(f))
-			return sl_error_set(err, "%s:%u: line longer than %d characters. Fix: "
-						 "shorten it",
+			return sl_error_set(err,
+					    "%s:%u: line longer than %d characters. Fix: "
+					    "shorten it",
 					    path, line, ROUTE_LINE_MAX - 2);
 		if (*nb == cap) {
 			struct sl_route *r;

@@ -14,8 +14,16 @@
 #include <rte_string_fns.h>
 
 #include "sl_priv.h"
+#include "sluice/sl_parse.h"
 
 #define PROFILE_SECTION "profile"
+
+/* "FILE:LINE: [profile] " in front of a parser's "key: what. Fix: how". */
+static int profile_fail(const char *file, const char *key, struct sl_error *err)
+{
+	return sl_error_prefix(err, "%s:%u: [%s] ", file,
+			       sl_config_line_of(file, PROFILE_SECTION, key), PROFILE_SECTION);
+}
 
 static bool word_in_list(const char *list, const char *word)
 {
@@ -49,81 +57,109 @@ static int parse_offloads(const char *list, bool rx, uint64_t *out, const char *
 			}
 		}
 		if (!found) {
-			snprintf(
-			    err->msg, sizeof(err->msg),
-			    "%s:%u: [profile] %s_offloads: unknown offload '%s'. Fix: use DPDK "
-			    "offload names such as ipv4_cksum, udp_cksum, tcp_cksum%s",
-			    file,
-			    sl_config_line_of(file, PROFILE_SECTION,
-					      rx ? "rx_offloads" : "tx_offloads"),
-			    rx ? "rx" : "tx", tok, rx ? "" : ", mbuf_fast_free, multi_segs");
-			return -1;
+			sl_error_set(
+			    err,
+			    "%s_offloads: '%s' is not a DPDK %s offload name. Fix: use names "
+			    "such as ipv4_cksum, udp_cksum, tcp_cksum%s",
+			    rx ? "rx" : "tx", tok, rx ? "rx" : "tx",
+			    rx ? "" : ", mbuf_fast_free, multi_segs");
+			return profile_fail(file, rx ? "rx_offloads" : "tx_offloads", err);
 		}
 	}
 	return 0;
 }
 
-static int parse_profile(const char *file, struct sl_port_profile *prof, struct sl_error *err)
+static int profile_u16(struct rte_cfgfile *ini, const char *file, const char *key, uint16_t max,
+		       uint16_t *out, struct sl_error *err)
 {
-	struct rte_cfgfile *ini = rte_cfgfile_load(file, CFG_FLAG_EMPTY_VALUES);
-	const char *v;
-	int rc = 0;
+	const char *v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, key);
+	uint32_t n;
 
-	if (ini == NULL) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "%s: cannot parse profile. Fix: check its syntax", file);
-		return -1;
+	if (v == NULL)
+		return 0;
+	if (sl_parse_u32(key, v, SL_UNITS_NONE, 0, max, &n, err) < 0)
+		return profile_fail(file, key, err);
+	*out = (uint16_t)n;
+	return 0;
+}
+
+/* rss_hf: any of ip, tcp, udp. */
+static int parse_rss_hf(const char *list, const char *file, uint64_t *out, struct sl_error *err)
+{
+	static const char *const names[] = {"ip", "tcp", "udp", NULL};
+	static const uint64_t bits[] = {RTE_ETH_RSS_IP, RTE_ETH_RSS_TCP, RTE_ETH_RSS_UDP};
+	char buf[CFG_VALUE_LEN], *tok, *save;
+	unsigned int i;
+
+	*out = 0;
+	strlcpy(buf, list, sizeof(buf));
+	for (tok = strtok_r(buf, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
+		if (sl_parse_enum("rss_hf", tok, names, &i, err) < 0)
+			return profile_fail(file, "rss_hf", err);
+		*out |= bits[i];
 	}
-	if ((v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, "rx_desc")) != NULL)
-		prof->rx_desc = atoi(v);
-	if ((v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, "tx_desc")) != NULL)
-		prof->tx_desc = atoi(v);
-	if ((v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, "mtu")) != NULL)
-		prof->mtu = atoi(v);
+	return 0;
+}
+
+static int parse_profile_entries(struct rte_cfgfile *ini, const char *file,
+				 struct sl_port_profile *prof, struct sl_error *err)
+{
+	/* No "auto" here: a profile is what auto asks. */
+	static const char *const rss_modes[] = {"off", "on", "symmetric", NULL};
+	static const enum sl_rss_mode rss_mode[] = {SL_RSS_OFF, SL_RSS_ON, SL_RSS_SYMMETRIC};
+	const char *v;
+
+	if (profile_u16(ini, file, "rx_desc", 32768, &prof->rx_desc, err) < 0 ||
+	    profile_u16(ini, file, "tx_desc", 32768, &prof->tx_desc, err) < 0 ||
+	    profile_u16(ini, file, "mtu", 16000, &prof->mtu, err) < 0 ||
+	    profile_u16(ini, file, "ring_devarg_default", UINT16_MAX, &prof->ring_devarg_default,
+			err) < 0)
+		return -1;
 	if ((v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, "rss")) != NULL) {
-		if (!strcmp(v, "off"))
-			prof->rss = SL_RSS_OFF;
-		else if (!strcmp(v, "on"))
-			prof->rss = SL_RSS_ON;
-		else if (!strcmp(v, "symmetric"))
-			prof->rss = SL_RSS_SYMMETRIC;
-		else {
-			snprintf(err->msg, sizeof(err->msg),
-				 "%s:%u: [profile] rss: '%s' is not off, on or symmetric", file,
-				 sl_config_line_of(file, PROFILE_SECTION, "rss"), v);
-			rc = -1;
-		}
+		unsigned int mode;
+
+		if (sl_parse_enum("rss", v, rss_modes, &mode, err) < 0)
+			return profile_fail(file, "rss", err);
+		prof->rss = rss_mode[mode];
 	}
 	prof->rss_hf = RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP;
-	if ((v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, "rss_hf")) != NULL) {
-		prof->rss_hf = 0;
-		if (word_in_list(v, "ip"))
-			prof->rss_hf |= RTE_ETH_RSS_IP;
-		if (word_in_list(v, "tcp"))
-			prof->rss_hf |= RTE_ETH_RSS_TCP;
-		if (word_in_list(v, "udp"))
-			prof->rss_hf |= RTE_ETH_RSS_UDP;
-	}
+	if ((v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, "rss_hf")) != NULL &&
+	    parse_rss_hf(v, file, &prof->rss_hf, err) < 0)
+		return -1;
 	if ((v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, "ring_devarg")) != NULL)
 		strlcpy(prof->ring_devarg, v, sizeof(prof->ring_devarg));
-	if ((v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, "ring_devarg_default")) != NULL)
-		prof->ring_devarg_default = atoi(v);
 	if ((v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, "rx_missed_xstats")) != NULL)
 		strlcpy(prof->rx_missed_xstats, v, sizeof(prof->rx_missed_xstats));
-	if ((v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, "tx_linearize")) != NULL)
-		prof->tx_linearize = !strcmp(v, "on");
-	if (rc == 0 && prof->ring_devarg[0] != '\0' && prof->ring_devarg_default == 0) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "%s:%u: [profile] ring_devarg = %s without ring_devarg_default. Fix: give "
-			 "the ring size the PMD uses when %s is absent",
-			 file, sl_config_line_of(file, PROFILE_SECTION, "ring_devarg"),
-			 prof->ring_devarg, prof->ring_devarg);
-		rc = -1;
-	}
-	if (rc == 0 && (v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, "rx_offloads")) != NULL)
-		rc = parse_offloads(v, true, &prof->rx_offloads, file, err);
-	if (rc == 0 && (v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, "tx_offloads")) != NULL)
-		rc = parse_offloads(v, false, &prof->tx_offloads, file, err);
+	if ((v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, "tx_linearize")) != NULL &&
+	    sl_parse_bool("tx_linearize", v, &prof->tx_linearize, err) < 0)
+		return profile_fail(file, "tx_linearize", err);
+	if (prof->ring_devarg[0] != '\0' && prof->ring_devarg_default == 0)
+		return sl_error_set(
+		    err,
+		    "%s:%u: [profile] ring_devarg: '%s' without ring_devarg_default. "
+		    "Fix: give the ring size the PMD uses when %s is absent",
+		    file, sl_config_line_of(file, PROFILE_SECTION, "ring_devarg"),
+		    prof->ring_devarg, prof->ring_devarg);
+	if ((v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, "rx_offloads")) != NULL &&
+	    parse_offloads(v, true, &prof->rx_offloads, file, err) < 0)
+		return -1;
+	if ((v = rte_cfgfile_get_entry(ini, PROFILE_SECTION, "tx_offloads")) != NULL &&
+	    parse_offloads(v, false, &prof->tx_offloads, file, err) < 0)
+		return -1;
+	return 0;
+}
+
+static int parse_profile(const char *file, struct sl_port_profile *prof, struct sl_error *err)
+{
+	struct rte_cfgfile *ini;
+	int rc;
+
+	if (sl_ini_check(file, err) < 0)
+		return -1;
+	ini = rte_cfgfile_load(file, CFG_FLAG_EMPTY_VALUES);
+	if (ini == NULL)
+		return sl_error_set(err, "%s: cannot parse profile. Fix: check its syntax", file);
+	rc = parse_profile_entries(ini, file, prof, err);
 	rte_cfgfile_close(ini);
 	return rc;
 }

@@ -20,8 +20,13 @@
 #include "sl_priv.h"
 
 #define NODE_CTX(node, type) (*(type **)(node)->ctx)
+/* "FILE:LINE: [pipeline P] LABEL" */
+#define SL_ERROR_WHERE_MAX (PATH_MAX + 3 * SL_NAME_MAX)
 
-static struct sl_stage_error init_error;
+/* Where init callbacks write their "what. Fix: how", and the slot whose
+ * worker_init wrote it (rte_graph_create only says that a node failed). */
+static struct sl_error init_error;
+static const struct sl_stage_slot *init_error_slot;
 
 /* Enqueue `n` packets to their edges, one rte_node_enqueue per run. */
 void sl_enqueue_runs(struct rte_graph *graph, struct rte_node *node, void **objs,
@@ -94,6 +99,15 @@ static struct sl_stage_slot *slot_of_node(struct sl_app *app, rte_node_t id)
 	return NULL;
 }
 
+/* "FILE:LINE: [pipeline P] LABEL": the place of a stage's args in the config,
+ * the same prefix as every config error. */
+static void slot_where(const struct sl_app *app, const struct sl_stage_slot *slot, char *buf,
+		       size_t size)
+{
+	snprintf(buf, size, "%s:%u: [pipeline %s] %s", app->cfg.path, slot->conf->line,
+		 app->cfg.pipelines[slot->pipeline].name, slot->conf->label);
+}
+
 static int stage_node_init(const struct rte_graph *graph, struct rte_node *node)
 {
 	struct sl_worker *w = sl_building_worker;
@@ -101,6 +115,7 @@ static int stage_node_init(const struct rte_graph *graph, struct rte_node *node)
 	struct sl_stage_slot *slot = slot_of_node(app, node->id);
 	struct sl_stage_inst *inst;
 	struct sl_stage_init init;
+	char where[SL_ERROR_WHERE_MAX];
 
 	RTE_SET_USED(graph);
 	if (w == NULL || slot == NULL)
@@ -132,7 +147,10 @@ static int stage_node_init(const struct rte_graph *graph, struct rte_node *node)
 		init.socket = w->info.socket;
 		init.ctx = &inst->ctx;
 		init.err = &init_error;
+		slot_where(app, slot, where, sizeof(where));
+		init.where = where;
 		if (slot->ops->worker_init(&init) < 0) {
+			init_error_slot = slot;
 			rte_free(inst->ctx.priv);
 			rte_free(inst);
 			return -EINVAL;
@@ -201,10 +219,52 @@ static bool pipeline_on_socket(const struct sl_app *app, unsigned int pipeline, 
 static int slot_fail(const struct sl_app *app, const struct sl_stage_slot *slot, const char *what,
 		     struct sl_error *err)
 {
-	snprintf(err->msg, sizeof(err->msg), "%s:%u: [pipeline %s] stage %s (%s): %s",
-		 app->cfg.path, slot->conf->line, app->cfg.pipelines[slot->pipeline].name,
-		 slot->conf->label, slot->ops->name, what);
-	return -1;
+	char where[SL_ERROR_WHERE_MAX];
+
+	slot_where(app, slot, where, sizeof(where));
+	return sl_error_set(err, "%s: %s", where, what);
+}
+
+/* rte_kvargs takes "flows" without a value and keeps both of "a=1,a=2". */
+static int slot_check_args(const struct sl_app *app, const struct sl_stage_slot *slot,
+			   struct sl_error *err)
+{
+	const struct rte_kvargs *kv = slot->kvargs;
+	char what[SL_ARGS_MAX + 128];
+
+	for (unsigned int i = 0; i < kv->count; i++) {
+		bool known = false;
+
+		for (unsigned int k = 0; slot->ops->arg_keys[k] != NULL; k++)
+			known |= strcmp(kv->pairs[i].key, slot->ops->arg_keys[k]) == 0;
+		if (!known) {
+			size_t used =
+			    snprintf(what, sizeof(what), "%s: unknown arg. Fix: use one of ",
+				     kv->pairs[i].key);
+
+			for (unsigned int k = 0;
+			     slot->ops->arg_keys[k] != NULL && used < sizeof(what); k++)
+				used += snprintf(what + used, sizeof(what) - used, "%s%s",
+						 k ? ", " : "", slot->ops->arg_keys[k]);
+			return slot_fail(app, slot, what, err);
+		}
+		if (kv->pairs[i].value == NULL) {
+			snprintf(what, sizeof(what),
+				 "'%s' has no '='. Fix: write key=value, e.g. %s=VALUE",
+				 kv->pairs[i].key, kv->pairs[i].key);
+			return slot_fail(app, slot, what, err);
+		}
+		for (unsigned int j = 0; j < i; j++)
+			if (strcmp(kv->pairs[i].key, kv->pairs[j].key) == 0) {
+				snprintf(what, sizeof(what),
+					 "%s: key given twice in the args. Fix: keep one of "
+					 "'%s=%s' and '%s=%s'",
+					 kv->pairs[i].key, kv->pairs[j].key, kv->pairs[j].value,
+					 kv->pairs[i].key, kv->pairs[i].value);
+				return slot_fail(app, slot, what, err);
+			}
+	}
+	return 0;
 }
 
 static int slot_setup(struct sl_app *app, unsigned int p, unsigned int s, struct sl_error *err)
@@ -212,7 +272,7 @@ static int slot_setup(struct sl_app *app, unsigned int p, unsigned int s, struct
 	const struct sl_pipeline_conf *pl = &app->cfg.pipelines[p];
 	struct sl_stage_slot *slot = &app->slots[p][s];
 	struct sl_stage_init init;
-	char what[400];
+	char what[400], where[SL_ERROR_WHERE_MAX];
 
 	memset(slot, 0, sizeof(*slot));
 	slot->conf = &pl->stages[s];
@@ -225,25 +285,23 @@ static int slot_setup(struct sl_app *app, unsigned int p, unsigned int s, struct
 
 	if (slot->conf->args[0] != '\0' && slot->ops->arg_keys == NULL)
 		return slot_fail(app, slot, "takes no arguments. Fix: remove its args line", err);
-	slot->kvargs = rte_kvargs_parse(slot->conf->args, (const char **)slot->ops->arg_keys);
+	/* Any keys here: slot_check_args names the unknown one. */
+	slot->kvargs = rte_kvargs_parse(slot->conf->args, NULL);
 	if (slot->kvargs == NULL) {
-		char keys[200] = "";
-
-		for (unsigned int k = 0; slot->ops->arg_keys && slot->ops->arg_keys[k]; k++) {
-			strlcat(keys, k ? ", " : "", sizeof(keys));
-			strlcat(keys, slot->ops->arg_keys[k], sizeof(keys));
-		}
 		snprintf(what, sizeof(what),
-			 "cannot parse args '%s'. Fix: write key=value[,key=value] with keys from: "
-			 "%s",
-			 slot->conf->args, keys);
+			 "cannot parse args '%s'. Fix: write key=value[,key=value]",
+			 slot->conf->args);
 		return slot_fail(app, slot, what, err);
 	}
+	if (slot_check_args(app, slot, err) < 0)
+		return -1;
 
 	memset(&init, 0, sizeof(init));
 	init.instance = slot->conf->label;
 	init.args = slot->kvargs;
 	init.err = &init_error;
+	slot_where(app, slot, where, sizeof(where));
+	init.where = where;
 	init_error.msg[0] = '\0';
 	if (slot->ops->global_init != NULL) {
 		if (slot->ops->global_init(&init) < 0)
@@ -373,14 +431,21 @@ int sl_graphs_create(struct sl_app *app, struct sl_error *err)
 		snprintf(wk->graph_name, sizeof(wk->graph_name), "sl-w%u", wk->info.lcore);
 		sl_building_worker = wk;
 		init_error.msg[0] = '\0';
+		init_error_slot = NULL;
 		wk->graph_id = rte_graph_create(wk->graph_name, &prm);
 		sl_building_worker = NULL;
-		if (wk->graph_id == RTE_GRAPH_ID_INVALID) {
-			snprintf(err->msg, sizeof(err->msg),
-				 "cannot create the graph of worker lcore %u: %s", wk->info.lcore,
-				 init_error.msg[0] ? init_error.msg : rte_strerror(rte_errno));
-			return -1;
+		if (wk->graph_id == RTE_GRAPH_ID_INVALID && init_error_slot != NULL) {
+			char what[sizeof(init_error.msg) + 32];
+
+			snprintf(what, sizeof(what), "lcore %u: %s", wk->info.lcore,
+				 init_error.msg);
+			return slot_fail(app, init_error_slot, what, err);
 		}
+		if (wk->graph_id == RTE_GRAPH_ID_INVALID)
+			return sl_error_set(err,
+					    "cannot create the graph of worker lcore %u: %s. Fix: "
+					    "reserve more hugepages (-m)",
+					    wk->info.lcore, rte_strerror(rte_errno));
 		wk->graph = rte_graph_lookup(wk->graph_name);
 		for (unsigned int p = 0; p < SL_MAX_PIPELINES; p++)
 			if (wk->rx[p] != NULL)

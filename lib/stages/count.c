@@ -75,23 +75,14 @@ uint32_t sl_count_flow_hash(uint32_t src_addr_be, uint32_t dst_addr_be, uint16_t
 
 static int count_global_init(struct sl_stage_init *init)
 {
-	const char *arg = sl_stage_arg(init, "flows", "0");
-	uint32_t *max = malloc(sizeof(*max));
-	unsigned long v;
-	char *end;
+	uint32_t *max, flows;
 
+	if (sl_stage_arg_u32(init, "flows", "0", SL_UNITS_SI, 0, COUNT_FLOWS_MAX, &flows) < 0)
+		return -EINVAL;
+	max = malloc(sizeof(*max));
 	if (max == NULL)
-		return sl_stage_fail(init, "%s: out of memory. Fix: give the EAL more memory",
-				     init->instance);
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (arg[0] == '\0' || arg[0] == '-' || *end != '\0' || errno != 0 || v > COUNT_FLOWS_MAX) {
-		free(max);
-		return sl_stage_fail(init,
-				     "%s: flows=%s. Fix: give a number of flows, 0..%u (0: off)",
-				     init->instance, arg, COUNT_FLOWS_MAX);
-	}
-	*max = (uint32_t)v;
+		return sl_stage_fail(init, "out of memory. Fix: give the EAL more memory");
+	*max = flows;
 	init->global_state = max;
 	return 0;
 }
@@ -127,10 +118,9 @@ static int count_worker_init(struct sl_stage_init *init)
 	p->flows = rte_hash_create(&hp);
 	if (p->flows == NULL)
 		return sl_stage_fail(init,
-				     "%s: cannot create a %u-flow table on NUMA node %d: %s. Fix: "
+				     "cannot create a %u-flow table on NUMA node %d: %s. Fix: "
 				     "lower flows= or add memory",
-				     init->instance, p->max_flows, hp.socket_id,
-				     rte_strerror(rte_errno));
+				     p->max_flows, hp.socket_id, rte_strerror(rte_errno));
 	return 0;
 }
 

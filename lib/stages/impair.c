@@ -109,33 +109,11 @@ static inline bool impair_hit(struct impair_priv *p, uint64_t threshold)
 
 static int impair_pct(struct sl_stage_init *init, const char *key, uint64_t *threshold)
 {
-	const char *arg = sl_stage_arg(init, key, "0");
-	char *end;
 	double v;
 
-	errno = 0;
-	v = strtod(arg, &end);
-	if (arg[0] == '\0' || *end != '\0' || errno != 0 || !(v >= 0.0 && v <= 100.0))
-		return sl_stage_fail(init,
-				     "%s: %s=%s. Fix: give a percentage 0..100 (e.g. 3 or 0.5)",
-				     init->instance, key, arg);
+	if (sl_stage_arg_pct(init, key, "0", &v) < 0)
+		return -EINVAL;
 	*threshold = (uint64_t)llround(v / 100.0 * (double)IMPAIR_P_ONE);
-	return 0;
-}
-
-static int impair_uint(struct sl_stage_init *init, const char *key, const char *def, uint64_t max,
-		       uint64_t *out)
-{
-	const char *arg = sl_stage_arg(init, key, def);
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(arg, &end, 0);
-	if (arg[0] == '\0' || arg[0] == '-' || *end != '\0' || errno != 0 || v > max)
-		return sl_stage_fail(init, "%s: %s=%s. Fix: give an integer 0..%llu",
-				     init->instance, key, arg, (unsigned long long)max);
-	*out = v;
 	return 0;
 }
 
@@ -147,9 +125,11 @@ static int impair_global_init(struct sl_stage_init *init)
 	if (impair_pct(init, "loss", &c.loss) < 0 || impair_pct(init, "dup", &c.dup) < 0 ||
 	    impair_pct(init, "reorder", &c.reorder) < 0 ||
 	    impair_pct(init, "corrupt", &c.corrupt) < 0 ||
-	    impair_uint(init, "delay_us", "0", IMPAIR_DELAY_US_MAX, &c.delay_us) < 0 ||
-	    impair_uint(init, "seed", "0", UINT64_MAX, &c.seed) < 0 ||
-	    impair_uint(init, "delay_slots", "4096", IMPAIR_DELAY_SLOTS_MAX, &slots) < 0)
+	    sl_stage_arg_u64(init, "delay_us", "0", SL_UNITS_NONE, 0, IMPAIR_DELAY_US_MAX,
+			     &c.delay_us) < 0 ||
+	    sl_stage_arg_u64(init, "seed", "0", SL_UNITS_NONE, 0, UINT64_MAX, &c.seed) < 0 ||
+	    sl_stage_arg_u64(init, "delay_slots", "4096", SL_UNITS_SI, 1, IMPAIR_DELAY_SLOTS_MAX,
+			     &slots) < 0)
 		return -EINVAL;
 	/* delay_us alone means: delay every packet. */
 	if (impair_pct(init, "delay_pct", &c.delay) < 0)
@@ -158,16 +138,12 @@ static int impair_global_init(struct sl_stage_init *init)
 		c.delay = IMPAIR_P_ONE;
 	if (c.delay_us == 0)
 		c.delay = 0;
-	if (slots == 0)
-		return sl_stage_fail(init, "%s: delay_slots=0. Fix: give at least 1",
-				     init->instance);
 	c.delay_slots = rte_align32pow2((uint32_t)slots);
 	c.any = c.loss || c.dup || c.reorder || c.delay || c.corrupt;
 
 	init->global_state = malloc(sizeof(c));
 	if (init->global_state == NULL)
-		return sl_stage_fail(init, "%s: out of memory. Fix: give the EAL more memory",
-				     init->instance);
+		return sl_stage_fail(init, "out of memory. Fix: give the EAL more memory");
 	memcpy(init->global_state, &c, sizeof(c));
 	return 0;
 }
@@ -193,11 +169,10 @@ static int impair_worker_init(struct sl_stage_init *init)
 	p->fifo = rte_zmalloc_socket("sl_impair", p->cfg.delay_slots * sizeof(p->fifo[0]),
 				     RTE_CACHE_LINE_SIZE, w->socket);
 	if (p->fifo == NULL)
-		return sl_stage_fail(
-		    init,
-		    "%s: cannot allocate %u delay slots on NUMA node %d. Fix: lower "
-		    "delay_slots",
-		    init->instance, p->cfg.delay_slots, w->socket);
+		return sl_stage_fail(init,
+				     "cannot allocate %u delay slots on NUMA node %d. Fix: lower "
+				     "delay_slots",
+				     p->cfg.delay_slots, w->socket);
 	p->mask = p->cfg.delay_slots - 1;
 	return 0;
 }

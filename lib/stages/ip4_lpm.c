@@ -34,6 +34,7 @@
 #include <rte_vect.h>
 
 #include "net/sl_net.h"
+#include "sluice/sl_parse.h"
 #include "sluice/sl_port.h"
 #include "sluice/sl_stage.h"
 
@@ -54,7 +55,6 @@ static const char *const ip4_args[] = {"routes", NULL};
 
 /* rte_lpm keeps 24 bits of next hop; a far smaller cap keeps the table in cache. */
 #define IP4_MAX_HOPS 4096
-#define IP4_LINE_MAX 512
 
 /* What the data path writes for a route: the Ethernet MACs, then the port. */
 struct ip4_hop {
@@ -94,28 +94,6 @@ struct ip4_node {
 
 static unsigned int ip4_lpm_seq;
 
-static int ip4_parse_prefix(const char *tok, uint32_t *prefix, uint8_t *len)
-{
-	char addr[INET_ADDRSTRLEN];
-	const char *slash = strchr(tok, '/');
-	struct in_addr in;
-	unsigned long l;
-	char *end;
-
-	if (slash == NULL || (size_t)(slash - tok) >= sizeof(addr))
-		return -1;
-	memcpy(addr, tok, slash - tok);
-	addr[slash - tok] = '\0';
-	if (inet_pton(AF_INET, addr, &in) != 1)
-		return -1;
-	l = strtoul(slash + 1, &end, 10);
-	if (slash[1] == '\0' || *end != '\0' || l > 32)
-		return -1;
-	*prefix = ntohl(in.s_addr);
-	*len = (uint8_t)l;
-	return 0;
-}
-
 static int ip4_hop_index(struct sl_stage_init *init, struct ip4_global *g, uint16_t port,
 			 const struct rte_ether_addr *dst, unsigned int line, uint32_t *index)
 {
@@ -145,117 +123,34 @@ static int ip4_hop_index(struct sl_stage_init *init, struct ip4_global *g, uint1
 	return 0;
 }
 
-static int ip4_parse_line(struct sl_stage_init *init, struct ip4_global *g, char *text,
-			  unsigned int line)
+/* The grammar is sl_routes_load's; what is ours is resolving ports to hops. */
+static int ip4_add_routes(struct sl_stage_init *init, struct ip4_global *g,
+			  const struct sl_route *routes, unsigned int nb)
 {
-	char *save = NULL, *tok[4];
-	struct ip4_route *r = &g->routes[g->nb_routes];
-	struct rte_ether_addr mac;
-	unsigned int nb = 0;
-	int port;
+	g->routes = calloc(nb, sizeof(*g->routes));
+	if (g->routes == NULL)
+		return sl_stage_fail(init, "out of memory. Fix: give the EAL more memory");
+	for (unsigned int i = 0; i < nb; i++) {
+		struct ip4_route *r = &g->routes[i];
+		int port = sl_port_lookup(routes[i].port);
 
-	text[strcspn(text, "#")] = '\0';
-	for (char *t = strtok_r(text, " \t\r\n", &save); t != NULL && nb < 4;
-	     t = strtok_r(NULL, " \t\r\n", &save))
-		tok[nb++] = t;
-	if (nb == 0)
-		return 0;
-	if (nb != 3)
-		return sl_stage_fail(init,
-				     "%s:%u: not 'PREFIX/LEN PORT NEXTHOP_MAC'. Fix: write e.g. "
-				     "'10.1.0.0/16 p1 02:00:00:00:01:01'",
-				     g->file, line);
-	if (ip4_parse_prefix(tok[0], &r->prefix, &r->len) < 0)
-		return sl_stage_fail(init,
-				     "%s:%u: bad prefix '%s'. Fix: write A.B.C.D/LEN, LEN 0..32",
-				     g->file, line, tok[0]);
-	if (r->len < 32 && (r->prefix & (UINT32_MAX >> r->len)) != 0) {
-		uint32_t net = htonl(r->prefix & ~(UINT32_MAX >> r->len));
-		char buf[INET_ADDRSTRLEN];
-
-		inet_ntop(AF_INET, &net, buf, sizeof(buf));
-		return sl_stage_fail(init, "%s:%u: '%s' has host bits set. Fix: write %s/%u",
-				     g->file, line, tok[0], buf, r->len);
-	}
-	port = sl_port_lookup(tok[1]);
-	if (port < 0)
-		return sl_stage_fail(
-		    init,
-		    "%s:%u: unknown port '%s'. Fix: use a [port NAME] name or an ethdev "
-		    "port id",
-		    g->file, line, tok[1]);
-	if (rte_ether_unformat_addr(tok[2], &mac) < 0)
-		return sl_stage_fail(init, "%s:%u: bad MAC '%s'. Fix: write XX:XX:XX:XX:XX:XX",
-				     g->file, line, tok[2]);
-	r->line = line;
-	if (ip4_hop_index(init, g, (uint16_t)port, &mac, line, &r->hop) < 0)
-		return -EINVAL;
-	g->nb_long += r->len > 24;
-	if (r->len == 0)
-		g->default_hop = RTE_LPM_LOOKUP_SUCCESS | r->hop;
-	g->nb_routes++;
-	return 0;
-}
-
-static int ip4_route_cmp(const void *a, const void *b)
-{
-	const struct ip4_route *x = a, *y = b;
-
-	if (x->prefix != y->prefix)
-		return x->prefix < y->prefix ? -1 : 1;
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
-	return x->line < y->line ? -1 : (x->line > y->line);
-}
-
-/* rte_lpm_add would silently let the later line win; say so instead. */
-static int ip4_check_duplicates(struct sl_stage_init *init, struct ip4_global *g)
-{
-	qsort(g->routes, g->nb_routes, sizeof(g->routes[0]), ip4_route_cmp);
-	for (unsigned int i = 1; i < g->nb_routes; i++)
-		if (g->routes[i].prefix == g->routes[i - 1].prefix &&
-		    g->routes[i].len == g->routes[i - 1].len)
-			return sl_stage_fail(init,
-					     "%s:%u: duplicate route, already given at line %u. "
-					     "Fix: remove one",
-					     g->file, g->routes[i].line, g->routes[i - 1].line);
-	return 0;
-}
-
-static int ip4_read_routes(struct sl_stage_init *init, struct ip4_global *g, FILE *f)
-{
-	char text[IP4_LINE_MAX];
-	unsigned int line = 0, cap = 0;
-
-	while (fgets(text, sizeof(text), f) != NULL) {
-		line++;
-		if (strchr(text, '\n') == NULL && !feof(f))
+		if (port < 0)
 			return sl_stage_fail(
-			    init, "%s:%u: line longer than %d characters. Fix: shorten it", g->file,
-			    line, IP4_LINE_MAX - 2);
-		if (g->nb_routes == cap) {
-			struct ip4_route *r;
-
-			cap = cap != 0 ? 2 * cap : 64;
-			r = realloc(g->routes, cap * sizeof(*r));
-			if (r == NULL)
-				return sl_stage_fail(
-				    init, "%s:%u: out of memory. Fix: give the EAL more memory",
-				    g->file, line);
-			g->routes = r;
-		}
-		if (ip4_parse_line(init, g, text, line) < 0)
+			    init,
+			    "%s:%u: port: unknown port '%s'. Fix: use a [port NAME] "
+			    "name or an ethdev port id",
+			    g->file, routes[i].line, routes[i].port);
+		r->prefix = routes[i].prefix;
+		r->len = routes[i].len;
+		r->line = routes[i].line;
+		if (ip4_hop_index(init, g, (uint16_t)port, &routes[i].mac, r->line, &r->hop) < 0)
 			return -EINVAL;
+		g->nb_long += r->len > 24;
+		if (r->len == 0)
+			g->default_hop = RTE_LPM_LOOKUP_SUCCESS | r->hop;
+		g->nb_routes++;
 	}
-	if (ferror(f))
-		return sl_stage_fail(init, "%s:%u: read error. Fix: check the file", g->file, line);
-	if (g->nb_routes == 0)
-		return sl_stage_fail(
-		    init,
-		    "%s:%u: no routes. Fix: add at least one line 'PREFIX/LEN PORT MAC' "
-		    "(0.0.0.0/0 for a default route)",
-		    g->file, line);
-	return ip4_check_duplicates(init, g);
+	return 0;
 }
 
 static void ip4_global_fini(void *global_state)
@@ -271,29 +166,23 @@ static int ip4_global_init(struct sl_stage_init *init)
 {
 	const char *file = sl_stage_arg(init, "routes", NULL);
 	struct ip4_global *g;
-	FILE *f;
+	struct sl_route *routes;
+	unsigned int nb;
 	int rc;
 
 	if (file == NULL || file[0] == '\0')
-		return sl_stage_fail(init,
-				     "%s: missing routes=FILE. Fix: add routes=FILE (one "
-				     "'PREFIX/LEN PORT MAC' per line)",
-				     init->instance);
+		return sl_stage_fail(init, "missing routes=FILE. Fix: add routes=FILE (one "
+					   "'PREFIX/LEN PORT MAC' per line)");
 	g = calloc(1, sizeof(*g));
 	if (g == NULL)
-		return sl_stage_fail(init, "%s: out of memory. Fix: give the EAL more memory",
-				     init->instance);
+		return sl_stage_fail(init, "out of memory. Fix: give the EAL more memory");
 	snprintf(g->file, sizeof(g->file), "%s", file);
-	f = fopen(file, "r");
-	if (f == NULL) {
-		rc = sl_stage_fail(
-		    init, "%s:0: cannot open routes file: %s. Fix: check the path in routes=%s",
-		    g->file, strerror(errno), file);
+	if (sl_routes_load(file, &routes, &nb, init->err) < 0) {
 		ip4_global_fini(g);
-		return rc;
+		return -EINVAL;
 	}
-	rc = ip4_read_routes(init, g, f);
-	fclose(f);
+	rc = ip4_add_routes(init, g, routes, nb);
+	free(routes);
 	if (rc < 0) {
 		ip4_global_fini(g);
 		return rc;
@@ -325,9 +214,8 @@ static int ip4_node_init(struct sl_stage_init *init)
 	nd = rte_zmalloc_socket("sl_ip4_lpm", sz, RTE_CACHE_LINE_SIZE, init->socket);
 	if (nd == NULL)
 		return sl_stage_fail(
-		    init,
-		    "%s: cannot allocate %zu bytes on NUMA node %d. Fix: reserve more hugepages",
-		    init->instance, sz, init->socket);
+		    init, "cannot allocate %zu bytes on NUMA node %d. Fix: reserve more hugepages",
+		    sz, init->socket);
 	memcpy(nd->hops, g->hops, g->nb_hops * sizeof(struct ip4_hop));
 	/* LPM names are global to the process: one per instance and node. */
 	snprintf(name, sizeof(name), "sl_lpm%u_%d",
@@ -336,10 +224,9 @@ static int ip4_node_init(struct sl_stage_init *init)
 	if (nd->lpm == NULL) {
 		rte_free(nd);
 		return sl_stage_fail(init,
-				     "%s: rte_lpm_create(%u rules) on NUMA node %d: %s. Fix: "
+				     "rte_lpm_create(%u rules) on NUMA node %d: %s. Fix: "
 				     "reserve more hugepages (-m)",
-				     init->instance, g->nb_routes, init->socket,
-				     rte_strerror(rte_errno));
+				     g->nb_routes, init->socket, rte_strerror(rte_errno));
 	}
 	nd->miss_hop =
 	    (g->default_hop & RTE_LPM_LOOKUP_SUCCESS) ? g->default_hop & 0x00ffffff : IP4_NO_HOP;

@@ -57,9 +57,9 @@ static int l2fwd_port(struct sl_stage_init *init, const char *what, const char *
 	if (port < 0)
 		return sl_stage_fail(
 		    init,
-		    "%s: %s: unknown port '%s'. Fix: use a [port NAME] name or an ethdev "
+		    "%s: unknown port '%s'. Fix: use a [port NAME] name or an ethdev "
 		    "port id",
-		    init->instance, what, name);
+		    what, name);
 	return port;
 }
 
@@ -71,8 +71,7 @@ static int l2fwd_add_pair(struct sl_stage_init *init, int16_t *peer, const char 
 
 	if (strlen(item) >= sizeof(buf) || (colon = strchr(item, ':')) == NULL)
 		return sl_stage_fail(
-		    init, "%s: pairs: '%s' is not PORT:PORT. Fix: write e.g. pairs=p0:p1/p2:p3",
-		    init->instance, item);
+		    init, "pairs: '%s' is not PORT:PORT. Fix: write e.g. pairs=p0:p1/p2:p3", item);
 	strcpy(buf, item);
 	buf[colon - item] = '\0';
 	a = l2fwd_port(init, "pairs", buf);
@@ -82,9 +81,9 @@ static int l2fwd_add_pair(struct sl_stage_init *init, int16_t *peer, const char 
 	if (b < 0)
 		return b;
 	if (peer[a] >= 0 || peer[b] >= 0)
-		return sl_stage_fail(
-		    init, "%s: pairs: port '%s' is in two pairs. Fix: pair each port once",
-		    init->instance, peer[a] >= 0 ? buf : buf + (colon - item) + 1);
+		return sl_stage_fail(init,
+				     "pairs: port '%s' is in two pairs. Fix: pair each port once",
+				     peer[a] >= 0 ? buf : buf + (colon - item) + 1);
 	peer[a] = (int16_t)b;
 	peer[b] = (int16_t)a;
 	return 0;
@@ -98,8 +97,7 @@ static int l2fwd_each(struct sl_stage_init *init, const char *list, void *arg,
 	int rc = 0;
 
 	if (copy == NULL)
-		return sl_stage_fail(init, "%s: out of memory. Fix: give the EAL more memory",
-				     init->instance);
+		return sl_stage_fail(init, "out of memory. Fix: give the EAL more memory");
 	for (item = strtok_r(copy, L2FWD_LIST_SEP, &save); item != NULL && rc == 0;
 	     item = strtok_r(NULL, L2FWD_LIST_SEP, &save))
 		rc = fn(init, arg, item);
@@ -122,18 +120,16 @@ static int l2fwd_dst_cb(struct sl_stage_init *init, void *arg, const char *item)
 
 	if (at == NULL || len == 0 || len >= sizeof(name))
 		return sl_stage_fail(init,
-				     "%s: dst_mac: '%s' is not PORT@MAC. Fix: write e.g. "
+				     "dst_mac: '%s' is not PORT@MAC. Fix: write e.g. "
 				     "dst_mac=p1@02:00:00:00:01:01/p0@02:00:00:00:00:01",
-				     init->instance, item);
+				     item);
 	memcpy(name, item, len);
 	name[len] = '\0';
 	port = l2fwd_port(init, "dst_mac", name);
 	if (port < 0)
 		return port;
-	if (rte_ether_unformat_addr(at + 1, &dst[port]) < 0)
-		return sl_stage_fail(init,
-				     "%s: dst_mac: bad MAC '%s'. Fix: write XX:XX:XX:XX:XX:XX",
-				     init->instance, at + 1);
+	if (sl_parse_mac("dst_mac", at + 1, &dst[port], init->err) < 0)
+		return -EINVAL;
 	return 0;
 }
 
@@ -182,8 +178,7 @@ static int l2fwd_global_init(struct sl_stage_init *init)
 
 	t = calloc(1, sizeof(*t));
 	if (t == NULL)
-		return sl_stage_fail(init, "%s: out of memory. Fix: give the EAL more memory",
-				     init->instance);
+		return sl_stage_fail(init, "out of memory. Fix: give the EAL more memory");
 	for (unsigned int p = 0; p < RTE_MAX_ETHPORTS; p++) {
 		struct l2fwd_entry *e = &t->in[p];
 		uint16_t out;
@@ -195,9 +190,9 @@ static int l2fwd_global_init(struct sl_stage_init *init)
 		if (rc < 0) {
 			free(t);
 			return sl_stage_fail(init,
-					     "%s: cannot read the MAC of port %u: %s. Fix: check "
+					     "cannot read the MAC of port %u: %s. Fix: check "
 					     "the port is started",
-					     init->instance, out, strerror(-rc));
+					     out, strerror(-rc));
 		}
 		e->dst = dst[out];
 		e->out_port = out;
@@ -206,11 +201,9 @@ static int l2fwd_global_init(struct sl_stage_init *init)
 	}
 	if (nb_pairs == 0) {
 		free(t);
-		return sl_stage_fail(
-		    init,
-		    "%s: no port pairs. Fix: give pairs=PORT:PORT/... or run with at "
-		    "least 2 ports",
-		    init->instance);
+		return sl_stage_fail(init,
+				     "no port pairs. Fix: give pairs=PORT:PORT/... or run with at "
+				     "least 2 ports");
 	}
 	init->global_state = t;
 	return 0;
@@ -224,9 +217,8 @@ static int l2fwd_node_init(struct sl_stage_init *init)
 	t = rte_malloc_socket("sl_l2fwd", sizeof(*t), RTE_CACHE_LINE_SIZE, init->socket);
 	if (t == NULL)
 		return sl_stage_fail(
-		    init,
-		    "%s: cannot allocate %zu bytes on NUMA node %d. Fix: reserve more hugepages",
-		    init->instance, sizeof(*t), init->socket);
+		    init, "cannot allocate %zu bytes on NUMA node %d. Fix: reserve more hugepages",
+		    sizeof(*t), init->socket);
 	memcpy(t, init->global_state, sizeof(*t));
 	init->node_state = t;
 	return 0;

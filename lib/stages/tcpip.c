@@ -82,90 +82,41 @@ static const char *const tcpip_args[] = {"ip",
 static int arg_uint(struct sl_stage_init *init, const char *key, const char *def, uint64_t min,
 		    uint64_t max, uint32_t *out)
 {
-	const char *arg = sl_stage_arg(init, key, def);
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(arg, &end, 0);
-	if (arg[0] == '\0' || arg[0] == '-' || *end != '\0' || errno != 0 || v < min || v > max)
-		return sl_stage_fail(
-		    init, "%s: %s=%s is not an integer in %llu..%llu. Fix: write e.g. %s=%llu",
-		    init->instance, key, arg, (unsigned long long)min, (unsigned long long)max, key,
-		    (unsigned long long)min);
-	*out = (uint32_t)v;
-	return 0;
+	return sl_stage_arg_u32(init, key, def, SL_UNITS_NONE, (uint32_t)min, (uint32_t)max, out);
 }
 
-static int arg_bool(struct sl_stage_init *init, const char *key, const char *def, bool *out)
+/* Buffer sizes in bytes: "256k" and "1M" read as KiB and MiB. */
+static int arg_bytes(struct sl_stage_init *init, const char *key, uint32_t max, uint32_t *out)
 {
-	const char *arg = sl_stage_arg(init, key, def);
-
-	if (!strcmp(arg, "on") || !strcmp(arg, "1") || !strcmp(arg, "yes"))
-		*out = true;
-	else if (!strcmp(arg, "off") || !strcmp(arg, "0") || !strcmp(arg, "no"))
-		*out = false;
-	else
-		return sl_stage_fail(init, "%s: %s=%s is not on or off. Fix: give on or off",
-				     init->instance, key, arg);
-	return 0;
+	return sl_stage_arg_u32(init, key, "0", SL_UNITS_BYTES, 0, max, out);
 }
 
 static int arg_cc(struct sl_stage_init *init, uint8_t *out)
 {
-	const char *arg = sl_stage_arg(init, "cc", "cubic");
+	static const char *const names[] = {"cubic", "newreno", "reno", NULL};
+	static const uint8_t algo[] = {SL_TCP_CC_CUBIC, SL_TCP_CC_NEWRENO, SL_TCP_CC_NEWRENO};
+	unsigned int i;
 
-	if (!strcmp(arg, "cubic"))
-		*out = SL_TCP_CC_CUBIC;
-	else if (!strcmp(arg, "newreno") || !strcmp(arg, "reno"))
-		*out = SL_TCP_CC_NEWRENO;
-	else
-		return sl_stage_fail(init,
-				     "%s: cc=%s is not a congestion control. Fix: cc=cubic or "
-				     "cc=newreno",
-				     init->instance, arg);
-	return 0;
-}
-
-static int arg_addr(struct sl_stage_init *init, const char *key, const char *val, uint32_t *addr)
-{
-	struct in_addr a;
-
-	if (inet_pton(AF_INET, val, &a) != 1)
-		return sl_stage_fail(
-		    init, "%s: %s=%s is not an IPv4 address. Fix: give one like 10.0.0.2",
-		    init->instance, key, val);
-	*addr = a.s_addr;
+	if (sl_parse_enum("cc", sl_stage_arg(init, "cc", "cubic"), names, &i, init->err) < 0)
+		return -EINVAL;
+	*out = algo[i];
 	return 0;
 }
 
 static int arg_ip_prefix(struct sl_stage_init *init, struct net_config *c)
 {
 	const char *arg = sl_stage_arg(init, "ip", NULL);
-	char buf[32], *slash;
-	unsigned long len = 24;
+	uint8_t len;
 
 	if (arg == NULL)
-		return sl_stage_fail(init,
-				     "%s: no address. Fix: add ip=ADDR/LEN, e.g. "
-				     "ip=10.0.0.2/24",
-				     init->instance);
-	snprintf(buf, sizeof(buf), "%s", arg);
-	slash = strchr(buf, '/');
-	if (slash != NULL) {
-		char *end;
-
-		*slash = '\0';
-		errno = 0;
-		len = strtoul(slash + 1, &end, 10);
-		if (slash[1] == '\0' || *end != '\0' || errno != 0 || len < 1 || len > 32)
-			return sl_stage_fail(init,
-					     "%s: ip=%s has a bad prefix length. Fix: give 1..32, "
-					     "e.g. ip=10.0.0.2/24",
-					     init->instance, arg);
-	}
-	if (arg_addr(init, "ip", buf, &c->ip) < 0)
+		return sl_stage_fail(init, "no address. Fix: add ip=ADDR/LEN, e.g. ip=10.0.0.2/24");
+	if (sl_parse_ip4_prefix("ip", arg, 24, &c->ip, &len, init->err) < 0)
 		return -EINVAL;
+	if (len == 0)
+		return sl_stage_fail(init,
+				     "ip: '%s' has prefix length 0. Fix: give 1..32, e.g. "
+				     "ip=10.0.0.2/24",
+				     arg);
 	c->mask = rte_cpu_to_be_32(len == 32 ? UINT32_MAX : ~(UINT32_MAX >> len));
 	return 0;
 }
@@ -179,12 +130,12 @@ static int tcpip_global_init(struct sl_stage_init *init)
 	if (arg_ip_prefix(init, &c) < 0)
 		return -EINVAL;
 	gw = sl_stage_arg(init, "gw", NULL);
-	if (gw != NULL && arg_addr(init, "gw", gw, &c.gw) < 0)
+	if (gw != NULL && sl_parse_ip4("gw", gw, &c.gw, init->err) < 0)
 		return -EINVAL;
 	if (c.gw != 0 && ((c.gw ^ c.ip) & c.mask) != 0)
 		return sl_stage_fail(
-		    init, "%s: gw=%s is not in the subnet of ip=%s. Fix: give a gw on that prefix",
-		    init->instance, gw, sl_stage_arg(init, "ip", ""));
+		    init, "gw=%s is not in the subnet of ip=%s. Fix: give a gw on that prefix", gw,
+		    sl_stage_arg(init, "ip", ""));
 	if (arg_uint(init, "tcp_echo", "7", 0, 65535, &v16) < 0)
 		return -EINVAL;
 	c.tcp_echo_port = (uint16_t)v16;
@@ -193,9 +144,9 @@ static int tcpip_global_init(struct sl_stage_init *init)
 	c.tcp_echo_ports = (uint16_t)v16;
 	if (c.tcp_echo_port + c.tcp_echo_ports - 1 > 65535)
 		return sl_stage_fail(init,
-				     "%s: tcp_echo=%u with tcp_echo_ports=%u runs past port "
+				     "tcp_echo=%u with tcp_echo_ports=%u runs past port "
 				     "65535. Fix: lower either",
-				     init->instance, c.tcp_echo_port, c.tcp_echo_ports);
+				     c.tcp_echo_port, c.tcp_echo_ports);
 	if (arg_uint(init, "udp_echo", "7", 0, 65535, &v16) < 0)
 		return -EINVAL;
 	c.udp_echo_port = (uint16_t)v16;
@@ -204,8 +155,8 @@ static int tcpip_global_init(struct sl_stage_init *init)
 	    arg_uint(init, "rto_min_ms", "200", 1, 60000, &c.rto_min_ms) < 0 ||
 	    arg_uint(init, "msl_ms", "30000", 1, 600000, &c.msl_ms) < 0 ||
 	    arg_uint(init, "mss", "1460", 88, 9000 - 40, &mss) < 0 ||
-	    arg_uint(init, "rcv_buf", "0", 0, 1u << 30, &c.rcv_buf) < 0 ||
-	    arg_uint(init, "snd_buf", "0", 0, 1u << 30, &c.snd_buf) < 0 ||
+	    arg_bytes(init, "rcv_buf", 1u << 30, &c.rcv_buf) < 0 ||
+	    arg_bytes(init, "snd_buf", 1u << 30, &c.snd_buf) < 0 ||
 	    arg_uint(init, "echo_idle_ms", "0", 0, 86400000, &c.echo_idle_ms) < 0 ||
 	    arg_uint(init, "icmp_rate", "1000", 1, 10000000, &c.icmp_rate) < 0 ||
 	    arg_uint(init, "arp_timeout_ms", "60000", 1000, 86400000, &c.arp_timeout_ms) < 0 ||
@@ -215,9 +166,9 @@ static int tcpip_global_init(struct sl_stage_init *init)
 	    arg_uint(init, "frag_flows", "128", 0, 1u << 16, &c.frag_flows) < 0 ||
 	    arg_uint(init, "frag_timeout_ms", "1000", 1, 60000, &c.frag_timeout_ms) < 0 ||
 	    arg_uint(init, "frag_max_size", "65535", 576, 65535, &c.frag_max_size) < 0 ||
-	    arg_bool(init, "timestamps", "on", &c.timestamps) < 0 ||
-	    arg_bool(init, "sack", "on", &c.sack) < 0 || arg_cc(init, &c.cc) < 0 ||
-	    arg_bool(init, "tcp", "on", &c.tcp) < 0 ||
+	    sl_stage_arg_bool(init, "timestamps", "on", &c.timestamps) < 0 ||
+	    sl_stage_arg_bool(init, "sack", "on", &c.sack) < 0 || arg_cc(init, &c.cc) < 0 ||
+	    sl_stage_arg_bool(init, "tcp", "on", &c.tcp) < 0 ||
 	    arg_uint(init, "port", "65535", 0, 65535, &port) < 0)
 		return -EINVAL;
 	if (arg_uint(init, "zw_probes", "8", 0, 255, &c.zw_probes) < 0 ||
@@ -237,8 +188,7 @@ static int tcpip_global_init(struct sl_stage_init *init)
 
 	init->global_state = malloc(sizeof(c));
 	if (init->global_state == NULL)
-		return sl_stage_fail(init, "%s: out of memory. Fix: free some memory",
-				     init->instance);
+		return sl_stage_fail(init, "out of memory. Fix: free some memory");
 	memcpy(init->global_state, &c, sizeof(c));
 	return 0;
 }
@@ -332,16 +282,14 @@ static int tcpip_worker_init(struct sl_stage_init *init)
 	nif->icmp_tb =
 	    (struct net_token_bucket){nif->now_us, nif->cfg.icmp_rate, nif->cfg.icmp_rate};
 	if (tcpip_find_port(init, &nif->port) < 0)
-		return sl_stage_fail(
-		    init,
-		    "%s: this worker polls no port of the stage's pipeline (outside "
-		    "a sluice app: give port=ETHDEV_PORT_ID)",
-		    init->instance);
+		return sl_stage_fail(init,
+				     "this worker polls no port of the stage's pipeline (outside "
+				     "a sluice app: give port=ETHDEV_PORT_ID)");
 	if (rte_eth_macaddr_get(nif->port, &nif->mac) != 0)
 		return sl_stage_fail(init,
-				     "%s: cannot read the MAC address of port %u. Fix: check "
+				     "cannot read the MAC address of port %u. Fix: check "
 				     "port=N names a started port",
-				     init->instance, nif->port);
+				     nif->port);
 	/* Replies above it are fragmented; 1500 when the device cannot say. */
 	if (rte_eth_dev_get_mtu(nif->port, &nif->mtu) != 0 || nif->mtu < RTE_ETHER_MIN_MTU)
 		nif->mtu = RTE_ETHER_MTU;
@@ -351,10 +299,10 @@ static int tcpip_worker_init(struct sl_stage_init *init)
 	if (nif->fifo == NULL || arp_init(nif) < 0 || ip4_frag_init(nif) < 0) {
 		tcpip_worker_fini(init->ctx);
 		return sl_stage_fail(init,
-				     "%s: out of memory on NUMA node %d for the output FIFO "
+				     "out of memory on NUMA node %d for the output FIFO "
 				     "(out_fifo), ARP (arp_entries, arp_hold) or reassembly "
 				     "(frag_flows)",
-				     init->instance, w->socket);
+				     w->socket);
 	}
 	if (!nif->cfg.tcp)
 		return 0;
@@ -400,9 +348,9 @@ static int tcpip_worker_init(struct sl_stage_init *init)
 	if (nif->tcp == NULL) {
 		tcpip_worker_fini(init->ctx);
 		return sl_stage_fail(init,
-				     "%s: cannot create the TCP stack (%s). Fix: lower max_conns "
+				     "cannot create the TCP stack (%s). Fix: lower max_conns "
 				     "or reserve more hugepages",
-				     init->instance, rte_strerror(rte_errno));
+				     rte_strerror(rte_errno));
 	}
 	if (nif->cfg.tcp_echo_port != 0) {
 		struct sl_echo_config ec = {
@@ -418,20 +366,22 @@ static int tcpip_worker_init(struct sl_stage_init *init)
 			tcpip_worker_fini(init->ctx);
 			return sl_stage_fail(
 			    init,
-			    "%s: cannot start the TCP echo service on port "
+			    "cannot start the TCP echo service on port "
 			    "%u (%s). Fix: free the ports tcp_echo.. (tcp_echo_ports)",
-			    init->instance, nif->cfg.tcp_echo_port, rte_strerror(rte_errno));
+			    nif->cfg.tcp_echo_port, rte_strerror(rte_errno));
 		}
 	}
 	if (rte_malloc_get_socket_stats(w->socket, &heap_after) == 0 &&
 	    heap_after.heap_allocsz_bytes > heap_before.heap_allocsz_bytes) {
 		size_t bytes = heap_after.heap_allocsz_bytes - heap_before.heap_allocsz_bytes;
 
-		printf("%s (lcore %u): TCP state for max_conns=%u: %.1f MiB on node %d, %zu B per "
-		       "connection (table, timers%s); connections may hold %u mbufs (tcp_mem)\n",
-		       init->instance, w->lcore, nif->cfg.max_conns, (double)bytes / (1 << 20),
-		       w->socket, bytes / nif->cfg.max_conns, nif->echo != NULL ? ", echo" : "",
-		       tc.mem_max_mbufs);
+		sl_stage_note(
+		    init,
+		    "lcore %u: TCP state for max_conns=%u: %.1f MiB on node %d, %zu B per "
+		    "connection (table, timers%s); connections may hold %u mbufs (tcp_mem)",
+		    w->lcore, nif->cfg.max_conns, (double)bytes / (1 << 20), w->socket,
+		    bytes / nif->cfg.max_conns, nif->echo != NULL ? ", echo" : "",
+		    tc.mem_max_mbufs);
 	}
 	return 0;
 }

@@ -81,7 +81,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		       "--vdev=net_null0",
 		       "--log-level=*:error",
 		       NULL};
-	static struct sl_stage_error err;
+	static struct sl_error err;
 	struct sl_stage_init init = {.instance = "fuzz tcpip", .err = &err};
 	struct rte_kvargs *kv;
 

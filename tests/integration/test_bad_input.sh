@@ -51,8 +51,8 @@ expect_error no-config "no config file" "${eal[@]}" --vdev net_null0 --
 expect_error missing-config-file "cannot open config file" "${eal[@]}" --vdev net_null0 -- --config "$tmp/nope.ini"
 expect_error unknown-option "unknown option '--bogus'" "${eal[@]}" --vdev net_null0 -- --config "$good" --bogus
 expect_error config-needs-value "needs a value" "${eal[@]}" --vdev net_null0 -- --config
-expect_error bad-interval "--stats-interval 'abc'" "${eal[@]}" --vdev net_null0 -- --config "$good" --stats-interval abc
-expect_error negative-duration "--duration '-1'" "${eal[@]}" --vdev net_null0 -- --config "$good" --duration -1
+expect_error bad-interval "--stats-interval: 'abc' is not a whole number" "${eal[@]}" --vdev net_null0 -- --config "$good" --stats-interval abc
+expect_error negative-duration "--duration: '-1' is not a whole number" "${eal[@]}" --vdev net_null0 -- --config "$good" --duration -1
 expect_error stray-argument "unexpected argument" "${eal[@]}" --vdev net_null0 -- --config "$good" extra
 expect_error bad-eal-arg "EAL initialisation failed" --no-pci --file-prefix "sl-bad-$$" "${mem_args[@]}" --bogus-eal-flag -- --config "$good"
 expect_error one-lcore "no worker lcore" -l 0 --no-pci --file-prefix "sl-bad-$$" "${mem_args[@]}" --vdev net_null0 -- --config "$good"
@@ -64,7 +64,7 @@ expect_error bad-devargs "cannot attach" "${eal[@]}" -- --config "$(cfg devargs 
 expect_error too-many-queues "rx_queues" "${eal[@]}" --vdev net_ring0 -- --config "$(cfg rxq '[port p0]\ndev = net_ring0\nrx_queues = 32\npipeline = e\n[pipeline e]\nstages = macswap\n')"
 expect_error lcore-not-in-eal "lcore 5 is not an EAL worker lcore" "${eal[@]}" --vdev net_null0 -- --config "$(cfg lc '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = macswap\n[workers]\nlcores = 5\n')"
 expect_error stage-takes-no-args "takes no arguments" "${eal[@]}" --vdev net_null0 -- --config "$(cfg sa '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = macswap\nmacswap = fast=1\n')"
-expect_error stage-unknown-arg "keys from: routes" "${eal[@]}" --vdev net_null0 -- --config "$(cfg ua '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = ip4_lpm\nip4_lpm = rootes=x\n')"
+expect_error stage-unknown-arg "ip4_lpm: rootes: unknown arg. Fix: use one of routes" "${eal[@]}" --vdev net_null0 -- --config "$(cfg ua '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = ip4_lpm\nip4_lpm = rootes=x\n')"
 expect_error routes-missing "routes" "${eal[@]}" --vdev net_null0 -- --config "$(cfg rm '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = ip4_lpm\nip4_lpm = routes=/nonexistent/routes.txt\n')"
 printf '10.0.0.0/33 p0 02:00:00:00:00:01\n' >"$tmp/bad-routes.txt"
 expect_error routes-bad-line "bad-routes.txt:1" "${eal[@]}" --vdev net_null0 -- --config "$(cfg rb "[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = ip4_lpm\nip4_lpm = routes=$tmp/bad-routes.txt\n")"
@@ -73,10 +73,10 @@ expect_error unknown-profile "profile" "${eal[@]}" --vdev net_null0 -- --config 
 expect_error app-stage-mbufs "stage_mbufs" "${eal[@]}" --vdev net_null0 -- --config "$(cfg sm '[app]\nstage_mbufs = lots\n[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = macswap\n')"
 expect_error echo-ports-range "tcp_echo_ports" "${eal[@]}" --vdev net_null0 -- --config "$(cfg ep '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,tcp_echo_ports=65\n')"
 expect_error echo-ports-past-65535 "runs past port 65535" "${eal[@]}" --vdev net_null0 -- --config "$(cfg ep2 '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,tcp_echo=65535,tcp_echo_ports=2\n')"
-expect_error frag-max-size "frag_max_size=100" "${eal[@]}" --vdev net_null0 -- --config "$(cfg fm '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,frag_max_size=100\n')"
+expect_error frag-max-size "frag_max_size: '100' is not a whole number in 576..65535" "${eal[@]}" --vdev net_null0 -- --config "$(cfg fm '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,frag_max_size=100\n')"
 expect_error frag-flows "frag_flows" "${eal[@]}" --vdev net_null0 -- --config "$(cfg ff '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,frag_flows=many\n')"
-expect_error tcp-cc "cc=bbr" "${eal[@]}" --vdev net_null0 -- --config "$(cfg cc '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,cc=bbr\n')"
-expect_error tcp-sack "sack=maybe" "${eal[@]}" --vdev net_null0 -- --config "$(cfg sk '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,sack=maybe\n')"
+expect_error tcp-cc "cc: 'bbr' is not one of cubic, newreno or reno" "${eal[@]}" --vdev net_null0 -- --config "$(cfg cc '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,cc=bbr\n')"
+expect_error tcp-sack "sack: 'maybe' is not on or off" "${eal[@]}" --vdev net_null0 -- --config "$(cfg sk '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,sack=maybe\n')"
 expect_error config-key "unknown key" "${eal[@]}" --vdev net_null0 -- --config "$(cfg key '[port p0]\ndev = net_null0\npipeline = e\nspeed = 100G\n[pipeline e]\nstages = macswap\n')"
 
 # --help is not an error: exit 0 and show sluice's options.

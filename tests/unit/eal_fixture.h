@@ -55,7 +55,7 @@ struct sl_test_stage {
 	struct rte_kvargs *kv;
 	struct sl_worker_info worker;
 	struct sl_stage_ctx ctx;
-	struct sl_stage_error err;
+	struct sl_error err;
 	uint64_t counters[SL_STAGE_COUNTERS_MAX];
 	int tiers; /* how many init tiers succeeded, to undo exactly those */
 };

@@ -434,10 +434,10 @@ static void expect_bad_args(const char *args, const char *words)
 
 Test(impair, rejects_bad_args)
 {
-	expect_bad_args("loss=101", "loss=101");
+	expect_bad_args("loss=101", "loss: '101' is not a percentage 0..100");
 	expect_bad_args("dup=abc", "percentage");
 	expect_bad_args("corrupt=-1", "percentage");
-	expect_bad_args("seed=-3", "seed=-3");
-	expect_bad_args("delay_us=1x", "integer");
+	expect_bad_args("seed=-3", "seed: '-3' is not a whole number");
+	expect_bad_args("delay_us=1x", "delay_us: '1x' is not a whole number");
 	expect_bad_args("delay_slots=0", "delay_slots");
 }

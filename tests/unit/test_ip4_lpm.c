@@ -412,13 +412,14 @@ static void expect_bad_routes(const char *text, unsigned int line, const char *w
 
 Test(ip4_lpm, rejects_bad_route_files)
 {
-	expect_bad_routes("10.1.0/16 p0 02:00:00:00:00:01\n", 1, "bad prefix");
-	expect_bad_routes("# c\n10.1.0.0/33 p0 02:00:00:00:00:01\n", 2, "bad prefix");
-	expect_bad_routes("10.1.0.0 p0 02:00:00:00:00:01\n", 1, "bad prefix");
+	expect_bad_routes("10.1.0/16 p0 02:00:00:00:00:01\n", 1,
+			  "prefix: '10.1.0/16' is not an IPv4 prefix");
+	expect_bad_routes("# c\n10.1.0.0/33 p0 02:00:00:00:00:01\n", 2, "is not an IPv4 prefix");
+	expect_bad_routes("10.1.0.0 p0 02:00:00:00:00:01\n", 1, "is not an IPv4 prefix");
 	expect_bad_routes("10.1.0.1/16 p0 02:00:00:00:00:01\n", 1, "write 10.1.0.0/16");
 	expect_bad_routes("\n\n10.1.0.0/16 p9 02:00:00:00:00:01\n", 3, "unknown port 'p9'");
 	expect_bad_routes("10.1.0.0/16 77 02:00:00:00:00:01\n", 1, "unknown port '77'");
-	expect_bad_routes("10.1.0.0/16 p0 02:00:zz:00:00:01\n", 1, "bad MAC");
+	expect_bad_routes("10.1.0.0/16 p0 02:00:zz:00:00:01\n", 1, "is not a MAC address");
 	expect_bad_routes("10.1.0.0/16 p0\n", 1, "not 'PREFIX/LEN PORT NEXTHOP_MAC'");
 	expect_bad_routes("10.1.0.0/16 p0 02:00:00:00:00:01 extra\n", 1, "Fix: write e.g.");
 	expect_bad_routes("10.1.0.0/16 p0 02:00:00:00:00:01\n10.1.0.0/16 p1 02:00:00:00:00:02\n", 2,

@@ -160,6 +160,7 @@ Test(l2fwd, rejects_bad_args)
 	expect_bad_args("pairs=p0:p9", "unknown port 'p9'");
 	expect_bad_args("pairs=p0:p1/p1:p2", "port 'p1' is in two pairs");
 	expect_bad_args("pairs=p0:p1,dst_mac=p1-02:00:00:00:00:01", "not PORT@MAC");
-	expect_bad_args("pairs=p0:p1,dst_mac=p1@02:00:zz:00:00:01", "bad MAC");
+	expect_bad_args("pairs=p0:p1,dst_mac=p1@02:00:zz:00:00:01",
+			"dst_mac: '02:00:zz:00:00:01' is not a MAC address");
 	expect_bad_args("pairs=p0:p1,dst_mac=p7@02:00:00:00:00:01", "unknown port 'p7'");
 }
