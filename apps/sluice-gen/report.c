@@ -114,16 +114,14 @@ double gen_send_s(const struct gen *g)
 	return (double)(g->end_send_tsc - g->start_tsc) / (double)g->hz;
 }
 
-void gen_summary(const struct gen *g, FILE *f, const char *verdict)
+/* config, tx, rx and stalls lines. */
+static void summary_traffic(const struct gen *g, FILE *f)
 {
 	const struct gen_counts *c = &g->c;
-	const struct gen_hist *h = g->lat;
-	double send_s = gen_send_s(g), rx_s = (double)(g->end_tsc - g->start_tsc) / (double)g->hz;
-	uint64_t avg = h->count ? h->sum / h->count : 0, min = h->count ? h->min : 0;
+	double send_s = gen_send_s(g);
 	char rate[64];
 
 	gen_rate_format(&g->run_rate, rate, sizeof(rate));
-	fprintf(f, "\n=== sluice-gen summary ===\n");
 	fprintf(f, "%-10s %s, frames %u..%u B incl. FCS (avg %.1f), %u flow(s), burst %u", "config",
 		rate, g->o.size_min, g->o.size_max, g->sizes->avg, g->o.flows, g->o.burst);
 	if (g->o.window != 0)
@@ -150,6 +148,15 @@ void gen_summary(const struct gen *g, FILE *f, const char *verdict)
 			"latency suffer)\n",
 			"stalls", c->stalls, GEN_STALL_US, gen_us(g, c->stall_cycles) / 1000,
 			gen_us(g, c->stall_max) / 1000);
+}
+
+/* sequence, latency (us and cycles) and verify lines. */
+static void summary_checks(const struct gen *g, FILE *f)
+{
+	const struct gen_counts *c = &g->c;
+	const struct gen_hist *h = g->lat;
+	uint64_t avg = h->count ? h->sum / h->count : 0, min = h->count ? h->min : 0;
+
 	fprintf(f,
 		"%-10s unique %" PRIu64 "  lost %" PRIu64 " (%.4f%%)  duplicates %" PRIu64
 		"  reordered %" PRIu64 "  bad %" PRIu64 "\n",
@@ -170,6 +177,11 @@ void gen_summary(const struct gen *g, FILE *f, const char *verdict)
 	for (unsigned int i = 0; i < GEN_NB_VERIFY; i++)
 		fprintf(f, " %s=%" PRIu64, gen_verify_names[i], c->verify[i]);
 	fputc('\n', f);
+}
+
+/* One line per port: our counts beside the ethdev's. */
+static void summary_ports(const struct gen *g, FILE *f)
+{
 	for (unsigned int i = 0; i < g->o.nb_ports; i++) {
 		struct rte_eth_stats es;
 
@@ -178,35 +190,46 @@ void gen_summary(const struct gen *g, FILE *f, const char *verdict)
 		fprintf(f,
 			"port %-12s tx %" PRIu64 " rx(valid) %" PRIu64 " | ethdev opackets %" PRIu64
 			" ipackets %" PRIu64 " imissed %" PRIu64 " oerrors %" PRIu64 "\n",
-			g->o.ports[i], c->port_tx[i], c->port_rx[i], es.opackets, es.ipackets,
+			g->o.ports[i], g->c.port_tx[i], g->c.port_rx[i], es.opackets, es.ipackets,
 			es.imissed, es.oerrors);
 	}
-	if (g->o.search) {
-		fprintf(f, "search (loss <= %.4f%%, %.1f s trials):\n", g->o.search_loss_pct,
-			g->o.trial_s);
-		fprintf(f, "  %5s %14s %12s %12s %12s %10s %9s %9s %9s %s\n", "trial", "rate",
-			"target_pps", "tx_pps", "rx_pps", "loss_%", "p50_us", "p99_us", "stall_ms",
-			"result");
-		for (unsigned int i = 0; i < g->nb_trials; i++) {
-			const struct gen_trial *t = &g->trials[i];
+}
 
-			fprintf(f,
-				"  %5u %14.2f %12.0f %12.0f %12.0f %10.4f %9.2f %9.2f %9.1f %s\n",
-				i + 1, t->rate_value, t->target_pps, t->tx_pps, t->rx_pps,
-				t->loss_pct, gen_us(g, t->p50), gen_us(g, t->p99), t->stalled_ms,
-				t->pass ? "pass" : "fail");
-		}
-		if (g->found_rate >= 0) {
-			struct gen_rate r = {.kind = g->o.rate.kind, .value = g->found_rate};
+/* --search: one line per trial and the throughput found. */
+static void summary_search(const struct gen *g, FILE *f)
+{
+	char rate[64];
 
-			gen_rate_format(&r, rate, sizeof(rate));
-			fprintf(f, "  throughput: %s = %.0f pps\n", rate,
-				gen_rate_pps(&r, g->o.line_rate_bps, g->sizes->avg));
-		} else {
-			fprintf(f, "  throughput: no trial passed\n");
-		}
+	fprintf(f, "search (loss <= %.4f%%, %.1f s trials):\n", g->o.search_loss_pct, g->o.trial_s);
+	fprintf(f, "  %5s %14s %12s %12s %12s %10s %9s %9s %9s %s\n", "trial", "rate", "target_pps",
+		"tx_pps", "rx_pps", "loss_%", "p50_us", "p99_us", "stall_ms", "result");
+	for (unsigned int i = 0; i < g->nb_trials; i++) {
+		const struct gen_trial *t = &g->trials[i];
+
+		fprintf(f, "  %5u %14.2f %12.0f %12.0f %12.0f %10.4f %9.2f %9.2f %9.1f %s\n", i + 1,
+			t->rate_value, t->target_pps, t->tx_pps, t->rx_pps, t->loss_pct,
+			gen_us(g, t->p50), gen_us(g, t->p99), t->stalled_ms,
+			t->pass ? "pass" : "fail");
 	}
-	RTE_SET_USED(rx_s);
+	if (g->found_rate >= 0) {
+		struct gen_rate r = {.kind = g->o.rate.kind, .value = g->found_rate};
+
+		gen_rate_format(&r, rate, sizeof(rate));
+		fprintf(f, "  throughput: %s = %.0f pps\n", rate,
+			gen_rate_pps(&r, g->o.line_rate_bps, g->sizes->avg));
+	} else {
+		fprintf(f, "  throughput: no trial passed\n");
+	}
+}
+
+void gen_summary(const struct gen *g, FILE *f, const char *verdict)
+{
+	fprintf(f, "\n=== sluice-gen summary ===\n");
+	summary_traffic(g, f);
+	summary_checks(g, f);
+	summary_ports(g, f);
+	if (g->o.search)
+		summary_search(g, f);
 	fprintf(f, "result: %s\n", verdict);
 	fflush(f);
 }
@@ -248,15 +271,12 @@ static const char *gen_rate_kind_name(enum gen_rate_kind k)
 	}
 }
 
-int gen_json(const struct gen *g, const char *path, const char *verdict, struct sl_error *err)
+/* Everything up to the verify counters' object. */
+static void json_head(const struct gen *g, FILE *f, const char *verdict)
 {
 	const struct gen_counts *c = &g->c;
 	double send_s = gen_send_s(g);
-	FILE *f = fopen(path, "w");
 
-	if (f == NULL)
-		return sl_error_set(err, "--json %s: cannot write it: %s. Fix: a writable path",
-				    path, strerror(errno));
 	fprintf(f,
 		"{\n  \"result\": \"%s\",\n  \"mode\": \"%s\",\n  \"tsc_hz\": %" PRIu64
 		",\n  \"size\": %u,\n  \"size_min\": %u,\n  \"size_max\": %u,\n"
@@ -282,6 +302,13 @@ int gen_json(const struct gen *g, const char *path, const char *verdict, struct 
 		gen_wire_gbps(c->rx_bytes, c->received, send_s), c->sent_back, c->sent_drop,
 		c->received, c->unique, gen_lost(g), gen_loss_pct(g), c->dups, c->reordered, c->bad,
 		gen_verify_failed(g));
+}
+
+/* The verify counters, stalls and latency. */
+static void json_checks(const struct gen *g, FILE *f)
+{
+	const struct gen_counts *c = &g->c;
+
 	for (unsigned int i = 0; i < GEN_NB_VERIFY; i++)
 		fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "", gen_verify_names[i], c->verify[i]);
 	fprintf(f,
@@ -292,6 +319,12 @@ int gen_json(const struct gen *g, const char *path, const char *verdict, struct 
 	gen_json_lat(f, g, false);
 	fprintf(f, ",\n  \"latency_us\": ");
 	gen_json_lat(f, g, true);
+}
+
+static void json_ports(const struct gen *g, FILE *f)
+{
+	const struct gen_counts *c = &g->c;
+
 	fprintf(f, ",\n  \"ports\": [");
 	for (unsigned int i = 0; i < g->o.nb_ports; i++) {
 		struct rte_eth_stats es;
@@ -306,30 +339,46 @@ int gen_json(const struct gen *g, const char *path, const char *verdict, struct 
 			es.opackets, es.ipackets, es.imissed, es.oerrors);
 	}
 	fprintf(f, "\n  ]");
-	if (g->o.search) {
-		struct gen_rate r = {.kind = g->o.rate.kind, .value = g->found_rate};
+}
+
+static void json_search(const struct gen *g, FILE *f)
+{
+	struct gen_rate r = {.kind = g->o.rate.kind, .value = g->found_rate};
+
+	fprintf(f,
+		",\n  \"search\": {\"loss_pct_max\": %.6f, \"trial_s\": %.3f, "
+		"\"found\": %s, \"rate_value\": %.6g, \"pps\": %.1f, \"trials\": [",
+		g->o.search_loss_pct, g->o.trial_s, g->found_rate >= 0 ? "true" : "false",
+		g->found_rate >= 0 ? g->found_rate : 0,
+		g->found_rate >= 0 ? gen_rate_pps(&r, g->o.line_rate_bps, g->sizes->avg)
+				   : 0);
+	for (unsigned int i = 0; i < g->nb_trials; i++) {
+		const struct gen_trial *t = &g->trials[i];
 
 		fprintf(f,
-			",\n  \"search\": {\"loss_pct_max\": %.6f, \"trial_s\": %.3f, "
-			"\"found\": %s, \"rate_value\": %.6g, \"pps\": %.1f, \"trials\": [",
-			g->o.search_loss_pct, g->o.trial_s, g->found_rate >= 0 ? "true" : "false",
-			g->found_rate >= 0 ? g->found_rate : 0,
-			g->found_rate >= 0 ? gen_rate_pps(&r, g->o.line_rate_bps, g->sizes->avg)
-					   : 0);
-		for (unsigned int i = 0; i < g->nb_trials; i++) {
-			const struct gen_trial *t = &g->trials[i];
-
-			fprintf(f,
-				"%s\n    {\"rate_value\": %.6g, \"target_pps\": %.1f, \"tx_pps\": "
-				"%.1f, \"rx_pps\": %.1f, \"sent\": %" PRIu64 ", \"lost\": %" PRIu64
-				", \"loss_pct\": %.6f, \"latency_us\": {\"p50\": %.3f, \"p99\": "
-				"%.3f, \"max\": %.3f}, \"stalled_ms\": %.3f, \"pass\": %s}",
-				i ? "," : "", t->rate_value, t->target_pps, t->tx_pps, t->rx_pps,
-				t->sent, t->lost, t->loss_pct, gen_us(g, t->p50), gen_us(g, t->p99),
-				gen_us(g, t->max), t->stalled_ms, t->pass ? "true" : "false");
-		}
-		fprintf(f, "\n  ]}");
+			"%s\n    {\"rate_value\": %.6g, \"target_pps\": %.1f, \"tx_pps\": "
+			"%.1f, \"rx_pps\": %.1f, \"sent\": %" PRIu64 ", \"lost\": %" PRIu64
+			", \"loss_pct\": %.6f, \"latency_us\": {\"p50\": %.3f, \"p99\": "
+			"%.3f, \"max\": %.3f}, \"stalled_ms\": %.3f, \"pass\": %s}",
+			i ? "," : "", t->rate_value, t->target_pps, t->tx_pps, t->rx_pps,
+			t->sent, t->lost, t->loss_pct, gen_us(g, t->p50), gen_us(g, t->p99),
+			gen_us(g, t->max), t->stalled_ms, t->pass ? "true" : "false");
 	}
+	fprintf(f, "\n  ]}");
+}
+
+int gen_json(const struct gen *g, const char *path, const char *verdict, struct sl_error *err)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		return sl_error_set(err, "--json %s: cannot write it: %s. Fix: a writable path",
+				    path, strerror(errno));
+	json_head(g, f, verdict);
+	json_checks(g, f);
+	json_ports(g, f);
+	if (g->o.search)
+		json_search(g, f);
 	fprintf(f, "\n}\n");
 	if (fclose(f) != 0)
 		return sl_error_set(err, "--json %s: cannot write it: %s. Fix: a writable path",
