@@ -350,8 +350,7 @@ static void json_search(const struct gen *g, FILE *f)
 		"\"found\": %s, \"rate_value\": %.6g, \"pps\": %.1f, \"trials\": [",
 		g->o.search_loss_pct, g->o.trial_s, g->found_rate >= 0 ? "true" : "false",
 		g->found_rate >= 0 ? g->found_rate : 0,
-		g->found_rate >= 0 ? gen_rate_pps(&r, g->o.line_rate_bps, g->sizes->avg)
-				   : 0);
+		g->found_rate >= 0 ? gen_rate_pps(&r, g->o.line_rate_bps, g->sizes->avg) : 0);
 	for (unsigned int i = 0; i < g->nb_trials; i++) {
 		const struct gen_trial *t = &g->trials[i];
 
@@ -360,8 +359,8 @@ static void json_search(const struct gen *g, FILE *f)
 			"%.1f, \"rx_pps\": %.1f, \"sent\": %" PRIu64 ", \"lost\": %" PRIu64
 			", \"loss_pct\": %.6f, \"latency_us\": {\"p50\": %.3f, \"p99\": "
 			"%.3f, \"max\": %.3f}, \"stalled_ms\": %.3f, \"pass\": %s}",
-			i ? "," : "", t->rate_value, t->target_pps, t->tx_pps, t->rx_pps,
-			t->sent, t->lost, t->loss_pct, gen_us(g, t->p50), gen_us(g, t->p99),
+			i ? "," : "", t->rate_value, t->target_pps, t->tx_pps, t->rx_pps, t->sent,
+			t->lost, t->loss_pct, gen_us(g, t->p50), gen_us(g, t->p99),
 			gen_us(g, t->max), t->stalled_ms, t->pass ? "true" : "false");
 	}
 	fprintf(f, "\n  ]}");
