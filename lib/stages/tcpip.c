@@ -283,8 +283,9 @@ static int tcpip_worker_init(struct sl_stage_init *init)
 	    (struct net_token_bucket){nif->now_us, nif->cfg.icmp_rate, nif->cfg.icmp_rate};
 	if (tcpip_find_port(init, &nif->port) < 0)
 		return sl_stage_fail(init,
-				     "this worker polls no port of the stage's pipeline (outside "
-				     "a sluice app: give port=ETHDEV_PORT_ID)");
+				     "this worker polls no port of the stage's pipeline. Fix: "
+				     "map a queue of the pipeline's port to it (outside a sluice "
+				     "app: give port=ETHDEV_PORT_ID)");
 	if (rte_eth_macaddr_get(nif->port, &nif->mac) != 0)
 		return sl_stage_fail(init,
 				     "cannot read the MAC address of port %u. Fix: check "
@@ -301,7 +302,7 @@ static int tcpip_worker_init(struct sl_stage_init *init)
 		return sl_stage_fail(init,
 				     "out of memory on NUMA node %d for the output FIFO "
 				     "(out_fifo), ARP (arp_entries, arp_hold) or reassembly "
-				     "(frag_flows)",
+				     "(frag_flows). Fix: lower them or reserve more hugepages",
 				     w->socket);
 	}
 	if (!nif->cfg.tcp)

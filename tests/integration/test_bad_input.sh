@@ -15,6 +15,7 @@ eal=(-l 0-1 --no-pci --file-prefix "sl-bad-$$" "${mem_args[@]}" --log-level=lib.
 
 pass=0
 fail=0
+last_out=
 
 # expect_error NAME WANT_SUBSTRING ARGS...
 expect_error() {
@@ -23,6 +24,7 @@ expect_error() {
 	local out rc line
 	out=$(timeout 60 "$fwd" "$@" 2>&1 </dev/null)
 	rc=$?
+	last_out=$out
 	line=$(grep -m1 '^sluice-fwd: ' <<<"$out" || true)
 	if [ "$rc" -eq 0 ] || [ "$rc" -ge 124 ]; then
 		echo "FAIL $name: exit code $rc (want 1..123)"
@@ -78,6 +80,45 @@ expect_error frag-flows "frag_flows" "${eal[@]}" --vdev net_null0 -- --config "$
 expect_error tcp-cc "cc: 'bbr' is not one of cubic, newreno or reno" "${eal[@]}" --vdev net_null0 -- --config "$(cfg cc '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,cc=bbr\n')"
 expect_error tcp-sack "sack: 'maybe' is not on or off" "${eal[@]}" --vdev net_null0 -- --config "$(cfg sk '[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,sack=maybe\n')"
 expect_error config-key "unknown key" "${eal[@]}" --vdev net_null0 -- --config "$(cfg key '[port p0]\ndev = net_null0\npipeline = e\nspeed = 100G\n[pipeline e]\nstages = macswap\n')"
+
+# One bad value per parser, from the config file and from stage args: each
+# must give the one style "FILE:LINE: [section] KEY: what. Fix: how" (stage
+# args: "[pipeline P] LABEL: KEY: ..."). Table: name | want | config body.
+style='^sluice-fwd: [^ ]+:[0-9]+: \[[^]]+\]:? [^ ].*\. Fix: .+'
+port='[port p0]\ndev = net_null0\npipeline = e\n'
+printf '10.0.0.0/8 p0 02:00:zz:00:00:01\n' >"$tmp/mac-routes.txt"
+same_style=(
+	"no-equals|[pipeline e] 'count flows 1024' has no '='. Fix: write key = value, e.g. count = flows 1024|${port}[pipeline e]\nstages = count\ncount flows 1024\n"
+	"dup-section|[app]: section given twice (first at line 1)|[app]\nburst = 32\n${port}[pipeline e]\nstages = macswap\n[app]\nburst = 64\n"
+	"dup-key|[app] burst: key given twice in this section (first at line 2)|[app]\nburst = 32\nburst = 64\n${port}[pipeline e]\nstages = macswap\n"
+	"trailing-garbage|[app] burst: '32x' is not a whole number in 1..256|[app]\nburst = 32x\n${port}[pipeline e]\nstages = macswap\n"
+	"config-bool|[port p0] promiscuous: 'maybe' is not on or off|${port}promiscuous = maybe\n[pipeline e]\nstages = macswap\n"
+	"config-word|[port p0] rss: 'sometimes' is not one of auto, off, on or symmetric|${port}rss = sometimes\n[pipeline e]\nstages = macswap\n"
+	"config-lcores|[workers] lcores: '1,1' names lcore 1 twice|${port}[pipeline e]\nstages = macswap\n[workers]\nlcores = 1,1\n"
+	"config-units|[app] stage_mbufs: '4q' is not a whole number|[app]\nstage_mbufs = 4q\n${port}[pipeline e]\nstages = macswap\n"
+	"arg-trailing-garbage|[pipeline e] count: flows: '10x' is not a whole number|${port}[pipeline e]\nstages = count\ncount = flows=10x\n"
+	"arg-percent|[pipeline e] impair: loss: '150' is not a percentage 0..100|${port}[pipeline e]\nstages = impair\nimpair = loss=150\n"
+	"arg-negative|[pipeline e] impair: seed: '-3' is not a whole number|${port}[pipeline e]\nstages = impair\nimpair = seed=-3\n"
+	"arg-fraction|[pipeline e] tcpip: mss: '1460.5' is not a whole number in 88..8960|${port}[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,mss=1460.5\n"
+	"arg-bool|[pipeline e] tcpip: sack: 'maybe' is not on or off|${port}[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,sack=maybe\n"
+	"arg-word|[pipeline e] tcpip: cc: 'bbr' is not one of cubic, newreno or reno|${port}[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,cc=bbr\n"
+	"arg-prefix|[pipeline e] tcpip: ip: '10.0.0.300/24' is not an IPv4 prefix|${port}[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.300/24\n"
+	"arg-address|[pipeline e] tcpip: gw: '10.0.0.1x' is not an IPv4 address|${port}[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,gw=10.0.0.1x\n"
+	"arg-size|[pipeline e] tcpip: rcv_buf: '64q' is not a whole number|${port}[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,rcv_buf=64q\n"
+	"arg-mac|[pipeline e] l2fwd: dst_mac: '02:00:00:00:00' is not a MAC address|${port}[pipeline e]\nstages = l2fwd\nl2fwd = pairs=p0:p0,dst_mac=p0@02:00:00:00:00\n"
+	"routes-mac|mac-routes.txt:1: next hop: '02:00:zz:00:00:01' is not a MAC address|${port}[pipeline e]\nstages = ip4_lpm\nip4_lpm = routes=$tmp/mac-routes.txt\n"
+	"arg-dup-key|[pipeline e] impair: loss: key given twice in the args|${port}[pipeline e]\nstages = impair\nimpair = loss=1,loss=2\n"
+	"arg-no-equals|[pipeline e] count: 'flows' has no '='|${port}[pipeline e]\nstages = count\ncount = flows\n"
+)
+for row in "${same_style[@]}"; do
+	IFS='|' read -r name want body <<<"$row"
+	expect_error "$name" "$want" "${eal[@]}" --vdev net_null0 -- --config "$(cfg "style-$name" "$body")"
+	if [ "$(grep -c '^sluice-fwd: ' <<<"$last_out")" -ne 1 ] || ! grep -qE "$style" <<<"$last_out"; then
+		echo "FAIL $name-style: not one 'FILE:LINE: [section] key: ... Fix: ...' line:"
+		echo "$last_out" | grep -v '^EAL' | tail -3 | sed 's/^/    /'
+		fail=$((fail + 1))
+	fi
+done
 
 # --help is not an error: exit 0 and show sluice's options.
 out=$(timeout 60 "$fwd" "${eal[@]}" -- --help 2>&1)
