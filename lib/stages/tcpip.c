@@ -29,6 +29,7 @@
 #include "sluice/sl_echo.h"
 #include "sluice/sl_stage.h"
 #include "sluice/sl_tcp.h"
+#include "sluice/sl_tcpip.h"
 
 #define NET_CNT_NAME(id, name) name,
 #define TCP_CNT_NAME(name) "tcp_" #name,
@@ -501,3 +502,106 @@ static const struct sl_stage_ops tcpip_ops = {
 };
 
 SL_STAGE_REGISTER(tcpip_ops);
+
+/* ---- the host outside a pipeline (sluice/sl_tcpip.h) ---- */
+
+struct sl_tcpip {
+	struct sl_worker_info worker;
+	struct sl_stage_ctx ctx;
+	struct rte_kvargs *kv;
+	bool worker_inited;
+	uint64_t counters[SL_STAGE_COUNTERS_MAX];
+	uint16_t nexts[SL_TCPIP_OUT_MAX];
+};
+
+struct sl_tcpip *sl_tcpip_create(const char *args, uint16_t port_id, struct rte_mempool *pool,
+				 struct sl_error *err)
+{
+	struct sl_stage_init init = {.instance = "tcpip", .err = err};
+	struct sl_tcpip *h = rte_zmalloc("sl_tcpip", sizeof(*h), RTE_CACHE_LINE_SIZE);
+
+	if (h == NULL) {
+		sl_error_set(err, "tcpip: out of memory. Fix: more hugepages");
+		return NULL;
+	}
+	h->worker = (struct sl_worker_info){
+	    .lcore = rte_lcore_id(), .socket = (int)rte_socket_id(), .pool = pool};
+	h->ctx.worker = &h->worker;
+	h->ctx.counters = h->counters;
+	h->ctx.priv = rte_zmalloc("sl_tcpip_nif", sizeof(struct sl_netif), RTE_CACHE_LINE_SIZE);
+	h->kv = rte_kvargs_parse(args, tcpip_args);
+	init.args = h->kv;
+	if (h->ctx.priv == NULL || h->kv == NULL) {
+		sl_error_set(err,
+			     "tcpip: cannot take the args '%s' (an unknown key, or out of memory). "
+			     "Fix: keys from docs/net.md, as key=value,key=value",
+			     args);
+		sl_tcpip_free(h);
+		return NULL;
+	}
+	if (tcpip_global_init(&init) == 0) {
+		h->ctx.global_state = init.global_state;
+		((struct net_config *)init.global_state)->port_arg = port_id;
+		init.ctx = &h->ctx;
+		if (tcpip_worker_init(&init) == 0) {
+			h->worker_inited = true;
+			return h;
+		}
+	}
+	sl_tcpip_free(h);
+	return NULL;
+}
+
+/* Keep what goes to the port (every output of the stage today), free the rest. */
+static uint16_t tcpip_host_out(struct sl_tcpip *h, struct rte_mbuf **tx, uint16_t n)
+{
+	uint16_t k = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		if (h->nexts[i] == SL_EDGE_NEXT)
+			tx[k++] = tx[i];
+		else
+			rte_pktmbuf_free(tx[i]);
+	}
+	return k;
+}
+
+uint16_t sl_tcpip_input(struct sl_tcpip *h, struct rte_mbuf **pkts, uint16_t n,
+			struct rte_mbuf **tx, uint16_t cap)
+{
+	cap = RTE_MIN(cap, (uint16_t)SL_TCPIP_OUT_MAX);
+	return tcpip_host_out(h, tx, tcpip_process(&h->ctx, pkts, n, tx, h->nexts, cap));
+}
+
+uint16_t sl_tcpip_poll(struct sl_tcpip *h, struct rte_mbuf **tx, uint16_t cap)
+{
+	cap = RTE_MIN(cap, (uint16_t)SL_TCPIP_OUT_MAX);
+	return tcpip_host_out(h, tx, tcpip_poll(&h->ctx, tx, h->nexts, cap));
+}
+
+struct sl_tcp_stack *sl_tcpip_tcp(struct sl_tcpip *h)
+{
+	return ((struct sl_netif *)h->ctx.priv)->tcp;
+}
+
+const char *const *sl_tcpip_counter_names(void)
+{
+	return tcpip_counters;
+}
+
+const uint64_t *sl_tcpip_counters(const struct sl_tcpip *h)
+{
+	return h->counters;
+}
+
+void sl_tcpip_free(struct sl_tcpip *h)
+{
+	if (h == NULL)
+		return;
+	if (h->worker_inited)
+		tcpip_worker_fini(&h->ctx);
+	tcpip_global_fini(h->ctx.global_state);
+	rte_kvargs_free(h->kv);
+	rte_free(h->ctx.priv);
+	rte_free(h);
+}

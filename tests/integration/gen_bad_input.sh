@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # sluice-gen on bad input: invalid rates, sizes, flows, counts and option
 # combinations, a port that does not exist, a port whose link stays down and
-# one that cannot start. Each must exit 1 with exactly one line
-# "sluice-gen: ... Fix: ..." on stderr, never a crash or a hang.
+# one that cannot start, a malformed routes file. Each must exit 1 with
+# exactly one line "sluice-gen: ... Fix: ..." on stderr, never a crash or a
+# hang. And --help, before or after "--", prints the usage and exits 0.
 # Usage: gen_bad_input.sh SLUICE_GEN
 SLUICE_GEN=${1:-${SLUICE_GEN:-}}
 SLUICE_FWD=${SLUICE_FWD:-$SLUICE_GEN} # lib.sh checks both; only the generator runs here
@@ -26,6 +27,26 @@ expect_bad() {
 	fi
 }
 
+# expect_help NAME ARGS...: sluice-gen ARGS prints the usage (every option,
+# from the option table) on stdout and exits 0, with nothing on stderr.
+expect_help() {
+	local name=$1 rc=0
+	shift
+	timeout -k 5 30 "$SLUICE_GEN" "$@" >"$IT_TMP/out" 2>"$IT_TMP/err" || rc=$?
+	if [[ $rc -ne 0 || -s $IT_TMP/err ]] || ! grep -q '^Usage: sluice-gen' "$IT_TMP/out" ||
+		! grep -q -- '--search-warmup' "$IT_TMP/out" || ! grep -q -- '--msgs-per-conn' "$IT_TMP/out"; then
+		echo "BAD $name: exit $rc (want 0), or no full usage on stdout"
+		sed 's/^/    /' "$IT_TMP/err"
+		fails=$((fails + 1))
+	else
+		echo "ok  $name: usage, $(grep -c -- '^  --' "$IT_TMP/out") options"
+	fi
+}
+expect_help help --help
+expect_help help-short -h
+expect_help help-after-separator -- --help
+expect_help help-among-options -- --ports net_null0 --count 5 --help
+
 P=(-- --ports net_null0)
 # ---- arguments (rejected before the EAL starts) ----
 expect_bad rate-word "${P[@]}" --rate fast
@@ -47,6 +68,10 @@ expect_bad flows-zero "${P[@]}" --flows 0
 expect_bad flows-many "${P[@]}" --flows 70000
 expect_bad count-negative "${P[@]}" --count -1
 expect_bad count-word "${P[@]}" --count lots
+expect_bad count-trailing-garbage "${P[@]}" --count 12x
+expect_bad expect-word "${P[@]}" --expect bridge
+expect_bad src-mac-short "${P[@]}" --src-mac 02:00:00
+expect_bad dst-ip-ttl "${P[@]}" --dst-ip 10.0.0.1:300
 expect_bad duration-word "${P[@]}" --duration soon
 expect_bad queues-zero "${P[@]}" --queues 0
 expect_bad no-port -- --count 10
@@ -81,6 +106,16 @@ expect_bad port-down -l 1 $(it_eal down) --vdev "net_memif0,role=server,socket=$
 # shellcheck disable=SC2046
 expect_bad port-no-peer -l 1 $(it_eal nopeer) --vdev "net_memif0,role=client,socket=$IT_TMP/none.sock" \
 	-- --ports net_memif0 --count 10 --link-wait 1
+
+# ---- the routes file (read after the EAL started, before any packet) ----
+printf '10.1.0.0/16 p0 02:00:00:00:01:01\n10.2.0.0/16 p0\n' >"$IT_TMP/routes-short.txt"
+# shellcheck disable=SC2046
+expect_bad routes-short-line -l 1 $(it_eal routes) --vdev net_null0 -- --ports net_null0 --count 10 \
+	--expect ip4 --routes "$IT_TMP/routes-short.txt" --link-wait 1
+printf '10.1.0.0/16 p5 02:00:00:00:01:01\n' >"$IT_TMP/routes-port.txt"
+# shellcheck disable=SC2046
+expect_bad routes-port -l 1 $(it_eal routesp) --vdev net_null0 -- --ports net_null0 --count 10 \
+	--expect ip4 --routes "$IT_TMP/routes-port.txt" --link-wait 1
 
 [[ $fails -eq 0 ]] || it_fail "$fails case(s) without a clear error"
 it_say "PASS"

@@ -7,6 +7,7 @@
 #ifndef SLUICE_SL_PORT_H
 #define SLUICE_SL_PORT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -38,6 +39,33 @@ const char *sl_port_name(uint16_t port_id);
 void sl_port_ctrl_barrier(void);
 
 struct rte_eth_stats;
+struct rte_ether_addr;
+struct rte_mempool;
+struct sl_error;
+
+/**
+ * A port an application opens and polls itself, outside a config (sluice-gen,
+ * an embedding app's own loop): the same number of rx and tx queues, no
+ * offloads, no RSS.
+ */
+struct sl_port_open_conf {
+	const char *name;	     /**< ethdev name, as given to the EAL (--vdev, -a) */
+	uint16_t nb_queues;	     /**< rx queues and tx queues, each */
+	uint16_t nb_desc;	     /**< descriptors per queue (0: 1024), fitted to the device */
+	struct rte_mempool *rx_pool; /**< the rx queues fill from it */
+	bool promiscuous;	     /**< asked for; a PMD without it is not an error */
+	struct rte_ether_addr *mac;  /**< filled with the port's MAC when not NULL */
+};
+
+/**
+ * Find the ethdev `conf->name`, configure it, set up its queues on its NUMA
+ * node and start it. Returns 0 with *port_id set, or -1 with err filled with
+ * one line "NAME: what. Fix: how". Close it with sl_port_close().
+ */
+int sl_port_open(const struct sl_port_open_conf *conf, uint16_t *port_id, struct sl_error *err);
+
+/** Stop and close a port opened with sl_port_open() (call sl_port_ctrl_barrier() first). */
+void sl_port_close(uint16_t port_id);
 
 /**
  * rte_eth_stats_get() with the receive drops a PMD keeps out of `imissed`
