@@ -162,6 +162,7 @@ static const struct gen_opt gen_opts_table[] = {
     {NULL, "--json", "FILE", gen_arg_text, OFF(json), 0, 0, 0, NULL,
      "write the final counters as JSON"},
     {NULL, "--help", NULL, NULL, 0, 0, 0, 0, NULL, "this text (also -h)"},
+    {NULL, "--version", NULL, NULL, 0, 0, 0, 0, NULL, "the versions of sluice-gen and DPDK"},
 };
 /* clang-format on */
 

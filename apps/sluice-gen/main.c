@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <rte_eal.h>
+#include <rte_version.h>
 #include <rte_errno.h>
 
 #include "gen.h"
@@ -71,6 +72,11 @@ int main(int argc, char **argv)
 	int sep = find_separator(argc, argv), rc;
 
 	gen_opts_default(&opts);
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("sluice-gen %s (%s)\n", sl_version(), rte_version());
+			return GEN_EXIT_OK;
+		}
 	if (wants_help(sep, argv)) {
 		gen_usage(stdout, opts.prog);
 		return GEN_EXIT_OK;

@@ -102,14 +102,6 @@ typedef uint16_t (*sl_stage_vector_fn)(struct sl_stage_ctx *ctx, struct rte_mbuf
 typedef uint16_t (*sl_stage_poll_fn)(struct sl_stage_ctx *ctx, struct rte_mbuf **out,
 				     uint16_t *nexts, uint16_t cap);
 
-/**
- * Init callbacks report into a struct sl_error (sluice/sl_parse.h): one line
- * "key: what. Fix: how", to which the framework puts the config file, line,
- * pipeline and stage label in front. This older name stays for code written
- * against it.
- */
-#define sl_stage_error sl_error
-
 /** Everything an init callback may need. */
 struct sl_stage_init {
 	const char *instance;	       /**< label in the pipeline (default: stage name) */
