@@ -28,6 +28,18 @@ export PKG_CONFIG_PATH
 say "installed into $dest (libsluice.pc: ${pc#"$dest"})"
 
 failed=0
+# libsluice.so exports exactly the functions and data its installed headers
+# declare SL_API (built with -fvisibility=hidden).
+so=$(find "$dest" -name 'libsluice.so.*' -type f -print -quit)
+mapfile -t exported < <(nm -D --defined-only "$so" | awk '$3 !~ /^_/ {print $3}' | sort)
+mapfile -t declared < <(sed -n 's/^SL_API .*[ *]\(sl_[a-z0-9_]*\)[[(].*/\1/p' "$dest$prefix"/include/sluice/*.h | sort -u)
+if [[ "${exported[*]}" != "${declared[*]}" ]]; then
+	say "FAIL libsluice.so exports differ from the SL_API declarations:"
+	diff <(printf '%s\n' "${declared[@]}") <(printf '%s\n' "${exported[@]}") | sed 's/^/  /'
+	failed=1
+else
+	say "libsluice.so exports the ${#exported[@]} SL_API symbols of its headers, nothing else"
+fi
 # docs/embedding.md shows code from the examples: every ```c and ```ini block
 # there must appear in some example file, line for line (blank and comment
 # lines aside), so the page cannot drift from code that compiles and runs.

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "sluice/sl_api.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -40,32 +41,32 @@ struct sl_app_opts {
  * On error, prints one line saying what and how to fix it, and returns <0;
  * returns 1 when --help was printed (exit 0).
  */
-int sl_app_init(struct sl_app **app, int argc, char **argv);
+SL_API int sl_app_init(struct sl_app **app, int argc, char **argv);
 
 /** Create from an already-initialised EAL and explicit options. */
-int sl_app_create(struct sl_app **app, const struct sl_app_opts *opts);
+SL_API int sl_app_create(struct sl_app **app, const struct sl_app_opts *opts);
 
 /** Launch workers, print stats every interval, stop on signal/duration. */
-int sl_app_run(struct sl_app *app);
+SL_API int sl_app_run(struct sl_app *app);
 
 /** Ask a running app to stop (async-signal-safe). */
-void sl_app_request_stop(void);
+SL_API void sl_app_request_stop(void);
 
 /** Stop ports, free everything, rte_eal_cleanup(). */
-void sl_app_fini(struct sl_app *app);
+SL_API void sl_app_fini(struct sl_app *app);
 
 /** Print sluice's options to `f`. */
-void sl_app_usage(FILE *f, const char *prog);
+SL_API void sl_app_usage(FILE *f, const char *prog);
 
 /** The library's version: "git describe" of its build, or the release's. */
-const char *sl_version(void);
+SL_API const char *sl_version(void);
 
 /**
  * On SIGSEGV, SIGBUS, SIGFPE or SIGILL, print the signal, the fault address
  * and a backtrace to stderr, then die of the signal as before. sl_app_init()
  * installs it; an app of your own may call it after rte_eal_init().
  */
-void sl_crash_report_install(void);
+SL_API void sl_crash_report_install(void);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "sluice/sl_parse.h"
+#include "sluice/sl_api.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -114,16 +115,16 @@ struct sl_config {
  * Worker lcores named in the file are checked against `lcore_ok` when given
  * (NULL: any number accepted). Returns 0, or -1 with `err` filled.
  */
-int sl_config_load(struct sl_config *cfg, const char *path, bool (*lcore_ok)(unsigned int lcore),
-		   struct sl_error *err);
+SL_API int sl_config_load(struct sl_config *cfg, const char *path,
+			  bool (*lcore_ok)(unsigned int lcore), struct sl_error *err);
 
 /**
  * With map = auto, spread every (port, queue) pair over the workers,
  * preferring workers on the port's NUMA node. `port_socket[i]` is the node of
  * cfg->ports[i] (or -1 for any) and `lcore_socket(l)` the node of lcore l.
  */
-int sl_config_map_workers(struct sl_config *cfg, const int *port_socket,
-			  int (*lcore_socket)(unsigned int lcore), struct sl_error *err);
+SL_API int sl_config_map_workers(struct sl_config *cfg, const int *port_socket,
+				 int (*lcore_socket)(unsigned int lcore), struct sl_error *err);
 
 #ifdef __cplusplus
 }

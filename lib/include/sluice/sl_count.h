@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "sluice/sl_stage.h"
+#include "sluice/sl_api.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,8 +25,8 @@ extern "C" {
  * bytes}, with ports 0 for non-TCP/UDP/SCTP packets and IP fragments. The
  * same flow hashes the same on every worker.
  */
-uint32_t sl_count_flow_hash(uint32_t src_addr_be, uint32_t dst_addr_be, uint16_t src_port_be,
-			    uint16_t dst_port_be, uint8_t proto);
+SL_API uint32_t sl_count_flow_hash(uint32_t src_addr_be, uint32_t dst_addr_be, uint16_t src_port_be,
+				   uint16_t dst_port_be, uint8_t proto);
 
 /**
  * List the flows a count instance has seen on one worker.
@@ -38,7 +39,7 @@ uint32_t sl_count_flow_hash(uint32_t src_addr_be, uint32_t dst_addr_be, uint16_t
  *         `max` are written), 0 when flow tracking is off, -EINVAL when
  *         `ctx` is not a count stage's.
  */
-int sl_count_flows(const struct sl_stage_ctx *ctx, uint32_t *hashes, unsigned int max);
+SL_API int sl_count_flows(const struct sl_stage_ctx *ctx, uint32_t *hashes, unsigned int max);
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,7 @@
 #include <rte_mbuf.h>
 
 #include "sluice/sl_tcp.h"
+#include "sluice/sl_api.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -48,19 +49,19 @@ struct sl_echo_stats {
  * Listen on cfg->port of stack `s` and echo. NULL with rte_errno set on
  * failure (no memory, port already used).
  */
-struct sl_echo *sl_echo_tcp_create(struct sl_tcp_stack *s, const struct sl_echo_config *cfg);
+SL_API struct sl_echo *sl_echo_tcp_create(struct sl_tcp_stack *s, const struct sl_echo_config *cfg);
 
 /**
  * Give the service the time (the same clock as the stack's) and close
  * connections idle longer than idle_ms. Call it from the worker loop; it
  * costs one compare when nothing is due.
  */
-void sl_echo_poll(struct sl_echo *e, uint64_t now_us);
+SL_API void sl_echo_poll(struct sl_echo *e, uint64_t now_us);
 
-const struct sl_echo_stats *sl_echo_get_stats(const struct sl_echo *e);
+SL_API const struct sl_echo_stats *sl_echo_get_stats(const struct sl_echo *e);
 
 /** Free the service's memory. Call after sl_tcp_stack_free() of its stack. */
-void sl_echo_free(struct sl_echo *e);
+SL_API void sl_echo_free(struct sl_echo *e);
 
 /**
  * UDP echo in place: `m` is an untagged Ethernet/IPv4/UDP frame the caller
@@ -69,7 +70,7 @@ void sl_echo_free(struct sl_echo *e);
  * same with both addresses and both ports swapped), the IPv4 one is
  * recomputed. The frame can then be sent out of the port it came in on.
  */
-void sl_echo_udp_turnaround(struct rte_mbuf *m, uint8_t ttl);
+SL_API void sl_echo_udp_turnaround(struct rte_mbuf *m, uint8_t ttl);
 
 #ifdef __cplusplus
 }

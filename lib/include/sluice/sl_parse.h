@@ -40,6 +40,7 @@
 
 #include <rte_common.h>
 #include <rte_ether.h>
+#include "sluice/sl_api.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -55,10 +56,10 @@ struct sl_error {
 };
 
 /** printf into `err` (replacing what it held). Returns -1, for `return sl_error_set(...)`. */
-int sl_error_set(struct sl_error *err, const char *fmt, ...) __rte_format_printf(2, 3);
+SL_API int sl_error_set(struct sl_error *err, const char *fmt, ...) __rte_format_printf(2, 3);
 
 /** Put printf text in front of the message already in `err`. Returns -1. */
-int sl_error_prefix(struct sl_error *err, const char *fmt, ...) __rte_format_printf(2, 3);
+SL_API int sl_error_prefix(struct sl_error *err, const char *fmt, ...) __rte_format_printf(2, 3);
 
 /** Unit suffixes an integer may carry. */
 enum sl_parse_units {
@@ -71,41 +72,41 @@ enum sl_parse_units {
  * An unsigned integer in min..max, decimal or 0x hex, with the suffixes
  * `units` allows. "-1", "", " 5", "5 ", "12x" and overflow are errors.
  */
-int sl_parse_u64(const char *key, const char *value, enum sl_parse_units units, uint64_t min,
-		 uint64_t max, uint64_t *out, struct sl_error *err);
+SL_API int sl_parse_u64(const char *key, const char *value, enum sl_parse_units units, uint64_t min,
+			uint64_t max, uint64_t *out, struct sl_error *err);
 
 /** sl_parse_u64 for a 32-bit destination (max is clamped to UINT32_MAX). */
-int sl_parse_u32(const char *key, const char *value, enum sl_parse_units units, uint32_t min,
-		 uint32_t max, uint32_t *out, struct sl_error *err);
+SL_API int sl_parse_u32(const char *key, const char *value, enum sl_parse_units units, uint32_t min,
+			uint32_t max, uint32_t *out, struct sl_error *err);
 
 /** A signed decimal integer in min..max (no units). */
-int sl_parse_i64(const char *key, const char *value, int64_t min, int64_t max, int64_t *out,
-		 struct sl_error *err);
+SL_API int sl_parse_i64(const char *key, const char *value, int64_t min, int64_t max, int64_t *out,
+			struct sl_error *err);
 
 /** A real number in min..max (plain decimal notation; no nan, no inf). */
-int sl_parse_double(const char *key, const char *value, double min, double max, double *out,
-		    struct sl_error *err);
+SL_API int sl_parse_double(const char *key, const char *value, double min, double max, double *out,
+			   struct sl_error *err);
 
 /** A boolean: on/off, yes/no, true/false, 1/0, in any case. */
-int sl_parse_bool(const char *key, const char *value, bool *out, struct sl_error *err);
+SL_API int sl_parse_bool(const char *key, const char *value, bool *out, struct sl_error *err);
 
 /**
  * One word of a fixed set, compared exactly: `names` is NULL terminated and
  * *index is set to the position of the match. The error lists the set.
  */
-int sl_parse_enum(const char *key, const char *value, const char *const *names, unsigned int *index,
-		  struct sl_error *err);
+SL_API int sl_parse_enum(const char *key, const char *value, const char *const *names,
+			 unsigned int *index, struct sl_error *err);
 
 /** A percentage 0..100 ("3", "0.5", "12.5%"). */
-int sl_parse_pct(const char *key, const char *value, double *out, struct sl_error *err);
+SL_API int sl_parse_pct(const char *key, const char *value, double *out, struct sl_error *err);
 
 /** Size in bytes with SL_UNITS_BYTES suffixes ("2048", "64k", "1MiB"), in min..max. */
-int sl_parse_size(const char *key, const char *value, uint64_t min, uint64_t max, uint64_t *out,
-		  struct sl_error *err);
+SL_API int sl_parse_size(const char *key, const char *value, uint64_t min, uint64_t max,
+			 uint64_t *out, struct sl_error *err);
 
 /** A duration ("250ms", "1.5", "2m"; seconds when no unit) in min_s..max_s seconds. */
-int sl_parse_duration(const char *key, const char *value, double min_s, double max_s,
-		      double *seconds, struct sl_error *err);
+SL_API int sl_parse_duration(const char *key, const char *value, double min_s, double max_s,
+			     double *seconds, struct sl_error *err);
 
 /** What a rate is counted in. */
 enum sl_rate_kind {
@@ -125,10 +126,12 @@ struct sl_rate {
  * bit/s), "50%" (0 < p <= 100). Packet rates are 0..1e9 (0: as fast as
  * possible, for the caller to allow or refuse).
  */
-int sl_parse_rate(const char *key, const char *value, struct sl_rate *out, struct sl_error *err);
+SL_API int sl_parse_rate(const char *key, const char *value, struct sl_rate *out,
+			 struct sl_error *err);
 
 /** An IPv4 address "A.B.C.D", in network byte order. */
-int sl_parse_ip4(const char *key, const char *value, uint32_t *addr_be, struct sl_error *err);
+SL_API int sl_parse_ip4(const char *key, const char *value, uint32_t *addr_be,
+			struct sl_error *err);
 
 /** Pass as default_len to sl_parse_ip4_prefix when "/LEN" must be written. */
 #define SL_PARSE_LEN_REQUIRED (-1)
@@ -138,19 +141,20 @@ int sl_parse_ip4(const char *key, const char *value, uint32_t *addr_be, struct s
  * 10.0.0.2/24 is accepted: host bits are the caller's business). Without
  * "/LEN", default_len is used, or it is an error with SL_PARSE_LEN_REQUIRED.
  */
-int sl_parse_ip4_prefix(const char *key, const char *value, int default_len, uint32_t *addr_be,
-			uint8_t *len, struct sl_error *err);
+SL_API int sl_parse_ip4_prefix(const char *key, const char *value, int default_len,
+			       uint32_t *addr_be, uint8_t *len, struct sl_error *err);
 
 /** A MAC address "XX:XX:XX:XX:XX:XX" (also XXXX.XXXX.XXXX, as rte_ether_unformat_addr). */
-int sl_parse_mac(const char *key, const char *value, struct rte_ether_addr *mac,
-		 struct sl_error *err);
+SL_API int sl_parse_mac(const char *key, const char *value, struct rte_ether_addr *mac,
+			struct sl_error *err);
 
 /**
  * A list of lcore ids "1,2,4-6" (commas and/or spaces), each < max_lcore,
  * none twice, at most `cap` of them, written in order to lcores[].
  */
-int sl_parse_lcores(const char *key, const char *value, unsigned int max_lcore,
-		    unsigned int *lcores, unsigned int cap, unsigned int *nb, struct sl_error *err);
+SL_API int sl_parse_lcores(const char *key, const char *value, unsigned int max_lcore,
+			   unsigned int *lcores, unsigned int cap, unsigned int *nb,
+			   struct sl_error *err);
 
 /* ---- files ---- */
 
@@ -160,10 +164,10 @@ int sl_parse_lcores(const char *key, const char *value, unsigned int max_lcore,
  * header appears twice; no key appears twice in one section. The first
  * offence is reported as "FILE:LINE: ... Fix: ...".
  */
-int sl_ini_check(const char *path, struct sl_error *err);
+SL_API int sl_ini_check(const char *path, struct sl_error *err);
 
 /** Line of `key` inside `[section]` of `path`, or of the header when key is NULL (0: not found). */
-unsigned int sl_config_line_of(const char *path, const char *section, const char *key);
+SL_API unsigned int sl_config_line_of(const char *path, const char *section, const char *key);
 
 /** Longest route name of a port in a routes file (a [port NAME] name or an ethdev id). */
 #define SL_ROUTE_PORT_MAX 32
@@ -184,8 +188,8 @@ struct sl_route {
  * FILE:LINE. On success *routes is a malloc'ed array of *nb (free() it),
  * in file order; resolving the PORT names is the caller's.
  */
-int sl_routes_load(const char *path, struct sl_route **routes, unsigned int *nb,
-		   struct sl_error *err);
+SL_API int sl_routes_load(const char *path, struct sl_route **routes, unsigned int *nb,
+			  struct sl_error *err);
 
 #ifdef __cplusplus
 }

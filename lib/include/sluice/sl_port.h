@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "sluice/sl_api.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -17,16 +18,16 @@ extern "C" {
 #define SL_PORT_NAME_MAX 32
 
 /** Give ethdev port `port_id` a config name. 0 or -errno. */
-int sl_port_name_set(uint16_t port_id, const char *name);
+SL_API int sl_port_name_set(uint16_t port_id, const char *name);
 
 /**
  * Resolve a config name or a decimal ethdev port id to a port id that
  * exists. Returns the port id, or -1 when nothing matches.
  */
-int sl_port_lookup(const char *name_or_id);
+SL_API int sl_port_lookup(const char *name_or_id);
 
 /** Config name of a port, or NULL when it has none. */
-const char *sl_port_name(uint16_t port_id);
+SL_API const char *sl_port_name(uint16_t port_id);
 
 /**
  * Wait (at most 1 s) until EAL's interrupt thread has finished the callback
@@ -36,7 +37,7 @@ const char *sl_port_name(uint16_t port_id);
  * the teardown is over; closing the port meanwhile runs the same teardown
  * twice at once. Not for the data path (it sleeps).
  */
-void sl_port_ctrl_barrier(void);
+SL_API void sl_port_ctrl_barrier(void);
 
 struct rte_eth_stats;
 struct rte_ether_addr;
@@ -62,10 +63,11 @@ struct sl_port_open_conf {
  * node and start it. Returns 0 with *port_id set, or -1 with err filled with
  * one line "NAME: what. Fix: how". Close it with sl_port_close().
  */
-int sl_port_open(const struct sl_port_open_conf *conf, uint16_t *port_id, struct sl_error *err);
+SL_API int sl_port_open(const struct sl_port_open_conf *conf, uint16_t *port_id,
+			struct sl_error *err);
 
 /** Stop and close a port opened with sl_port_open() (call sl_port_ctrl_barrier() first). */
-void sl_port_close(uint16_t port_id);
+SL_API void sl_port_close(uint16_t port_id);
 
 /**
  * rte_eth_stats_get() with the receive drops a PMD keeps out of `imissed`
@@ -74,21 +76,21 @@ void sl_port_close(uint16_t port_id);
  * never reads) and the xstats named by sl_port_stats_missed_xstats(). Not for
  * the data path (system calls). 0 or -errno, as rte_eth_stats_get().
  */
-int sl_port_stats_get(uint16_t port_id, struct rte_eth_stats *stats);
+SL_API int sl_port_stats_get(uint16_t port_id, struct rte_eth_stats *stats);
 
 /**
  * Count the xstats named in `names` (space or comma separated) as receive
  * drops in sl_port_stats_get()'s `imissed`. Names the device does not have
  * are skipped. Returns how many were found.
  */
-int sl_port_stats_missed_xstats(uint16_t port_id, const char *names);
+SL_API int sl_port_stats_missed_xstats(uint16_t port_id, const char *names);
 
 /**
  * Take a last reading of the counters that end with the port (af_packet's
  * sockets close when it stops); sl_port_stats_get() keeps them afterwards.
  * Call it before rte_eth_dev_stop().
  */
-void sl_port_stats_save(uint16_t port_id);
+SL_API void sl_port_stats_save(uint16_t port_id);
 
 #ifdef __cplusplus
 }

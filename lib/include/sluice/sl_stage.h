@@ -38,6 +38,7 @@
 #include <rte_mbuf.h>
 
 #include "sluice/sl_parse.h"
+#include "sluice/sl_api.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -160,19 +161,19 @@ struct sl_stage_ops {
  * also makes the next sl_app_init()/sl_app_create() fail with an error that
  * names the executable or shared objects both stages came from.
  */
-int sl_stage_register(const struct sl_stage_ops *ops);
+SL_API int sl_stage_register(const struct sl_stage_ops *ops);
 
 /**
  * Print every registered stage type to `f`: its name, its one-line help, the
  * args it takes, its counters and extra edges (sluice-fwd --list-stages).
  */
-void sl_stage_list_print(FILE *f);
+SL_API void sl_stage_list_print(FILE *f);
 
 /** Look up a registered stage by name, or NULL. */
-const struct sl_stage_ops *sl_stage_find(const char *name);
+SL_API const struct sl_stage_ops *sl_stage_find(const char *name);
 
 /** Iterate the registered stages: returns NULL past the end. */
-const struct sl_stage_ops *sl_stage_at(unsigned int index);
+SL_API const struct sl_stage_ops *sl_stage_at(unsigned int index);
 
 /**
  * Helper for init callbacks: printf into init->err, return -EINVAL. Write
@@ -180,35 +181,36 @@ const struct sl_stage_ops *sl_stage_at(unsigned int index);
  * puts "FILE:LINE: [pipeline P] LABEL: " in front, so do not name the
  * instance yourself.
  */
-int sl_stage_fail(struct sl_stage_init *init, const char *fmt, ...) __rte_format_printf(2, 3);
+SL_API int sl_stage_fail(struct sl_stage_init *init, const char *fmt, ...)
+    __rte_format_printf(2, 3);
 
 /**
  * Helper for init callbacks: one informational line on stdout, placed like
  * an error ("FILE:LINE: [pipeline P] LABEL: text"). For start-up facts a user
  * needs (memory taken), never for the data path.
  */
-void sl_stage_note(const struct sl_stage_init *init, const char *fmt, ...)
+SL_API void sl_stage_note(const struct sl_stage_init *init, const char *fmt, ...)
     __rte_format_printf(2, 3);
 
 /** Helper: the value of `key` in the stage's args, or `def` when absent. */
-const char *sl_stage_arg(const struct sl_stage_init *init, const char *key, const char *def);
+SL_API const char *sl_stage_arg(const struct sl_stage_init *init, const char *key, const char *def);
 
 /**
  * Typed args: parse `key` (or `def` when absent) with the sl_parse_* parser
  * of that type into *out. Returns 0, or -EINVAL with init->err filled
  * ("key: 'value' is not .... Fix: ...").
  */
-int sl_stage_arg_u64(const struct sl_stage_init *init, const char *key, const char *def,
-		     enum sl_parse_units units, uint64_t min, uint64_t max, uint64_t *out);
+SL_API int sl_stage_arg_u64(const struct sl_stage_init *init, const char *key, const char *def,
+			    enum sl_parse_units units, uint64_t min, uint64_t max, uint64_t *out);
 /** sl_stage_arg_u64 into a 32-bit value. */
-int sl_stage_arg_u32(const struct sl_stage_init *init, const char *key, const char *def,
-		     enum sl_parse_units units, uint32_t min, uint32_t max, uint32_t *out);
+SL_API int sl_stage_arg_u32(const struct sl_stage_init *init, const char *key, const char *def,
+			    enum sl_parse_units units, uint32_t min, uint32_t max, uint32_t *out);
 /** A boolean arg: on/off, yes/no, true/false, 1/0. */
-int sl_stage_arg_bool(const struct sl_stage_init *init, const char *key, const char *def,
-		      bool *out);
+SL_API int sl_stage_arg_bool(const struct sl_stage_init *init, const char *key, const char *def,
+			     bool *out);
 /** A percentage arg, 0..100. */
-int sl_stage_arg_pct(const struct sl_stage_init *init, const char *key, const char *def,
-		     double *out);
+SL_API int sl_stage_arg_pct(const struct sl_stage_init *init, const char *key, const char *def,
+			    double *out);
 
 /**
  * Register a built-in or user stage at load time:

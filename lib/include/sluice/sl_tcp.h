@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include <rte_mbuf.h>
+#include "sluice/sl_api.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -95,7 +96,7 @@ struct sl_tcp_config {
 };
 
 /** Fill `cfg` with sane defaults (the values in the field comments). */
-void sl_tcp_config_defaults(struct sl_tcp_config *cfg);
+SL_API void sl_tcp_config_defaults(struct sl_tcp_config *cfg);
 
 /** Why a connection ended (on_closed). */
 enum sl_tcp_close_reason {
@@ -205,38 +206,38 @@ struct sl_tcp_stats {
 	SL_TCP_STATS(SL_TCP_STAT_FIELD)
 #undef SL_TCP_STAT_FIELD
 };
-extern const char *const sl_tcp_stats_names[];
+SL_API extern const char *const sl_tcp_stats_names[];
 
 /* ---- stack (driven by the IP layer) ---- */
 
 /** Create a stack on cfg->socket. NULL with rte_errno set on failure. */
-struct sl_tcp_stack *sl_tcp_stack_create(const struct sl_tcp_config *cfg, uint64_t now_us);
+SL_API struct sl_tcp_stack *sl_tcp_stack_create(const struct sl_tcp_config *cfg, uint64_t now_us);
 /** Abort every connection (no callbacks) and free the stack. */
-void sl_tcp_stack_free(struct sl_tcp_stack *s);
+SL_API void sl_tcp_stack_free(struct sl_tcp_stack *s);
 
 /**
  * One received segment: `m` data starts at the TCP header and its pkt_len
  * is the TCP length (IP padding already trimmed). The stack owns `m`.
  * The TCP checksum is verified here unless m->ol_flags says the NIC did.
  */
-void sl_tcp_input(struct sl_tcp_stack *s, struct rte_mbuf *m, const struct sl_tcp_tuple *t,
-		  uint64_t now_us);
+SL_API void sl_tcp_input(struct sl_tcp_stack *s, struct rte_mbuf *m, const struct sl_tcp_tuple *t,
+			 uint64_t now_us);
 
 /**
  * Run due timers (retransmit, delayed ACK, persist, keepalive, TIME_WAIT)
  * and, under memory pressure, shed the connections that pin the most.
  */
-void sl_tcp_timers(struct sl_tcp_stack *s, uint64_t now_us);
+SL_API void sl_tcp_timers(struct sl_tcp_stack *s, uint64_t now_us);
 
 /**
  * No timer is due before this time (UINT64_MAX: none runs). A lower bound,
  * at most one 1 ms tick early, in O(1): cheap enough to check every poll.
  */
-uint64_t sl_tcp_next_timer(const struct sl_tcp_stack *s);
+SL_API uint64_t sl_tcp_next_timer(const struct sl_tcp_stack *s);
 
-const struct sl_tcp_stats *sl_tcp_stack_stats(const struct sl_tcp_stack *s);
+SL_API const struct sl_tcp_stats *sl_tcp_stack_stats(const struct sl_tcp_stack *s);
 /** Connections in the table, all states (TIME_WAIT included). */
-uint32_t sl_tcp_conn_count(const struct sl_tcp_stack *s);
+SL_API uint32_t sl_tcp_conn_count(const struct sl_tcp_stack *s);
 
 /* ---- app API ---- */
 
@@ -245,8 +246,8 @@ uint32_t sl_tcp_conn_count(const struct sl_tcp_stack *s);
  * address). 0, or -EINVAL (port 0, no callbacks, already listening) or
  * -ENOSPC (every listener slot taken).
  */
-int sl_tcp_listen(struct sl_tcp_stack *s, uint16_t port, const struct sl_tcp_callbacks *cb,
-		  void *listen_arg);
+SL_API int sl_tcp_listen(struct sl_tcp_stack *s, uint16_t port, const struct sl_tcp_callbacks *cb,
+			 void *listen_arg);
 /**
  * Keepalive (RFC 1122 4.2.3.6) for connections accepted on `port` from now
  * on: after `idle_ms` without a segment from the peer, probe every
@@ -254,53 +255,54 @@ int sl_tcp_listen(struct sl_tcp_stack *s, uint16_t port, const struct sl_tcp_cal
  * for this listener. Without this call a listener uses the stack's
  * keepalive_* config. 0, or -ENOENT (not listening on `port`).
  */
-int sl_tcp_listen_keepalive(struct sl_tcp_stack *s, uint16_t port, uint32_t idle_ms,
-			    uint32_t intvl_ms, uint8_t probes);
+SL_API int sl_tcp_listen_keepalive(struct sl_tcp_stack *s, uint16_t port, uint32_t idle_ms,
+				   uint32_t intvl_ms, uint8_t probes);
 /** The same for one connection (idle_ms 0: off); restarts its idle time. */
-void sl_tcp_conn_keepalive(struct sl_tcp_conn *c, uint32_t idle_ms, uint32_t intvl_ms,
-			   uint8_t probes);
+SL_API void sl_tcp_conn_keepalive(struct sl_tcp_conn *c, uint32_t idle_ms, uint32_t intvl_ms,
+				  uint8_t probes);
 
 /** Stop accepting on `port`; connections already accepted go on. -ENOENT if none. */
-int sl_tcp_unlisten(struct sl_tcp_stack *s, uint16_t port);
+SL_API int sl_tcp_unlisten(struct sl_tcp_stack *s, uint16_t port);
 
 /**
  * Active open. local_port 0 picks one (the caller may pick one whose RSS
  * hash lands on this worker). NULL with rte_errno on failure.
  */
-struct sl_tcp_conn *sl_tcp_connect(struct sl_tcp_stack *s, const struct sl_tcp_tuple *t,
-				   const struct sl_tcp_callbacks *cb, void *arg, uint64_t now_us);
+SL_API struct sl_tcp_conn *sl_tcp_connect(struct sl_tcp_stack *s, const struct sl_tcp_tuple *t,
+					  const struct sl_tcp_callbacks *cb, void *arg,
+					  uint64_t now_us);
 
 /**
  * Queue payload mbufs (each may be a chain) for sending. Returns how many
  * were taken; the rest do not fit the send buffer (the app keeps them and
  * retries after on_sent). Segments larger than the peer's MSS are split.
  */
-uint16_t sl_tcp_send(struct sl_tcp_conn *c, struct rte_mbuf **m, uint16_t n);
+SL_API uint16_t sl_tcp_send(struct sl_tcp_conn *c, struct rte_mbuf **m, uint16_t n);
 
 /** Bytes sl_tcp_send would take now. */
-uint32_t sl_tcp_send_space(const struct sl_tcp_conn *c);
+SL_API uint32_t sl_tcp_send_space(const struct sl_tcp_conn *c);
 
 /** Offer queued received data to on_data again (after the app could not take it). */
-void sl_tcp_recv_resume(struct sl_tcp_conn *c);
+SL_API void sl_tcp_recv_resume(struct sl_tcp_conn *c);
 
 /** Send FIN after the queued data (half-close); receiving goes on. */
-int sl_tcp_shutdown(struct sl_tcp_conn *c);
+SL_API int sl_tcp_shutdown(struct sl_tcp_conn *c);
 
 /** Close: FIN after queued data; RST instead if received data is unread. */
-int sl_tcp_close(struct sl_tcp_conn *c);
+SL_API int sl_tcp_close(struct sl_tcp_conn *c);
 
 /** Send RST and free at once; on_closed(ABORTED) is called. */
-void sl_tcp_abort(struct sl_tcp_conn *c);
+SL_API void sl_tcp_abort(struct sl_tcp_conn *c);
 
-const struct sl_tcp_tuple *sl_tcp_conn_tuple(const struct sl_tcp_conn *c);
+SL_API const struct sl_tcp_tuple *sl_tcp_conn_tuple(const struct sl_tcp_conn *c);
 /** RFC 9293 state name ("ESTABLISHED", ...). */
-const char *sl_tcp_conn_state(const struct sl_tcp_conn *c);
+SL_API const char *sl_tcp_conn_state(const struct sl_tcp_conn *c);
 /**
  * One line of the connection's internals for diagnostics (like `ss -ti`):
  * state, send/receive sequence offsets from the ISNs, windows, cwnd,
  * queues and armed timers. Returns what snprintf returns.
  */
-int sl_tcp_conn_describe(const struct sl_tcp_conn *c, char *buf, size_t len);
+SL_API int sl_tcp_conn_describe(const struct sl_tcp_conn *c, char *buf, size_t len);
 
 #ifdef __cplusplus
 }

@@ -18,6 +18,7 @@
 #define SLUICE_SL_TCPIP_H
 
 #include <stdint.h>
+#include "sluice/sl_api.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -38,31 +39,31 @@ struct sl_tcpip;
  * stage's key=value args, comma separated (docs/net.md; port= is not
  * needed). Returns NULL with err filled ("tcpip: what. Fix: how").
  */
-struct sl_tcpip *sl_tcpip_create(const char *args, uint16_t port_id, struct rte_mempool *pool,
-				 struct sl_error *err);
+SL_API struct sl_tcpip *sl_tcpip_create(const char *args, uint16_t port_id,
+					struct rte_mempool *pool, struct sl_error *err);
 
 /**
  * Take n received frames (all consumed) and put at most `cap` frames to
  * transmit on the port in tx[] (what does not fit waits for the next call).
  * Returns how many.
  */
-uint16_t sl_tcpip_input(struct sl_tcpip *h, struct rte_mbuf **pkts, uint16_t n,
-			struct rte_mbuf **tx, uint16_t cap);
+SL_API uint16_t sl_tcpip_input(struct sl_tcpip *h, struct rte_mbuf **pkts, uint16_t n,
+			       struct rte_mbuf **tx, uint16_t cap);
 
 /** Run timers (TCP, ARP, reassembly) and hand back what they send, as sl_tcpip_input(). */
-uint16_t sl_tcpip_poll(struct sl_tcpip *h, struct rte_mbuf **tx, uint16_t cap);
+SL_API uint16_t sl_tcpip_poll(struct sl_tcpip *h, struct rte_mbuf **tx, uint16_t cap);
 
 /** The host's TCP stack (sluice/sl_tcp.h), or NULL with tcp=off. */
-struct sl_tcp_stack *sl_tcpip_tcp(struct sl_tcpip *h);
+SL_API struct sl_tcp_stack *sl_tcpip_tcp(struct sl_tcpip *h);
 
 /** Counter names, NULL terminated (the stage's, docs/net.md). */
 const char *const *sl_tcpip_counter_names(void);
 
 /** Counter values, in the order of sl_tcpip_counter_names(). */
-const uint64_t *sl_tcpip_counters(const struct sl_tcpip *h);
+SL_API const uint64_t *sl_tcpip_counters(const struct sl_tcpip *h);
 
 /** Free the host and its connections (no callbacks). NULL is fine. */
-void sl_tcpip_free(struct sl_tcpip *h);
+SL_API void sl_tcpip_free(struct sl_tcpip *h);
 
 #ifdef __cplusplus
 }
