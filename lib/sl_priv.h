@@ -125,6 +125,7 @@ struct sl_worker {
 
 int sl_workers_launch(struct sl_app *app, struct sl_error *err);
 bool sl_app_stop_requested(void);
+void sl_app_stop_clear(void);
 void sl_workers_stop(struct sl_app *app);
 
 struct sl_app {
@@ -146,5 +147,7 @@ struct sl_app {
 void sl_stats_snapshot_print(struct sl_app *app, bool final);
 void sl_stats_write_json(struct sl_app *app, FILE *f);
 int sl_telemetry_register(struct sl_app *app);
+/* The telemetry commands answer with nothing once `app` is gone. */
+void sl_telemetry_unregister(struct sl_app *app);
 
 #endif /* SLUICE_SL_PRIV_H */

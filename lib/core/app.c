@@ -252,6 +252,8 @@ int sl_app_create(struct sl_app **out, const struct sl_app_opts *opts)
 	struct sl_error err = {.msg = ""};
 
 	*out = NULL;
+	/* A stop asked of an earlier app in this process is not this one's. */
+	sl_app_stop_clear();
 	app = rte_zmalloc("sl_app", sizeof(*app), RTE_CACHE_LINE_SIZE);
 	if (app == NULL) {
 		fprintf(stderr,
@@ -314,11 +316,15 @@ int sl_app_init(struct sl_app **out, int argc, char **argv)
 	eal_argc = sep > 0 ? sep : argc;
 	rc = rte_eal_init(eal_argc, argv);
 	if (rc < 0) {
-		fprintf(
-		    stderr,
-		    "%s: EAL initialisation failed: %s. Fix: check the EAL options above (see %s "
-		    "--help); hugepages: tools/hugepages.sh, or add --no-huge\n",
-		    usage_prog, rte_strerror(rte_errno), usage_prog);
+		/* Some EAL failures (another process holding the file prefix's
+		 * lock) leave rte_errno at 0: "Success" would mislead. */
+		fprintf(stderr,
+			"%s: EAL initialisation failed: %s. Fix: check the EAL options above (see "
+			"%s --help); another process with the same --file-prefix: give this one "
+			"its own; hugepages: tools/hugepages.sh, or add --no-huge\n",
+			usage_prog,
+			rte_errno != 0 ? rte_strerror(rte_errno) : "see the EAL's message above",
+			usage_prog);
 		return -1;
 	}
 	if (sep > 0) {
@@ -394,18 +400,24 @@ int sl_app_run(struct sl_app *app)
 	return 0;
 }
 
+void sl_app_destroy(struct sl_app *app)
+{
+	if (app == NULL)
+		return;
+	sl_telemetry_unregister(app);
+	sl_workers_stop(app);
+	sl_graphs_destroy(app);
+	sl_pipelines_teardown(app);
+	sl_ports_stop(app);
+	sl_pools_free(app);
+	sl_topology_fini(app);
+	for (unsigned int w = 0; w < app->nb_workers; w++)
+		rte_free(app->workers[w]);
+	rte_free(app);
+}
+
 void sl_app_fini(struct sl_app *app)
 {
-	if (app != NULL) {
-		sl_workers_stop(app);
-		sl_graphs_destroy(app);
-		sl_pipelines_teardown(app);
-		sl_ports_stop(app);
-		sl_pools_free(app);
-		sl_topology_fini(app);
-		for (unsigned int w = 0; w < app->nb_workers; w++)
-			rte_free(app->workers[w]);
-		rte_free(app);
-	}
+	sl_app_destroy(app);
 	rte_eal_cleanup();
 }

@@ -7,13 +7,17 @@
 #include <string.h>
 
 #include <rte_ethdev.h>
+#include <rte_spinlock.h>
 #include <rte_telemetry.h>
 
 #include "sl_priv.h"
 #include "sluice/sl_port.h"
 #include "sl_stats.h"
 
+/* The app the commands describe; the lock keeps sl_app_destroy from freeing
+ * it while a command (on the telemetry thread) reads it. */
 static struct sl_app *tel_app;
+static rte_spinlock_t tel_lock = RTE_SPINLOCK_INITIALIZER;
 
 /* DPDK 22.11 rejects (with -EINVAL, easy to miss) dictionary names with
  * anything but [A-Za-z0-9_/]; graph node names ("macswap-echo") and config
@@ -144,19 +148,44 @@ static int tel_stages(const char *cmd, const char *params, struct rte_tel_data *
 	return 0;
 }
 
+/* Each command under tel_lock: the app cannot go away while it is read. */
+#define TEL_LOCKED(fn)                                                                             \
+	static int fn##_locked(const char *cmd, const char *params, struct rte_tel_data *d)        \
+	{                                                                                          \
+		int rc;                                                                            \
+                                                                                                   \
+		rte_spinlock_lock(&tel_lock);                                                      \
+		rc = fn(cmd, params, d);                                                           \
+		rte_spinlock_unlock(&tel_lock);                                                    \
+		return rc;                                                                         \
+	}
+TEL_LOCKED(tel_ports)
+TEL_LOCKED(tel_workers)
+TEL_LOCKED(tel_stages)
+
+void sl_telemetry_unregister(struct sl_app *app)
+{
+	rte_spinlock_lock(&tel_lock);
+	if (tel_app == app)
+		tel_app = NULL;
+	rte_spinlock_unlock(&tel_lock);
+}
+
 int sl_telemetry_register(struct sl_app *app)
 {
 	static bool registered;
 
+	rte_spinlock_lock(&tel_lock);
 	tel_app = app;
+	rte_spinlock_unlock(&tel_lock);
 	if (registered)
 		return 0;
 	registered = true;
-	if (rte_telemetry_register_cmd("/sluice/ports", tel_ports,
+	if (rte_telemetry_register_cmd("/sluice/ports", tel_ports_locked,
 				       "sluice ports: ethdev rx/tx/missed/errors. No parameters") ||
-	    rte_telemetry_register_cmd("/sluice/workers", tel_workers,
+	    rte_telemetry_register_cmd("/sluice/workers", tel_workers_locked,
 				       "sluice workers: rx/tx/drops/busy cycles. No parameters") ||
-	    rte_telemetry_register_cmd("/sluice/stages", tel_stages,
+	    rte_telemetry_register_cmd("/sluice/stages", tel_stages_locked,
 				       "sluice stages per worker: calls/objs/cycles, cycles per "
 				       "packet, counters. No parameters"))
 		return -1;

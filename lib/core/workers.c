@@ -20,6 +20,11 @@ void sl_app_request_stop(void)
 	stop_requested = true;
 }
 
+void sl_app_stop_clear(void)
+{
+	stop_requested = false;
+}
+
 bool sl_app_stop_requested(void)
 {
 	return stop_requested;

@@ -100,6 +100,11 @@ int sl_pools_create(struct sl_app *app, struct sl_error *err)
 void sl_pools_free(struct sl_app *app)
 {
 	for (int s = 0; s < RTE_MAX_NUMA_NODES; s++) {
+		/* Workers stopped and ports closed: every mbuf should be back. */
+		if (app->pools[s] != NULL && rte_mempool_in_use_count(app->pools[s]) != 0)
+			SL_LOG(ERR, "pool %s: %u of %u mbufs still in use at teardown: leaked",
+			       app->pools[s]->name, rte_mempool_in_use_count(app->pools[s]),
+			       app->pools[s]->size);
 		rte_mempool_free(app->pools[s]);
 		app->pools[s] = NULL;
 	}

@@ -469,12 +469,18 @@ void sl_ports_stop(struct sl_app *app)
 			rte_eth_dev_stop(port->port_id);
 			port->started = false;
 		}
-		rte_eth_dev_close(port->port_id);
-		if (port->hotplugged) {
-			struct rte_eth_dev_info info;
+		/* The device is found before the close: closing a vdev releases its
+		 * ethdev port, after which its id names nothing. */
+		struct rte_eth_dev_info info;
+		struct rte_device *dev = NULL;
 
-			if (rte_eth_dev_info_get(port->port_id, &info) == 0 && info.device)
-				rte_dev_remove(info.device);
-		}
+		if (port->hotplugged && rte_eth_dev_info_get(port->port_id, &info) == 0)
+			dev = info.device;
+		rte_eth_dev_close(port->port_id);
+		if (dev != NULL && rte_dev_remove(dev) != 0)
+			SL_LOG(WARNING,
+			       "port %s: the device did not detach; a next app cannot "
+			       "plug it in again",
+			       port->conf->name);
 	}
 }

@@ -52,7 +52,19 @@ SL_API int sl_app_run(struct sl_app *app);
 /** Ask a running app to stop (async-signal-safe). */
 SL_API void sl_app_request_stop(void);
 
-/** Stop ports, free everything, rte_eal_cleanup(). */
+/**
+ * Stop the workers, close the ports, free the pipelines, graphs and pools:
+ * everything sl_app_create() built. The EAL stays up, so the process may
+ * create, run and destroy another app (the same config or another) as often
+ * as it likes. Ports the app hot-plugged from devargs in its config are
+ * removed and plugged again by the next app; ports the EAL created (--vdev,
+ * -a) are closed here and cannot be used again, so an app that rebuilds
+ * names its ports by devargs in the config. A pool that still has mbufs in
+ * use at this point is reported (a leak) before it is freed.
+ */
+SL_API void sl_app_destroy(struct sl_app *app);
+
+/** sl_app_destroy(), then rte_eal_cleanup(): the end of a sluice process. */
 SL_API void sl_app_fini(struct sl_app *app);
 
 /** Print sluice's options to `f`. */
