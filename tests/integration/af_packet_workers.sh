@@ -52,8 +52,18 @@ it_py <<'PY' || { it_show "$IT_TMP/fwd.log"; it_fail "flows were not split clean
 import json, sys
 peer = json.load(open("peer.json")); fwd = json.load(open("fwd.json"))
 errs = []
+# Every frame sent must be received and echoed by sluice (its own counters).
+# The scapy peer may miss a few echoes itself when its socket overflows on a
+# loaded 2-core machine (7 of 1280 once, with sluice's tx at 1280): that is
+# the peer's loss, noted, and only a large one fails the test.
+dut_rx = sum(w["rx"] for w in fwd["workers"])
+dut_tx = sum(w["tx"] for w in fwd["workers"])
+if dut_rx != peer["sent"] or dut_tx != peer["sent"]:
+    errs.append(f"sluice received {dut_rx} and echoed {dut_tx} of {peer['sent']}")
 if peer["echoed"] != peer["sent"]:
-    errs.append(f"echoed {peer['echoed']} of {peer['sent']}")
+    print(f"note: the peer saw {peer['echoed']} of {dut_tx} echoes (its socket's loss)")
+if peer["echoed"] < 0.9 * peer["sent"]:
+    errs.append(f"the peer saw only {peer['echoed']} of {peer['sent']} echoes")
 if peer["bad_mac"]:
     errs.append(f"{peer['bad_mac']} echoes without swapped MACs")
 sets = []
