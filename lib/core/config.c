@@ -12,6 +12,7 @@
 #include <rte_common.h>
 #include <rte_string_fns.h>
 
+#include "parse_priv.h"
 #include "sluice/sl_config.h"
 #include "sluice/sl_stage.h"
 
@@ -42,18 +43,6 @@ static int __rte_format_printf(4, 5)
 		snprintf(p->err->msg, sizeof(p->err->msg), "%s:%u: [%s]: %s", p->cfg->path, line,
 			 section, what);
 	return -1;
-}
-
-static char *trim(char *s)
-{
-	char *end;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-		*--end = '\0';
-	return s;
 }
 
 /* A parser's "key: what. Fix: how" becomes "FILE:LINE: [section] key: ...". */
@@ -579,12 +568,12 @@ static int parse_sections(struct parse *p)
 				char name[CFG_NAME_LEN];
 
 				strlcpy(name, sec + 9, sizeof(name));
-				rc = parse_pipeline(p, sec, trim(name), entries, n);
+				rc = parse_pipeline(p, sec, sl_trim(name), entries, n);
 			} else if (is_port) {
 				char name[CFG_NAME_LEN];
 
 				strlcpy(name, sec + 5, sizeof(name));
-				rc = parse_port(p, sec, trim(name), entries, n);
+				rc = parse_port(p, sec, sl_trim(name), entries, n);
 			} else if (is_workers) {
 				have_workers = true;
 				rc = parse_workers(p, sec, entries, n);

@@ -15,6 +15,7 @@
 #include <rte_cfgfile.h>
 #include <rte_ether.h>
 
+#include "parse_priv.h"
 #include "sluice/sl_parse.h"
 
 int sl_error_set(struct sl_error *err, const char *fmt, ...)
@@ -456,7 +457,7 @@ bad:
 
 /* ---- files ---- */
 
-static char *trim(char *s)
+char *sl_trim(char *s)
 {
 	char *end;
 
@@ -512,25 +513,25 @@ static int ini_remember(struct ini_seen **arr, unsigned int *nb, unsigned int *c
 static int ini_line(struct ini_state *st, const char *path, char *text, unsigned int line,
 		    struct sl_error *err)
 {
-	char *s = trim(text), *eq, *key, *value;
+	char *s = sl_trim(text), *eq, *key, *value;
 	const char *section = st->nb_sections ? st->sections[st->nb_sections - 1].name : NULL;
 
 	/* rte_cfgfile ends a line at ';'; a line starting with '#' is a comment too. */
 	s[strcspn(s, ";")] = '\0';
-	s = trim(s);
+	s = sl_trim(s);
 	if (*s == '\0' || *s == '#')
 		return 0;
 	if (*s == '[') {
 		char *close = strchr(s, ']');
 		char *name;
 
-		if (close == NULL || trim(close + 1)[0] != '\0')
+		if (close == NULL || sl_trim(close + 1)[0] != '\0')
 			return sl_error_set(err,
 					    "%s:%u: '%s' is not a section header. Fix: write "
 					    "[name] alone on the line",
 					    path, line, s);
 		*close = '\0';
-		name = trim(s + 1);
+		name = sl_trim(s + 1);
 		squeeze_spaces(name);
 		if (*name == '\0' || strlen(name) >= CFG_NAME_LEN)
 			return sl_error_set(err,
@@ -562,13 +563,14 @@ static int ini_line(struct ini_state *st, const char *path, char *text, unsigned
 			return sl_error_set(err,
 					    "%s:%u: [%s] '%s' has no '='. Fix: write key = value, "
 					    "e.g. %.*s = %s",
-					    path, line, section, s, (int)word, s, trim(s + word));
+					    path, line, section, s, (int)word, s,
+					    sl_trim(s + word));
 		return sl_error_set(err, "%s:%u: [%s] '%s' has no '='. Fix: write key = value",
 				    path, line, section, s);
 	}
 	*eq = '\0';
-	key = trim(s);
-	value = trim(eq + 1);
+	key = sl_trim(s);
+	value = sl_trim(eq + 1);
 	if (*key == '\0')
 		return sl_error_set(err, "%s:%u: [%s] '= %s' has no key. Fix: write key = value",
 				    path, line, section, value);
@@ -639,7 +641,7 @@ unsigned int sl_config_line_of(const char *path, const char *section, const char
 	snprintf(want, sizeof(want), "%s", section ? section : "");
 	squeeze_spaces(want);
 	while (fgets(buf, sizeof(buf), f) != NULL) {
-		char *s = trim(buf);
+		char *s = sl_trim(buf);
 
 		line++;
 		if (*s == '[') {
@@ -648,7 +650,7 @@ unsigned int sl_config_line_of(const char *path, const char *section, const char
 
 			if (close != NULL)
 				*close = '\0';
-			name = trim(s + 1);
+			name = sl_trim(s + 1);
 			squeeze_spaces(name);
 			in_section = strcmp(name, want) == 0;
 			if (in_section && key == NULL) {
