@@ -96,6 +96,7 @@ uint32_t tcp_rcv_window(struct sl_tcp_conn *c)
 	uint32_t maxwin = 65535u << c->rcv_wscale;
 	uint32_t edge, thresh, win;
 
+	space = RTE_MIN(space, tcp_mem_window_space(c));
 	if (space > maxwin)
 		space = maxwin;
 	edge = c->rcv_nxt + space; /* where the buffer really ends */
@@ -446,7 +447,8 @@ int tcp_send_syn(struct sl_tcp_conn *c)
 	struct tcp_opts_out o;
 	struct rte_mbuf *m;
 	bool synack = c->state == TCP_SYN_RCVD;
-	uint32_t win = RTE_MIN(s->cfg.rcv_buf, 65535u); /* never scaled in a SYN (RFC 7323 2.2) */
+	/* Never scaled in a SYN (RFC 7323 2.2); a share of the budget like any window. */
+	uint32_t win = RTE_MIN(RTE_MIN(s->cfg.rcv_buf, 65535u), tcp_mem_window_space(c));
 
 	conn_opts(c, true, &o);
 	m = build_hdr(s, &c->tuple, c->iss, synack ? c->rcv_nxt : 0,

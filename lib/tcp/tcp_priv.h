@@ -567,6 +567,8 @@ static inline uint32_t tcp_mem_conn(const struct sl_tcp_conn *c)
 bool tcp_mem_send_ok(const struct sl_tcp_conn *c, uint32_t nsegs);
 /** Whether c's receive window may open now (false: hold the edge where it is). */
 bool tcp_mem_window_ok(struct sl_tcp_conn *c);
+/** The most bytes c may be promised past RCV.NXT: its share of the stack's budget. */
+uint32_t tcp_mem_window_space(const struct sl_tcp_conn *c);
 /**
  * Whether a segment's payload for c must be dropped (not queued, not
  * acknowledged: the peer sends it again) because c or the stack is over its

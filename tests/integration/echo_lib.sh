@@ -47,6 +47,9 @@ echo_veth_up() {
 	sl_veth "$ECHO_HOST_IF" "$ECHO_IF" "$ECHO_NS"
 	sl_offloads_off "$ECHO_HOST_IF"
 	sl_offloads_off "$ECHO_NS" "$ECHO_IF"
+	# The worker (lcore 1 of the default "-l 0-1") owns CPU 1: the client's
+	# kernel receive work for what it sends goes to the other CPU.
+	sl_rps_away "$ECHO_NS" "$ECHO_IF" "${ECHO_WORKER_CPU:-1}"
 	echo_ns ip addr add "$PEER_IP/24" dev "$ECHO_IF"
 }
 

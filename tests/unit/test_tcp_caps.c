@@ -633,3 +633,31 @@ Test(tcp_caps, over_budget_active_conns_drain_not_shed)
 	cr_assert_eq(c[0]->rq_mbufs, rq0 + 1);
 	th_fini(&h);
 }
+
+/* ---- windows sized to the budget ---- */
+
+Test(tcp_caps, windows_share_the_budget)
+{
+	struct sl_tcp_conn *c;
+	struct sl_tcp_tuple t;
+	uint32_t iss, win_one, win_many = 0;
+
+	th_init(&h, small_mem); /* mss 1000, rcv_buf 20000, pressure at 150 mbufs */
+	th_listen(&h);
+	c = open_from(40000, 65535, &iss, &t);
+	/* Alone, a connection is offered its whole buffer. */
+	win_one = c->rcv_adv - c->rcv_nxt;
+	cr_assert_eq(win_one, 20000u);
+	/*
+	 * Fifty connections: the whole buffer each would be 1000 mbufs of
+	 * promises against a budget of 200. The later ones are offered their
+	 * share of the 150 below pressure, and never less than 4 segments.
+	 */
+	for (int i = 1; i < 50; i++) {
+		c = open_from((uint16_t)(40000 + i), 65535, &iss, &t);
+		win_many = c->rcv_adv - c->rcv_nxt;
+	}
+	cr_assert_eq(win_many, 4000u, "150 mbufs / 50 connections = 3 segments, floor 4: %u",
+		     win_many);
+	cr_assert_eq(th_stat(&h, "pressure_data_dropped"), 0u);
+}

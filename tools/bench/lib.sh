@@ -28,7 +28,8 @@ bench_init() {
 # the tcpip stage (TCPIP_ARGS) on one port, VDEV (its ethdev name is what
 # comes before the first comma), the worker on CPU 0 and the main thread on
 # CPU 1; $ECHO_APP_LINES and $ECHO_PORT_LINES add lines to [app] and
-# [port p0]. Sets SRV_PID and SRV_PREFIX; returns 1 when it has not said
+# [port p0]; $ECHO_STAGES (default tcpip) and $ECHO_PIPELINE_LINES set the
+# pipeline's stages and add lines to it. Sets SRV_PID and SRV_PREFIX; returns 1 when it has not said
 # "running:" within 30 s.
 bench_echo_start() {
 	local log=$1 limit=$2 vdev=$3 tcpip=$4 ini=${1%.log}.ini
@@ -43,8 +44,9 @@ dev = ${vdev%%,*}
 pipeline = host
 ${ECHO_PORT_LINES:-}
 [pipeline host]
-stages = tcpip
+stages = ${ECHO_STAGES:-tcpip}
 tcpip = $tcpip
+${ECHO_PIPELINE_LINES:-}
 [workers]
 lcores = 1
 EOT

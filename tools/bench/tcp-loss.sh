@@ -7,9 +7,12 @@
 # one connection, sha256-checked) lives in a network namespace with two veth
 # pairs: one to sluice-echo (net_af_packet on the outer end, worker on
 # CPU 0), one to tools/bench/epoll-echo.c in a namespace of its own (Linux
-# defaults: SACK, RACK, CUBIC). Offloads are off on every veth end. iptables
-# in the client's namespace drops LOSS % at random of what enters and of
-# what leaves it, on both wires alike.
+# defaults: SACK, RACK, and the machine's congestion control). Offloads are
+# off on every veth end. LOSS % of the frames are lost at random on their way
+# into each receiver's TCP, each way: iptables on INPUT of the client's
+# namespace and of the Linux server's, and for sluice its impair stage in
+# front of tcpip (tests/integration/echo_tcp_loss.sh says why not OUTPUT).
+# The client's kernel receive work runs off sluice's worker core (RPS).
 #
 # Per loss level, the Linux server runs while sluice-echo is stopped (its
 # worker busy-polls one of the two cores), then sluice-echo; every size is
@@ -60,6 +63,7 @@ net_up() {
 	ip netns exec "$CNS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 || true
 	sl_offloads_off "$HOST_IF"
 	sl_offloads_off "$CNS" "$CLI_IF"
+	sl_rps_away "$CNS" "$CLI_IF" 0 # sluice's worker: lcore 1 on CPU 0
 	ip -n "$CNS" addr add "$SL_PEER/24" dev "$CLI_IF"
 	sl_veth "$LCLI_IF" "$LSRV_IF" "$LNS" "$CNS"
 	sl_offloads_off "$CNS" "$LCLI_IF"
@@ -67,20 +71,21 @@ net_up() {
 	ip -n "$CNS" addr add "$LX_PEER/24" dev "$LCLI_IF"
 	ip -n "$LNS" addr add "$LX_IP/24" dev "$LSRV_IF"
 }
-loss_set() { # PCT: replace the client namespace's random-drop rules
-	local c p
-	ip netns exec "$CNS" iptables -F INPUT
-	ip netns exec "$CNS" iptables -F OUTPUT
+loss_set() { # PCT: replace the random-drop rules of both receivers' INPUT
+	local ns p
+	for ns in "$CNS" "$LNS"; do ip netns exec "$ns" iptables -F INPUT; done
 	[[ $1 == 0 ]] && return 0
 	p=$(awk -v l="$1" 'BEGIN {printf "%.4f", l / 100}')
-	for c in INPUT OUTPUT; do
-		ip netns exec "$CNS" iptables -A "$c" -m statistic --mode random --probability "$p" -j DROP ||
+	for ns in "$CNS" "$LNS"; do
+		ip netns exec "$ns" iptables -A INPUT -m statistic --mode random --probability "$p" -j DROP ||
 			sl_die "iptables statistic match failed (kernel module xt_statistic?)"
 	done
 }
 
 SRV_PID="" SRV_PREFIX=""
-sluice_start() {
+sluice_start() { # LOSS: sluice's share of the loss is its impair stage's
+	ECHO_STAGES=tcpip ECHO_PIPELINE_LINES=""
+	[[ $1 == 0 ]] || ECHO_STAGES="impair:wire_in tcpip" ECHO_PIPELINE_LINES="wire_in = loss=$1,seed=11"
 	bench_echo_start "$SL_TMP/sluice-$1.log" 3600 "net_af_packet0,iface=$HOST_IF,qpairs=1" \
 		"ip=$SL_IP/24,gw=$SL_PEER,$TCPIP_ARGS" --stats-json "$SL_TMP/sluice-$1.json" --quiet ||
 		sl_die "sluice-echo did not start (log: $SL_TMP/sluice-$1.log)"
@@ -105,7 +110,7 @@ xfer() {
 	fi
 }
 
-echo "tcp-loss: $(date -u '+%F %H:%M UTC'), $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $runs runs per point; loss each way in the client's namespace (iptables statistic)"
+echo "tcp-loss: $(date -u '+%F %H:%M UTC'), $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $runs runs per point; loss each way into each receiver (iptables statistic; sluice: impair)"
 results=$SL_TMP/results.txt
 : >"$results"
 sl_lock
