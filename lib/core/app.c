@@ -195,13 +195,34 @@ static int workers_alloc(struct sl_app *app, struct sl_error *err)
 	return 0;
 }
 
+/* The config: built in code, INI text, or a file (sl_app_opts). */
+static int config_take(struct sl_app *app, struct sl_error *err)
+{
+	const struct sl_app_opts *o = &app->opts;
+
+	if ((o->config != NULL) + (o->config_text != NULL) > 1)
+		return sl_error_set(err, "sl_app_opts: both config and config_text are set. Fix: "
+					 "give one (config_path then only names config_text)");
+	if (o->config != NULL) {
+		app->cfg = *o->config;
+		return sl_config_check(&app->cfg, is_worker_lcore, err);
+	}
+	if (o->config_text != NULL)
+		return sl_config_load_text(&app->cfg, o->config_text, o->config_path,
+					   is_worker_lcore, err);
+	if (o->config_path == NULL)
+		return sl_error_set(err, "no config. Fix: set sl_app_opts.config_path (a file), "
+					 ".config_text (INI text) or .config (built in code)");
+	return sl_config_load(&app->cfg, o->config_path, is_worker_lcore, err);
+}
+
 static int app_build(struct sl_app *app, struct sl_error *err)
 {
 	int port_socket[SL_MAX_PORTS];
 
 	if (sl_stage_registry_check(err) < 0)
 		return -1;
-	if (sl_config_load(&app->cfg, app->opts.config_path, is_worker_lcore, err) < 0)
+	if (config_take(app, err) < 0)
 		return -1;
 	if (app->opts.stats_interval < 0)
 		app->opts.stats_interval = (int)app->cfg.stats_interval;

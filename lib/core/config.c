@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Config file → plain structs. The INI syntax is rte_cfgfile's; this file
  * only gives meaning to sections and keys and says precisely what is wrong. */
+#define _GNU_SOURCE /* memfd_create */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <rte_cfgfile.h>
 #include <rte_common.h>
@@ -24,32 +28,49 @@ struct parse {
 	struct rte_cfgfile *ini;
 	struct sl_error *err;
 	bool (*lcore_ok)(unsigned int lcore);
+	/* The file lines are looked up in: cfg->path, the memfd holding INI text
+	 * (sl_config_load_text), or NULL for a config built in code (no lines). */
+	const char *src;
 };
+
+static unsigned int line_of(const struct parse *p, const char *section, const char *key)
+{
+	return p->src != NULL ? sl_config_line_of(p->src, section, key) : 0;
+}
+
+/* "ORIGIN:LINE: " or, without a line (built in code), "ORIGIN: ". */
+static void where(const struct parse *p, unsigned int line, char *buf, size_t size)
+{
+	if (line != 0)
+		snprintf(buf, size, "%s:%u: ", p->cfg->path, line);
+	else
+		snprintf(buf, size, "%s: ", p->cfg->path);
+}
 
 static int __rte_format_printf(4, 5)
     fail(struct parse *p, const char *section, const char *key, const char *fmt, ...)
 {
-	char what[384];
+	char what[384], at[PATH_MAX + 16];
 	va_list ap;
-	unsigned int line = sl_config_line_of(p->cfg->path, section, key);
 
+	where(p, line_of(p, section, key), at, sizeof(at));
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	if (key != NULL)
-		snprintf(p->err->msg, sizeof(p->err->msg), "%s:%u: [%s] %s: %s", p->cfg->path, line,
-			 section, key, what);
+		snprintf(p->err->msg, sizeof(p->err->msg), "%s[%s] %s: %s", at, section, key, what);
 	else
-		snprintf(p->err->msg, sizeof(p->err->msg), "%s:%u: [%s]: %s", p->cfg->path, line,
-			 section, what);
+		snprintf(p->err->msg, sizeof(p->err->msg), "%s[%s]: %s", at, section, what);
 	return -1;
 }
 
 /* A parser's "key: what. Fix: how" becomes "FILE:LINE: [section] key: ...". */
 static int place(struct parse *p, const char *section, const char *key)
 {
-	return sl_error_prefix(p->err, "%s:%u: [%s] ", p->cfg->path,
-			       sl_config_line_of(p->cfg->path, section, key), section);
+	char at[PATH_MAX + 16];
+
+	where(p, line_of(p, section, key), at, sizeof(at));
+	return sl_error_prefix(p->err, "%s[%s] ", at, section);
 }
 
 static int parse_uint(struct parse *p, const char *section, const char *key, const char *value,
@@ -161,44 +182,73 @@ static int parse_app(struct parse *p, const char *section, struct rte_cfgfile_en
 	return 0;
 }
 
-static int parse_port(struct parse *p, const char *section, const char *name,
-		      struct rte_cfgfile_entry *e, int n)
+/* A new port with its defaults, its name checked; NULL with the error set. */
+static struct sl_port_conf *port_new(struct parse *p, const char *section, const char *name)
 {
 	struct sl_config *cfg = p->cfg;
 	struct sl_port_conf *port;
-	unsigned long v;
 
-	if (!valid_name(name))
-		return fail(p, section, NULL,
-			    "port name '%s' is not valid. Fix: use letters, digits, '_' or '-' "
-			    "(at most %d), e.g. [port p0]",
-			    name, SL_NAME_MAX - 1);
+	if (!valid_name(name)) {
+		fail(p, section, NULL,
+		     "port name '%s' is not valid. Fix: use letters, digits, '_' or '-' "
+		     "(at most %d), e.g. [port p0]",
+		     name, SL_NAME_MAX - 1);
+		return NULL;
+	}
 	for (unsigned int i = 0; i < cfg->nb_ports; i++)
-		if (!strcmp(cfg->ports[i].name, name))
-			return fail(p, section, NULL,
-				    "port '%s' is defined twice. Fix: give each port its own name",
-				    name);
-	if (cfg->nb_ports == SL_MAX_PORTS)
-		return fail(p, section, NULL, "more than %d ports. Fix: remove a [port] section",
-			    SL_MAX_PORTS);
-
+		if (!strcmp(cfg->ports[i].name, name)) {
+			fail(p, section, NULL,
+			     "port '%s' is defined twice. Fix: give each port its own name", name);
+			return NULL;
+		}
+	if (cfg->nb_ports == SL_MAX_PORTS) {
+		fail(p, section, NULL, "more than %d ports. Fix: remove a [port] section",
+		     SL_MAX_PORTS);
+		return NULL;
+	}
 	port = &cfg->ports[cfg->nb_ports++];
 	memset(port, 0, sizeof(*port));
 	strcpy(port->name, name);
 	strcpy(port->profile, "auto");
 	port->rx_queues = 1;
 	port->promiscuous = true;
-	port->line = sl_config_line_of(cfg->path, section, NULL);
+	port->line = line_of(p, section, NULL);
+	return port;
+}
 
+static int port_set_dev(struct parse *p, const char *section, struct sl_port_conf *port,
+			const char *val)
+{
+	if (*val == '\0')
+		return fail(p, section, "dev",
+			    "empty device. Fix: dev = net_memif0 or dev = 0000:3b:00.0");
+	return copy_value(p, section, "dev", val, port->dev, sizeof(port->dev));
+}
+
+static int port_set_pipeline(struct parse *p, const char *section, struct sl_port_conf *port,
+			     const char *val)
+{
+	if (!valid_name(val))
+		return fail(p, section, "pipeline",
+			    "'%s' is not a pipeline name. Fix: name a [pipeline NAME] section",
+			    val);
+	strcpy(port->pipeline, val);
+	return 0;
+}
+
+static int parse_port(struct parse *p, const char *section, const char *name,
+		      struct rte_cfgfile_entry *e, int n)
+{
+	struct sl_port_conf *port = port_new(p, section, name);
+	unsigned long v;
+
+	if (port == NULL)
+		return -1;
 	for (int i = 0; i < n; i++) {
 		const char *k = e[i].name, *val = e[i].value;
 
 		if (!strcmp(k, "dev")) {
-			if (*val == '\0')
-				return fail(p, section, k,
-					    "empty device. Fix: dev = net_memif0 or dev = "
-					    "0000:3b:00.0");
-			if (copy_value(p, section, k, val, port->dev, sizeof(port->dev)))
+			if (port_set_dev(p, section, port, val) < 0)
 				return -1;
 		} else if (!strcmp(k, "profile")) {
 			if (!valid_name(val))
@@ -247,12 +297,8 @@ static int parse_port(struct parse *p, const char *section, const char *name,
 			if (parse_bool(p, section, k, val, &port->promiscuous))
 				return -1;
 		} else if (!strcmp(k, "pipeline")) {
-			if (!valid_name(val))
-				return fail(p, section, k,
-					    "'%s' is not a pipeline name. Fix: name a [pipeline "
-					    "NAME] section",
-					    val);
-			strcpy(port->pipeline, val);
+			if (port_set_pipeline(p, section, port, val) < 0)
+				return -1;
 		} else {
 			return fail(
 			    p, section, k,
@@ -269,40 +315,51 @@ static int parse_port(struct parse *p, const char *section, const char *name,
 	return 0;
 }
 
-static int parse_pipeline(struct parse *p, const char *section, const char *name,
-			  struct rte_cfgfile_entry *e, int n)
+/* A new, empty pipeline, its name checked; NULL with the error set. */
+static struct sl_pipeline_conf *pipeline_new(struct parse *p, const char *section, const char *name)
 {
 	struct sl_config *cfg = p->cfg;
 	struct sl_pipeline_conf *pl;
-	const char *stages = NULL;
-	char list[SL_ARGS_MAX], *tok, *save;
 
-	if (!valid_name(name))
-		return fail(p, section, NULL,
-			    "pipeline name '%s' is not valid. Fix: use letters, digits, '_' or "
-			    "'-', e.g. [pipeline echo]",
-			    name);
+	if (!valid_name(name)) {
+		fail(p, section, NULL,
+		     "pipeline name '%s' is not valid. Fix: use letters, digits, '_' or "
+		     "'-', e.g. [pipeline echo]",
+		     name);
+		return NULL;
+	}
 	for (unsigned int i = 0; i < cfg->nb_pipelines; i++)
-		if (!strcmp(cfg->pipelines[i].name, name))
-			return fail(p, section, NULL,
-				    "pipeline '%s' is defined twice. Fix: rename one", name);
-	if (cfg->nb_pipelines == SL_MAX_PIPELINES)
-		return fail(p, section, NULL,
-			    "more than %d pipelines. Fix: remove a [pipeline] section",
-			    SL_MAX_PIPELINES);
+		if (!strcmp(cfg->pipelines[i].name, name)) {
+			fail(p, section, NULL, "pipeline '%s' is defined twice. Fix: rename one",
+			     name);
+			return NULL;
+		}
+	if (cfg->nb_pipelines == SL_MAX_PIPELINES) {
+		fail(p, section, NULL, "more than %d pipelines. Fix: remove a [pipeline] section",
+		     SL_MAX_PIPELINES);
+		return NULL;
+	}
 	pl = &cfg->pipelines[cfg->nb_pipelines++];
 	memset(pl, 0, sizeof(*pl));
 	strcpy(pl->name, name);
-	pl->line = sl_config_line_of(cfg->path, section, NULL);
+	pl->line = line_of(p, section, NULL);
+	return pl;
+}
 
-	for (int i = 0; i < n; i++)
-		if (!strcmp(e[i].name, "stages"))
-			stages = e[i].value;
+/* "type[:label] ..." (spaces, tabs or commas between) appended to pl. */
+static int pipeline_stages(struct parse *p, const char *section, struct sl_pipeline_conf *pl,
+			   const char *stages)
+{
+	char list[SL_ARGS_MAX], *tok, *save;
+
 	if (stages == NULL || *stages == '\0')
 		return fail(p, section, NULL,
 			    "no stages. Fix: add stages = <stage> [<stage>...], e.g. stages = "
 			    "macswap");
-	strlcpy(list, stages, sizeof(list));
+	if (strlcpy(list, stages, sizeof(list)) >= sizeof(list))
+		return fail(p, section, "stages",
+			    "longer than %zu characters. Fix: shorten the pipeline",
+			    sizeof(list) - 1);
 	for (tok = strtok_r(list, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
 		struct sl_stage_conf *st;
 		char *colon = strchr(tok, ':');
@@ -313,7 +370,7 @@ static int parse_pipeline(struct parse *p, const char *section, const char *name
 				    SL_MAX_STAGES);
 		st = &pl->stages[pl->nb_stages++];
 		memset(st, 0, sizeof(*st));
-		st->line = sl_config_line_of(cfg->path, section, "stages");
+		st->line = line_of(p, section, "stages");
 		if (colon != NULL)
 			*colon = '\0';
 		if (!valid_name(tok) || (colon != NULL && !valid_name(colon + 1)))
@@ -340,25 +397,47 @@ static int parse_pipeline(struct parse *p, const char *section, const char *name
 				    "e.g. %s:%s2",
 				    st->label, st->type, st->type);
 	}
-	/* Every other key is the argument list of the stage with that label. */
-	for (int i = 0; i < n; i++) {
-		struct sl_stage_conf *st = NULL;
+	return 0;
+}
 
-		if (!strcmp(e[i].name, "stages"))
-			continue;
-		for (unsigned int j = 0; j < pl->nb_stages; j++)
-			if (!strcmp(pl->stages[j].label, e[i].name))
-				st = &pl->stages[j];
-		if (st == NULL)
-			return fail(
-			    p, section, e[i].name,
+/* The argument list of the stage labelled `label`. */
+static int stage_args(struct parse *p, const char *section, struct sl_pipeline_conf *pl,
+		      const char *label, const char *args)
+{
+	struct sl_stage_conf *st = NULL;
+
+	for (unsigned int j = 0; j < pl->nb_stages; j++)
+		if (!strcmp(pl->stages[j].label, label))
+			st = &pl->stages[j];
+	if (st == NULL)
+		return fail(p, section, label,
 			    "no stage labelled '%s' in this pipeline. Fix: add it to stages "
 			    "or remove this line",
-			    e[i].name);
-		if (copy_value(p, section, e[i].name, e[i].value, st->args, sizeof(st->args)))
+			    label);
+	if (copy_value(p, section, label, args, st->args, sizeof(st->args)))
+		return -1;
+	st->line = line_of(p, section, label);
+	return 0;
+}
+
+static int parse_pipeline(struct parse *p, const char *section, const char *name,
+			  struct rte_cfgfile_entry *e, int n)
+{
+	struct sl_pipeline_conf *pl = pipeline_new(p, section, name);
+	const char *stages = NULL;
+
+	if (pl == NULL)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (!strcmp(e[i].name, "stages"))
+			stages = e[i].value;
+	if (pipeline_stages(p, section, pl, stages) < 0)
+		return -1;
+	/* Every other key is the argument list of the stage with that label. */
+	for (int i = 0; i < n; i++)
+		if (strcmp(e[i].name, "stages") != 0 &&
+		    stage_args(p, section, pl, e[i].name, e[i].value) < 0)
 			return -1;
-		st->line = sl_config_line_of(cfg->path, section, e[i].name);
-	}
 	return 0;
 }
 
@@ -399,7 +478,7 @@ static int parse_workers(struct parse *p, const char *section, struct rte_cfgfil
 	struct sl_config *cfg = p->cfg;
 	bool explicit_map = false;
 
-	cfg->workers_line = sl_config_line_of(cfg->path, section, NULL);
+	cfg->workers_line = line_of(p, section, NULL);
 	for (int i = 0; i < n; i++) {
 		const char *k = e[i].name;
 		char list[SL_ARGS_MAX], *tok, *save;
@@ -592,20 +671,49 @@ static int parse_sections(struct parse *p)
 	return rc;
 }
 
-int sl_config_load(struct sl_config *cfg, const char *path, bool (*lcore_ok)(unsigned int lcore),
-		   struct sl_error *err)
+void sl_config_init(struct sl_config *cfg, const char *origin)
 {
-	struct parse p = {.cfg = cfg, .err = err, .lcore_ok = lcore_ok};
-	FILE *f;
-	int rc;
-
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->burst = 32;
 	cfg->vector = 0; /* one burst: see docs/config.md */
 	cfg->stats_interval = 1;
 	cfg->graph_stats = SL_GRAPH_STATS_SAMPLED;
-	strlcpy(cfg->path, path, sizeof(cfg->path));
+	strlcpy(cfg->path, origin != NULL && *origin != '\0' ? origin : "inline",
+		sizeof(cfg->path));
+}
 
+/* The INI file at p->src, named cfg->path in errors. */
+static int config_read(struct parse *p)
+{
+	int rc;
+
+	/* rte_cfgfile keeps the last of two equal keys and reads only the first of
+	 * two equal sections without a word: refuse both, and lines without '='. */
+	if (sl_ini_check_named(p->src, p->cfg->path, p->err) < 0)
+		return -1;
+	p->ini = rte_cfgfile_load(p->src, CFG_FLAG_EMPTY_VALUES);
+	if (p->ini == NULL) {
+		snprintf(p->err->msg, sizeof(p->err->msg),
+			 "%s: not a valid INI file (the line is named above). Fix: sections are "
+			 "[name], entries key = value, comments start with ; or #",
+			 p->cfg->path);
+		return -1;
+	}
+	rc = parse_sections(p);
+	if (rc == 0)
+		rc = check_references(p);
+	rte_cfgfile_close(p->ini);
+	p->ini = NULL;
+	return rc;
+}
+
+int sl_config_load(struct sl_config *cfg, const char *path, bool (*lcore_ok)(unsigned int lcore),
+		   struct sl_error *err)
+{
+	struct parse p = {.cfg = cfg, .err = err, .lcore_ok = lcore_ok, .src = path};
+	FILE *f;
+
+	sl_config_init(cfg, path);
 	f = fopen(path, "r");
 	if (f == NULL) {
 		snprintf(err->msg, sizeof(err->msg),
@@ -614,23 +722,123 @@ int sl_config_load(struct sl_config *cfg, const char *path, bool (*lcore_ok)(uns
 		return -1;
 	}
 	fclose(f);
-	/* rte_cfgfile keeps the last of two equal keys and reads only the first of
-	 * two equal sections without a word: refuse both, and lines without '='. */
-	if (sl_ini_check(path, err) < 0)
-		return -1;
-	p.ini = rte_cfgfile_load(path, CFG_FLAG_EMPTY_VALUES);
-	if (p.ini == NULL) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "%s: not a valid INI file (the line is named above). Fix: sections are "
-			 "[name], entries key = value, comments start with ; or #",
-			 path);
-		return -1;
+	return config_read(&p);
+}
+
+int sl_config_load_text(struct sl_config *cfg, const char *text, const char *origin,
+			bool (*lcore_ok)(unsigned int lcore), struct sl_error *err)
+{
+	struct parse p = {.cfg = cfg, .err = err, .lcore_ok = lcore_ok};
+	char src[64];
+	size_t len = text != NULL ? strlen(text) : 0, off = 0;
+	int fd, rc;
+
+	sl_config_init(cfg, origin);
+	if (text == NULL)
+		return sl_error_set(err, "%s: no config text. Fix: pass the INI text", cfg->path);
+	/* rte_cfgfile reads files only: the text goes to an anonymous memory file. */
+	fd = memfd_create("sluice-config", MFD_CLOEXEC);
+	if (fd < 0)
+		return sl_error_set(err, "%s: memfd_create: %s", cfg->path, strerror(errno));
+	while (off < len) {
+		ssize_t w = write(fd, text + off, len - off);
+
+		if (w <= 0) {
+			rc = sl_error_set(err, "%s: writing the config text to a memfd: %s",
+					  cfg->path, strerror(errno));
+			close(fd);
+			return rc;
+		}
+		off += (size_t)w;
 	}
-	rc = parse_sections(&p);
-	if (rc == 0)
-		rc = check_references(&p);
-	rte_cfgfile_close(p.ini);
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
+	p.src = src;
+	rc = config_read(&p);
+	close(fd);
 	return rc;
+}
+
+struct sl_port_conf *sl_config_add_port(struct sl_config *cfg, const char *name, const char *dev,
+					const char *pipeline, struct sl_error *err)
+{
+	struct parse p = {.cfg = cfg, .err = err};
+	char section[SL_NAME_MAX + 8];
+	struct sl_port_conf *port;
+
+	snprintf(section, sizeof(section), "port %s", name != NULL ? name : "");
+	port = port_new(&p, section, name != NULL ? name : "");
+	if (port == NULL)
+		return NULL;
+	if (port_set_dev(&p, section, port, dev != NULL ? dev : "") < 0 ||
+	    port_set_pipeline(&p, section, port, pipeline != NULL ? pipeline : "") < 0) {
+		cfg->nb_ports--;
+		return NULL;
+	}
+	return port;
+}
+
+struct sl_pipeline_conf *sl_config_add_pipeline(struct sl_config *cfg, const char *name,
+						const char *stages, struct sl_error *err)
+{
+	struct parse p = {.cfg = cfg, .err = err};
+	char section[SL_NAME_MAX + 12];
+	struct sl_pipeline_conf *pl;
+
+	snprintf(section, sizeof(section), "pipeline %s", name != NULL ? name : "");
+	pl = pipeline_new(&p, section, name != NULL ? name : "");
+	if (pl == NULL)
+		return NULL;
+	if (pipeline_stages(&p, section, pl, stages) < 0) {
+		cfg->nb_pipelines--;
+		return NULL;
+	}
+	return pl;
+}
+
+int sl_config_set_stage_args(struct sl_config *cfg, const char *pipeline, const char *label,
+			     const char *args, struct sl_error *err)
+{
+	struct parse p = {.cfg = cfg, .err = err};
+	char section[SL_NAME_MAX + 12];
+
+	snprintf(section, sizeof(section), "pipeline %s", pipeline != NULL ? pipeline : "");
+	for (unsigned int i = 0; i < cfg->nb_pipelines; i++)
+		if (pipeline != NULL && !strcmp(cfg->pipelines[i].name, pipeline))
+			return stage_args(&p, section, &cfg->pipelines[i],
+					  label != NULL ? label : "", args != NULL ? args : "");
+	return fail(&p, section, NULL, "no such pipeline. Fix: sl_config_add_pipeline() it first");
+}
+
+int sl_config_check(struct sl_config *cfg, bool (*lcore_ok)(unsigned int lcore),
+		    struct sl_error *err)
+{
+	struct parse p = {.cfg = cfg, .err = err, .lcore_ok = lcore_ok};
+
+	for (unsigned int i = 0; i < cfg->nb_pipelines; i++) {
+		const struct sl_pipeline_conf *pl = &cfg->pipelines[i];
+		char section[SL_NAME_MAX + 12];
+
+		snprintf(section, sizeof(section), "pipeline %s", pl->name);
+		if (pl->nb_stages == 0)
+			return fail(&p, section, NULL,
+				    "no stages. Fix: give sl_config_add_pipeline() a stage list");
+		for (unsigned int j = 0; j < pl->nb_stages; j++)
+			if (sl_stage_find(pl->stages[j].type) == NULL)
+				return fail(
+				    &p, section, "stages",
+				    "no stage type '%s'. Fix: register it (SL_STAGE_REGISTER) "
+				    "or use one of --list-stages",
+				    pl->stages[j].type);
+	}
+	for (unsigned int w = 0; w < cfg->nb_workers; w++)
+		if (lcore_ok != NULL && !lcore_ok(cfg->workers[w].lcore))
+			return fail(&p, "workers", NULL,
+				    "lcore %u is not a worker lcore of this EAL. Fix: start the "
+				    "EAL with it (-l/--lcores) or leave the workers to map = auto",
+				    cfg->workers[w].lcore);
+	if (cfg->nb_workers == 0)
+		cfg->auto_map = true;
+	return check_references(&p);
 }
 
 int sl_config_map_workers(struct sl_config *cfg, const int *port_socket,

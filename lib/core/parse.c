@@ -599,6 +599,11 @@ static int ini_line(struct ini_state *st, const char *path, char *text, unsigned
 
 int sl_ini_check(const char *path, struct sl_error *err)
 {
+	return sl_ini_check_named(path, path, err);
+}
+
+int sl_ini_check_named(const char *path, const char *name, struct sl_error *err)
+{
 	struct ini_state st = {0};
 	char text[2048];
 	unsigned int line = 0;
@@ -608,19 +613,19 @@ int sl_ini_check(const char *path, struct sl_error *err)
 	if (f == NULL)
 		return sl_error_set(err,
 				    "%s: cannot open: %s. Fix: give an existing, readable file",
-				    path, strerror(errno));
+				    name, strerror(errno));
 	while (rc == 0 && fgets(text, sizeof(text), f) != NULL) {
 		line++;
 		if (strchr(text, '\n') == NULL && !feof(f))
 			rc = sl_error_set(err,
 					  "%s:%u: line longer than %zu characters. Fix: "
 					  "shorten it",
-					  path, line, sizeof(text) - 2);
+					  name, line, sizeof(text) - 2);
 		else
-			rc = ini_line(&st, path, text, line, err);
+			rc = ini_line(&st, name, text, line, err);
 	}
 	if (rc == 0 && ferror(f))
-		rc = sl_error_set(err, "%s:%u: read error. Fix: check the file", path, line);
+		rc = sl_error_set(err, "%s:%u: read error. Fix: check the file", name, line);
 	fclose(f);
 	free(st.sections);
 	free(st.keys);
@@ -629,6 +634,15 @@ int sl_ini_check(const char *path, struct sl_error *err)
 
 /* Find the line of a key (or of the section header when key is NULL). This
  * only locates text for error messages; rte_cfgfile did the parsing. */
+const char *sl_config_at(const char *path, unsigned int line, char *buf, size_t size)
+{
+	if (line != 0)
+		snprintf(buf, size, "%s:%u", path, line);
+	else
+		snprintf(buf, size, "%s", path);
+	return buf;
+}
+
 unsigned int sl_config_line_of(const char *path, const char *section, const char *key)
 {
 	char buf[1024], want[128];

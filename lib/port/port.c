@@ -120,6 +120,7 @@ static void ring_devarg_add(char *args, size_t size, const char *name,
 static int resolve_device(struct sl_port *port, const char *path, const char *pdir,
 			  struct sl_error *err)
 {
+	char at[PATH_MAX + 16];
 	const struct sl_port_conf *conf = port->conf;
 	char args[SL_DEV_MAX + 64];
 	char name[SL_DEV_MAX];
@@ -134,9 +135,10 @@ static int resolve_device(struct sl_port *port, const char *path, const char *pd
 		return 0;
 	if (comma == NULL && strncmp(name, "net_", 4) != 0) {
 		snprintf(err->msg, sizeof(err->msg),
-			 "%s:%u: [port %s] dev: no ethdev '%s'. Fix: give it to the EAL (-a %s or "
+			 "%s: [port %s] dev: no ethdev '%s'. Fix: give it to the EAL (-a %s or "
 			 "--vdev %s) or write full devargs, e.g. dev = net_memif0,role=server",
-			 path, conf->line, conf->name, name, name, name);
+			 sl_config_at(path, conf->line, at, sizeof(at)), conf->name, name, name,
+			 name);
 		return -1;
 	}
 	/* Not probed by the EAL yet: hot-plug it from the devargs. */
@@ -145,11 +147,11 @@ static int resolve_device(struct sl_port *port, const char *path, const char *pd
 	rc = rte_dev_probe(args);
 	if (rc < 0 || rte_eth_dev_get_port_by_name(name, &port->port_id) != 0) {
 		snprintf(err->msg, sizeof(err->msg),
-			 "%s:%u: [port %s] dev: cannot attach '%s' (no such driver, bad "
+			 "%s: [port %s] dev: cannot attach '%s' (no such driver, bad "
 			 "arguments, or the device is missing; rte_dev_probe: %s). Fix: check the "
 			 "driver name and its arguments in the PMD's guide, or pass the device to "
 			 "the EAL with -a/--vdev",
-			 path, conf->line, conf->name, conf->dev,
+			 sl_config_at(path, conf->line, at, sizeof(at)), conf->name, conf->dev,
 			 rc < 0 ? strerror(-rc) : "no ethdev created");
 		return -1;
 	}
@@ -194,6 +196,7 @@ static void ring_from_devarg(struct sl_port *port)
 
 int sl_ports_probe(struct sl_app *app, struct sl_error *err)
 {
+	char at[PATH_MAX + 16];
 	for (unsigned int i = 0; i < app->cfg.nb_ports; i++) {
 		struct sl_port *port = &app->ports[i];
 		int rc;
@@ -204,11 +207,12 @@ int sl_ports_probe(struct sl_app *app, struct sl_error *err)
 			return -1;
 		for (unsigned int j = 0; j < i; j++)
 			if (app->ports[j].port_id == port->port_id) {
-				snprintf(err->msg, sizeof(err->msg),
-					 "%s:%u: [port %s] dev: same device as [port %s]. Fix: one "
-					 "[port] section per device",
-					 app->cfg.path, port->conf->line, port->conf->name,
-					 app->ports[j].conf->name);
+				snprintf(
+				    err->msg, sizeof(err->msg),
+				    "%s: [port %s] dev: same device as [port %s]. Fix: one "
+				    "[port] section per device",
+				    sl_config_at(app->cfg.path, port->conf->line, at, sizeof(at)),
+				    port->conf->name, app->ports[j].conf->name);
 				return -1;
 			}
 		rc = rte_eth_dev_info_get(port->port_id, &port->info);
@@ -263,6 +267,7 @@ static int rxq_socket(const struct sl_app *app, unsigned int port_idx, uint16_t 
 
 static int port_configure(struct sl_app *app, unsigned int idx, struct sl_error *err)
 {
+	char at[PATH_MAX + 16];
 	struct sl_port *port = &app->ports[idx];
 	const struct sl_port_conf *conf = port->conf;
 	struct rte_eth_conf eth_conf;
@@ -275,10 +280,10 @@ static int port_configure(struct sl_app *app, unsigned int idx, struct sl_error 
 	port->nb_txq = app->nb_workers;
 	if (port->nb_rxq > port->info.max_rx_queues) {
 		snprintf(err->msg, sizeof(err->msg),
-			 "%s:%u: [port %s] rx_queues: %u asked, device %s has %u. Fix: rx_queues = "
+			 "%s: [port %s] rx_queues: %u asked, device %s has %u. Fix: rx_queues = "
 			 "%u or fewer (for memif/af_packet, raise the vdev's queue count too)",
-			 app->cfg.path, conf->line, conf->name, port->nb_rxq,
-			 port->info.driver_name, port->info.max_rx_queues,
+			 sl_config_at(app->cfg.path, conf->line, at, sizeof(at)), conf->name,
+			 port->nb_rxq, port->info.driver_name, port->info.max_rx_queues,
 			 port->info.max_rx_queues);
 		return -1;
 	}
@@ -335,10 +340,11 @@ static int port_configure(struct sl_app *app, unsigned int idx, struct sl_error 
 			       conf->name);
 		else if (rc < 0) {
 			snprintf(err->msg, sizeof(err->msg),
-				 "%s:%u: [port %s] mtu: %u refused by the device (%s). Fix: use "
+				 "%s: [port %s] mtu: %u refused by the device (%s). Fix: use "
 				 "%u..%u or 0",
-				 app->cfg.path, conf->line, conf->name, mtu, strerror(-rc),
-				 port->info.min_mtu, port->info.max_mtu);
+				 sl_config_at(app->cfg.path, conf->line, at, sizeof(at)),
+				 conf->name, mtu, strerror(-rc), port->info.min_mtu,
+				 port->info.max_mtu);
 			return -1;
 		}
 	}

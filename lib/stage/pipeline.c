@@ -62,7 +62,10 @@ static bool pipeline_on_socket(const struct sl_app *app, unsigned int pipeline, 
 void sl_slot_where(const struct sl_app *app, const struct sl_stage_slot *slot, char *buf,
 		   size_t size)
 {
-	snprintf(buf, size, "%s:%u: [pipeline %s] %s", app->cfg.path, slot->conf->line,
+	char at[PATH_MAX + 16];
+
+	snprintf(buf, size, "%s: [pipeline %s] %s",
+		 sl_config_at(app->cfg.path, slot->conf->line, at, sizeof(at)),
 		 app->cfg.pipelines[slot->pipeline].name, slot->conf->label);
 }
 

@@ -1,9 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * One process, one EAL, three apps in turn: each is created from the config,
- * runs for a second, and is destroyed (sl_app_destroy), as an embedding
- * application that rebuilds its pipelines would do. rebuild.sh checks that
- * every round forwarded and that no pool reported mbufs still in use.
+ * One process, one EAL, four apps in turn, each created, run for a second
+ * and destroyed (sl_app_destroy), as an embedding application that rebuilds
+ * its pipelines would do, each from one of the three config roads:
+ *   round 1: the config file CONFIG (sl_app_opts.config_path)
+ *   round 2: the same file's text, held in memory (.config_text)
+ *   round 3: the same pipeline built in code (.config, sl_config_add_*)
+ *   then a config built in code with a bad stage argument, which
+ *   sl_app_create must refuse with the config file's one-line error
+ *   round 4: round 3's config again, after the refusal
+ * rebuild.sh checks that every round forwarded, that the refusal said what
+ * and where, and that no pool reported mbufs still in use.
  *
  *   rebuild [EAL options] -- CONFIG JSON_PREFIX
  * writes JSON_PREFIX-<round>.json, the final stats of each round.
@@ -15,12 +22,65 @@
 #include <rte_eal.h>
 
 #include "sluice/sl_app.h"
+#include "sluice/sl_config.h"
 
-#define ROUNDS 3
+static char text[8192];
+
+static int read_text(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (f == NULL)
+		return -1;
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	return 0;
+}
+
+/* The pipeline of rebuild.sh's file, in code; `count_args` for the count stage. */
+static int build(struct sl_config *cfg, const char *count_args)
+{
+	struct sl_error err;
+
+	sl_config_init(cfg, "rebuild-code");
+	cfg->stats_interval = 0;
+	if (sl_config_add_pipeline(cfg, "main", "macswap count", &err) == NULL ||
+	    (count_args != NULL &&
+	     sl_config_set_stage_args(cfg, "main", "count", count_args, &err) < 0) ||
+	    sl_config_add_port(cfg, "p0", "net_null0", "main", &err) == NULL) {
+		fprintf(stderr, "rebuild: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int run(int round, struct sl_app_opts *opts, const char *json_prefix)
+{
+	char json[4096];
+	struct sl_app *app;
+
+	snprintf(json, sizeof(json), "%s-%d.json", json_prefix, round);
+	opts->prog = "rebuild";
+	opts->stats_interval = 0;
+	opts->duration = 1;
+	opts->stats_json = json;
+	opts->quiet = true;
+	if (sl_app_create(&app, opts) < 0 || sl_app_run(app) < 0) {
+		fprintf(stderr, "rebuild: round %d failed\n", round);
+		sl_app_fini(app);
+		return -1;
+	}
+	sl_app_destroy(app);
+	printf("rebuild: round %d done\n", round);
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
-	char json[4096];
+	struct sl_config cfg;
+	struct sl_app *app;
 	int sep = 1;
 
 	while (sep < argc && strcmp(argv[sep], "--") != 0)
@@ -29,30 +89,34 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s [EAL options] -- CONFIG JSON_PREFIX\n", argv[0]);
 		return EXIT_FAILURE;
 	}
+	if (read_text(argv[sep + 1]) < 0) {
+		fprintf(stderr, "rebuild: cannot read %s\n", argv[sep + 1]);
+		return EXIT_FAILURE;
+	}
 	if (rte_eal_init(sep, argv) < 0) {
 		fprintf(stderr, "rebuild: EAL initialisation failed\n");
 		return EXIT_FAILURE;
 	}
-	for (int round = 1; round <= ROUNDS; round++) {
-		struct sl_app_opts opts = {
-		    .prog = "rebuild",
-		    .config_path = argv[sep + 1],
-		    .stats_interval = 0,
-		    .duration = 1,
-		    .stats_json = json,
-		    .quiet = true,
-		};
-		struct sl_app *app;
+	if (run(1, &(struct sl_app_opts){.config_path = argv[sep + 1]}, argv[sep + 2]) < 0 ||
+	    run(2, &(struct sl_app_opts){.config_text = text, .config_path = "rebuild-text"},
+		argv[sep + 2]) < 0 ||
+	    build(&cfg, NULL) < 0 ||
+	    run(3, &(struct sl_app_opts){.config = &cfg}, argv[sep + 2]) < 0)
+		return EXIT_FAILURE;
 
-		snprintf(json, sizeof(json), "%s-%d.json", argv[sep + 2], round);
-		if (sl_app_create(&app, &opts) < 0 || sl_app_run(app) < 0) {
-			fprintf(stderr, "rebuild: round %d failed\n", round);
-			sl_app_fini(app);
-			return EXIT_FAILURE;
-		}
-		sl_app_destroy(app);
-		printf("rebuild: round %d done\n", round);
+	/* A bad argument is the stage's to find, when the app is created. */
+	if (build(&cfg, "flows=many") < 0)
+		return EXIT_FAILURE;
+	if (sl_app_create(&app, &(struct sl_app_opts){.prog = "rebuild", .config = &cfg}) == 0) {
+		fprintf(stderr, "rebuild: a bad stage argument was accepted\n");
+		return EXIT_FAILURE;
 	}
+	sl_app_destroy(app);
+	printf("rebuild: the bad config was refused\n");
+
+	if (build(&cfg, NULL) < 0 ||
+	    run(4, &(struct sl_app_opts){.config = &cfg}, argv[sep + 2]) < 0)
+		return EXIT_FAILURE;
 	rte_eal_cleanup();
 	return EXIT_SUCCESS;
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# sl_app_destroy lets one process build, run, stop and rebuild sluice three
-# times on one EAL (rebuild.c): every round must forward on its hot-plugged
-# net_null port, and no pool may report mbufs still in use at teardown.
+# sl_app_destroy lets one process build, run, stop and rebuild sluice four
+# times on one EAL (rebuild.c), from a file, from INI text and from code:
+# every round must forward on its hot-plugged net_null port, a config built
+# in code with a bad stage argument must be refused with the file's one-line
+# error, and no pool may report mbufs still in use at teardown.
 # Usage: rebuild.sh SLUICE_FWD SLUICE_GEN REBUILD_BINARY
 SLUICE_FWD=${1:-${SLUICE_FWD:-}} SLUICE_GEN=${2:-${SLUICE_GEN:-}}
 bin=${3:?usage: rebuild.sh SLUICE_FWD SLUICE_GEN REBUILD_BINARY}
@@ -30,7 +32,12 @@ if grep -q "leaked" "$IT_TMP/rebuild.log"; then
 	it_show "$IT_TMP/rebuild.log"
 	it_fail "a pool still had mbufs in use at teardown"
 fi
-for round in 1 2 3; do
+refusal="rebuild: rebuild-code: [pipeline main] count: flows: 'many' is not"
+grep -qF "$refusal" "$IT_TMP/rebuild.log" || {
+	it_show "$IT_TMP/rebuild.log"
+	it_fail "the bad stage argument was not refused with: $refusal"
+}
+for round in 1 2 3 4; do
 	read -r rx tx < <(/usr/bin/python3 -c '
 import json, sys
 w = json.load(open(sys.argv[1]))["workers"]
@@ -38,4 +45,4 @@ print(sum(x["rx"] for x in w), sum(x["tx"] for x in w))' "$IT_TMP/round-$round.j
 	((rx > 0 && tx > 0)) || it_fail "round $round forwarded nothing (rx $rx, tx $tx)"
 	it_say "round $round: rx $rx tx $tx"
 done
-it_say "PASS: three apps in one process, no mbuf left in use"
+it_say "PASS: four apps in one process (file, text, code twice), a bad one refused, no mbuf left in use"

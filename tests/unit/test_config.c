@@ -159,80 +159,79 @@ struct bad_case {
 	unsigned int line;	/* the line the message must name */
 };
 
+static struct bad_case bad_cases[] = {
+    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[bogus]\n",
+     "unknown section", 6},
+    {"[port p0]\ndev = x\npipeline = e\ncolour = red\n[pipeline e]\nstages = macswap\n",
+     "unknown key", 4},
+    {"[port p0]\ndev = x\npipeline = e\nrx_queues = lots\n[pipeline e]\nstages = macswap\n",
+     "not a whole number", 4},
+    {"[port p0]\ndev = x\npipeline = e\nrx_queues = 0\n[pipeline e]\nstages = macswap\n",
+     "not a whole number in 1..", 4},
+    {"[port p0]\ndev = x\npipeline = e\nrx_desc = 1000\n[pipeline e]\nstages = macswap\n",
+     "power of two", 4},
+    {"[port p0]\ndev = x\npipeline = e\nmtu = 20\n[pipeline e]\nstages = macswap\n", "below IPv4",
+     4},
+    {"[port p0]\ndev = x\npipeline = e\nrss = maybe\n[pipeline e]\nstages = macswap\n",
+     "not one of auto, off, on or symmetric", 4},
+    {"[port p0]\ndev = x\npipeline = e\npromiscuous = perhaps\n[pipeline e]\nstages = "
+     "macswap\n",
+     "is not on or off", 4},
+    {"[port p0]\npipeline = e\n[pipeline e]\nstages = macswap\n", "no dev", 1},
+    {"[port p0]\ndev = x\n[pipeline e]\nstages = macswap\n", "no pipeline", 1},
+    {"[port p0]\ndev = x\npipeline = nope\n[pipeline e]\nstages = macswap\n",
+     "no [pipeline nope] section", 3},
+    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap teleport\n",
+     "no stage type 'teleport'", 5},
+    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\n", "no stages", 4},
+    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = count count\n", "used twice", 5},
+    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\nfoo = a=b\n",
+     "no stage labelled 'foo'", 6},
+    {"[port p0]\ndev = x\npipeline = e\n[port p0]\ndev = y\npipeline = e\n[pipeline "
+     "e]\nstages = macswap\n",
+     "section given twice (first at line 1)", 4},
+    {"[port bad name!]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n", "not valid", 1},
+    {"[pipeline e]\nstages = macswap\n", "no [port NAME] section", 0},
+    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[workers]\n"
+     "lcore1 = p0:3\n",
+     "not a whole number in 0..0", 7},
+    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[workers]\n"
+     "lcore1 = p9:0\n",
+     "no port named 'p9'", 7},
+    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[workers]\n"
+     "lcore1 = p0\n",
+     "not port:queue", 7},
+    {"[port p0]\ndev = x\nrx_queues = 2\npipeline = e\n[pipeline e]\nstages = "
+     "macswap\n[workers]\nlcore1 = p0:0\n",
+     "polled by 0 workers", 7},
+    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[workers]\n"
+     "map = sideways\n",
+     "map = auto", 7},
+    {"[app]\nburst = 100000\n[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = "
+     "macswap\n",
+     "not a whole number in 1..256", 2},
+    {"[app]\ngraph_stats = sometimes\n[port p0]\ndev = x\npipeline = e\n[pipeline "
+     "e]\nstages = macswap\n",
+     "not sampled, on or off", 2},
+    {"[port p0\ndev = x\n", "is not a section header", 1},
+    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = count\ncount flows 1024\n",
+     "'count flows 1024' has no '='. Fix: write key = value, e.g. count = flows 1024", 6},
+    {"[port p0]\ndev = x\npipeline = e\ndev = y\n[pipeline e]\nstages = macswap\n",
+     "dev: key given twice in this section (first at line 2)", 4},
+    {"[workers]\nmap = auto\n[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = "
+     "macswap\n[workers]\nmap = auto\n",
+     "[workers]: section given twice (first at line 1)", 8},
+    {"[app]\nburst = 32\n[app]\nburst = 64\n[port p0]\ndev = x\npipeline = e\n[pipeline "
+     "e]\nstages = macswap\n",
+     "[app]: section given twice", 3},
+    {"burst = 32\n[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n",
+     "comes before any [section]", 1},
+};
+
 ParameterizedTestParameters(config, bad_files)
 {
-	static struct bad_case cases[] = {
-	    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[bogus]\n",
-	     "unknown section", 6},
-	    {"[port p0]\ndev = x\npipeline = e\ncolour = red\n[pipeline e]\nstages = macswap\n",
-	     "unknown key", 4},
-	    {"[port p0]\ndev = x\npipeline = e\nrx_queues = lots\n[pipeline e]\nstages = macswap\n",
-	     "not a whole number", 4},
-	    {"[port p0]\ndev = x\npipeline = e\nrx_queues = 0\n[pipeline e]\nstages = macswap\n",
-	     "not a whole number in 1..", 4},
-	    {"[port p0]\ndev = x\npipeline = e\nrx_desc = 1000\n[pipeline e]\nstages = macswap\n",
-	     "power of two", 4},
-	    {"[port p0]\ndev = x\npipeline = e\nmtu = 20\n[pipeline e]\nstages = macswap\n",
-	     "below IPv4", 4},
-	    {"[port p0]\ndev = x\npipeline = e\nrss = maybe\n[pipeline e]\nstages = macswap\n",
-	     "not one of auto, off, on or symmetric", 4},
-	    {"[port p0]\ndev = x\npipeline = e\npromiscuous = perhaps\n[pipeline e]\nstages = "
-	     "macswap\n",
-	     "is not on or off", 4},
-	    {"[port p0]\npipeline = e\n[pipeline e]\nstages = macswap\n", "no dev", 1},
-	    {"[port p0]\ndev = x\n[pipeline e]\nstages = macswap\n", "no pipeline", 1},
-	    {"[port p0]\ndev = x\npipeline = nope\n[pipeline e]\nstages = macswap\n",
-	     "no [pipeline nope] section", 3},
-	    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap teleport\n",
-	     "no stage type 'teleport'", 5},
-	    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\n", "no stages", 4},
-	    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = count count\n", "used twice",
-	     5},
-	    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\nfoo = a=b\n",
-	     "no stage labelled 'foo'", 6},
-	    {"[port p0]\ndev = x\npipeline = e\n[port p0]\ndev = y\npipeline = e\n[pipeline "
-	     "e]\nstages = macswap\n",
-	     "section given twice (first at line 1)", 4},
-	    {"[port bad name!]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n",
-	     "not valid", 1},
-	    {"[pipeline e]\nstages = macswap\n", "no [port NAME] section", 0},
-	    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[workers]\n"
-	     "lcore1 = p0:3\n",
-	     "not a whole number in 0..0", 7},
-	    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[workers]\n"
-	     "lcore1 = p9:0\n",
-	     "no port named 'p9'", 7},
-	    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[workers]\n"
-	     "lcore1 = p0\n",
-	     "not port:queue", 7},
-	    {"[port p0]\ndev = x\nrx_queues = 2\npipeline = e\n[pipeline e]\nstages = "
-	     "macswap\n[workers]\nlcore1 = p0:0\n",
-	     "polled by 0 workers", 7},
-	    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n[workers]\n"
-	     "map = sideways\n",
-	     "map = auto", 7},
-	    {"[app]\nburst = 100000\n[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = "
-	     "macswap\n",
-	     "not a whole number in 1..256", 2},
-	    {"[app]\ngraph_stats = sometimes\n[port p0]\ndev = x\npipeline = e\n[pipeline "
-	     "e]\nstages = macswap\n",
-	     "not sampled, on or off", 2},
-	    {"[port p0\ndev = x\n", "is not a section header", 1},
-	    {"[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = count\ncount flows 1024\n",
-	     "'count flows 1024' has no '='. Fix: write key = value, e.g. count = flows 1024", 6},
-	    {"[port p0]\ndev = x\npipeline = e\ndev = y\n[pipeline e]\nstages = macswap\n",
-	     "dev: key given twice in this section (first at line 2)", 4},
-	    {"[workers]\nmap = auto\n[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = "
-	     "macswap\n[workers]\nmap = auto\n",
-	     "[workers]: section given twice (first at line 1)", 8},
-	    {"[app]\nburst = 32\n[app]\nburst = 64\n[port p0]\ndev = x\npipeline = e\n[pipeline "
-	     "e]\nstages = macswap\n",
-	     "[app]: section given twice", 3},
-	    {"burst = 32\n[port p0]\ndev = x\npipeline = e\n[pipeline e]\nstages = macswap\n",
-	     "comes before any [section]", 1},
-	};
-
-	return cr_make_param_array(struct bad_case, cases, sizeof(cases) / sizeof(cases[0]));
+	return cr_make_param_array(struct bad_case, bad_cases,
+				   sizeof(bad_cases) / sizeof(bad_cases[0]));
 }
 
 ParameterizedTest(struct bad_case *c, config, bad_files)
@@ -261,6 +260,121 @@ ParameterizedTest(struct bad_case *c, config, bad_files)
 	cr_expect(strstr(err.msg, "Fix") != NULL || strstr(err.msg, "fix") != NULL,
 		  "message '%s' names no fix", err.msg);
 	unlink(path);
+}
+
+/* The same bad configs as INI text: the same errors, named by the origin. */
+ParameterizedTestParameters(config, bad_texts)
+{
+	return cr_make_param_array(struct bad_case, bad_cases,
+				   sizeof(bad_cases) / sizeof(bad_cases[0]));
+}
+
+ParameterizedTest(struct bad_case *c, config, bad_texts)
+{
+	struct sl_config cfg;
+	struct sl_error err = {.msg = ""};
+	char where[128];
+	int rc = sl_config_load_text(&cfg, c->text, "app.c", NULL, &err);
+
+	if (c->must_contain[0] == '\0') {
+		cr_expect(rc == 0 || err.msg[0] != '\0');
+		return;
+	}
+	cr_assert_eq(rc, -1, "accepted a bad text:\n%s", c->text);
+	cr_expect(strstr(err.msg, c->must_contain) != NULL, "message '%s' lacks '%s'", err.msg,
+		  c->must_contain);
+	cr_expect(strncmp(err.msg, "app.c", 5) == 0, "message '%s' does not start with the origin",
+		  err.msg);
+	cr_expect(strstr(err.msg, "/proc/self/fd") == NULL, "message '%s' names the memfd",
+		  err.msg);
+	if (c->line > 0) {
+		snprintf(where, sizeof(where), "app.c:%u:", c->line);
+		cr_expect(strstr(err.msg, where) != NULL, "message '%s' does not name line %u",
+			  err.msg, c->line);
+	}
+}
+
+Test(config, text_parses_like_a_file)
+{
+	static const char text[] = "[app]\nburst = 64\n[port p0]\ndev = net_null0\npipeline = "
+				   "e\nrx_queues = 2\n[pipeline e]\nstages = count:c macswap\n"
+				   "c = flows=16\n";
+	struct sl_config a, b;
+	struct sl_error err = {.msg = ""};
+	const char *path = write_tmp(text);
+
+	cr_assert_eq(sl_config_load(&a, path, NULL, &err), 0, "%s", err.msg);
+	cr_assert_eq(sl_config_load_text(&b, text, "inline", NULL, &err), 0, "%s", err.msg);
+	cr_expect_str_eq(b.path, "inline");
+	cr_expect_eq(b.burst, 64u);
+	cr_expect_eq(b.ports[0].rx_queues, 2u);
+	cr_expect_eq(b.ports[0].line, a.ports[0].line);
+	cr_expect_str_eq(b.pipelines[0].stages[0].args, "flows=16");
+	cr_expect_eq(b.pipelines[0].stages[0].line, 9u);
+	strcpy(b.path, a.path);
+	cr_expect(memcmp(&a, &b, sizeof(a)) == 0, "file and text give different structs");
+	unlink(path);
+}
+
+Test(config, built_in_code_equals_the_file)
+{
+	static const char text[] = "[port p0]\ndev = net_null0\npipeline = e\n[pipeline e]\n"
+				   "stages = count:c macswap\nc = flows=16\n";
+	struct sl_config file, code;
+	struct sl_error err = {.msg = ""};
+	struct sl_port_conf *port;
+
+	cr_assert_eq(sl_config_load_text(&file, text, "x", NULL, &err), 0, "%s", err.msg);
+	sl_config_init(&code, "x");
+	cr_assert_not_null(sl_config_add_pipeline(&code, "e", "count:c macswap", &err), "%s",
+			   err.msg);
+	cr_assert_eq(sl_config_set_stage_args(&code, "e", "c", "flows=16", &err), 0, "%s", err.msg);
+	port = sl_config_add_port(&code, "p0", "net_null0", "e", &err);
+	cr_assert_not_null(port, "%s", err.msg);
+	cr_assert_eq(sl_config_check(&code, NULL, &err), 0, "%s", err.msg);
+	/* The same structs but for the line numbers, which code has none of. */
+	cr_expect_str_eq(code.pipelines[0].stages[1].type, "macswap");
+	cr_expect_str_eq(code.pipelines[0].stages[0].label, "c");
+	cr_expect_str_eq(code.pipelines[0].stages[0].args, "flows=16");
+	cr_expect_eq(code.ports[0].rx_queues, file.ports[0].rx_queues);
+	cr_expect_eq(code.ports[0].promiscuous, file.ports[0].promiscuous);
+	cr_expect_str_eq(code.ports[0].profile, file.ports[0].profile);
+	cr_expect_eq(code.ports[0].pipeline_idx, 0u);
+	cr_expect_eq(code.burst, file.burst);
+	cr_expect_eq(code.stats_interval, file.stats_interval);
+	cr_expect_eq(code.graph_stats, file.graph_stats);
+	cr_expect(code.auto_map);
+}
+
+Test(config, built_in_code_errors)
+{
+	struct sl_config cfg;
+	struct sl_error err = {.msg = ""};
+
+	sl_config_init(&cfg, "my-app");
+	cr_assert_null(sl_config_add_pipeline(&cfg, "main", "count cuont", &err));
+	cr_expect(strstr(err.msg, "my-app: [pipeline main] stages: no stage type 'cuont'. Fix: "
+				  "use one of ") == err.msg,
+		  "%s", err.msg);
+	cr_expect_eq(cfg.nb_pipelines, 0u, "a refused pipeline is not kept");
+	cr_assert_not_null(sl_config_add_pipeline(&cfg, "main", "count", &err));
+	cr_assert_null(sl_config_add_pipeline(&cfg, "main", "macswap", &err));
+	cr_expect(strstr(err.msg, "my-app: [pipeline main]: pipeline 'main' is defined twice") ==
+		      err.msg,
+		  "%s", err.msg);
+	cr_assert_eq(sl_config_set_stage_args(&cfg, "main", "nope", "a=1", &err), -1);
+	cr_expect(strstr(err.msg, "no stage labelled 'nope'") != NULL, "%s", err.msg);
+	cr_assert_eq(sl_config_set_stage_args(&cfg, "other", "count", "a=1", &err), -1);
+	cr_expect(strstr(err.msg, "[pipeline other]: no such pipeline") != NULL, "%s", err.msg);
+	cr_assert_null(sl_config_add_port(&cfg, "p0", "", "main", &err));
+	cr_expect(strstr(err.msg, "my-app: [port p0] dev: empty device") == err.msg, "%s", err.msg);
+	cr_expect_eq(cfg.nb_ports, 0u);
+	cr_assert_eq(sl_config_check(&cfg, NULL, &err), -1);
+	cr_expect(strstr(err.msg, "no [port NAME] section") != NULL, "%s", err.msg);
+	cr_assert_not_null(sl_config_add_port(&cfg, "p0", "net_null0", "elsewhere", &err));
+	cr_assert_eq(sl_config_check(&cfg, NULL, &err), -1);
+	cr_expect(strstr(err.msg, "my-app: [port p0] pipeline: no [pipeline elsewhere]") == err.msg,
+		  "%s", err.msg);
 }
 
 Test(config, missing_file)

@@ -5,12 +5,16 @@
  * per-worker graphs, launch, stats, clean stop. A sluice app is:
  *
  *   struct sl_app *app;
- *   if (sl_app_init(&app, argc, argv, "sluice-fwd") < 0) return 1;
- *   int rc = sl_app_run(app);   // until SIGINT/SIGTERM or --duration
+ *   int rc = sl_app_init(&app, argc, argv);  // EAL args, then -- --config FILE ...
+ *   if (rc != 0) return rc < 0;              // 1: --help or --version was printed
+ *   rc = sl_app_run(app);                    // until SIGINT/SIGTERM or --duration
  *   sl_app_fini(app);
  *
- * Embedding apps that run their own EAL can use sl_app_create_from_config()
- * after rte_eal_init() instead.
+ * An app that runs its own rte_eal_init() calls sl_app_create() instead, with
+ * the config from a file (sl_app_opts.config_path), INI text in memory
+ * (.config_text) or a struct built in code (.config, sluice/sl_config.h);
+ * sl_app_destroy() then leaves the EAL up for the next app. docs/embedding.md
+ * walks through all three.
  */
 #ifndef SLUICE_SL_APP_H
 #define SLUICE_SL_APP_H
@@ -18,6 +22,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "sluice/sl_api.h"
+#include "sluice/sl_config.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,12 +32,14 @@ struct sl_app;
 
 /** sluice's own options (the arguments after "--"). */
 struct sl_app_opts {
-	const char *prog;
-	const char *config_path;
-	int stats_interval;	/**< -1: from config */
-	unsigned int duration;	/**< seconds; 0 = until a signal */
-	const char *stats_json; /**< write final stats as JSON here */
-	bool quiet;		/**< no per-interval lines */
+	const char *prog;	 /**< names the app in errors */
+	const char *config_path; /**< an INI file; with config_text, the text's name in errors */
+	const char *config_text; /**< INI text (sl_config_load_text); NULL: read config_path */
+	const struct sl_config *config; /**< built in code (sl_config_init); copied, then checked */
+	int stats_interval;		/**< -1: from config */
+	unsigned int duration;		/**< seconds; 0 = until a signal */
+	const char *stats_json;		/**< write final stats as JSON here */
+	bool quiet;			/**< no per-interval lines */
 };
 
 /**

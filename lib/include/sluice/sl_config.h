@@ -90,7 +90,7 @@ enum sl_graph_stats {
 #define SL_GRAPH_STATS_SAMPLE_EVERY 16
 
 struct sl_config {
-	char path[PATH_MAX];
+	char path[PATH_MAX]; /**< the file, or the origin of text or code: named in errors */
 	unsigned int burst;
 	unsigned int vector;
 	unsigned int stats_interval;
@@ -117,6 +117,69 @@ struct sl_config {
  */
 SL_API int sl_config_load(struct sl_config *cfg, const char *path,
 			  bool (*lcore_ok)(unsigned int lcore), struct sl_error *err);
+
+/**
+ * Parse INI text held in memory: the same grammar, checks and one-line errors
+ * as sl_config_load(), with `origin` (e.g. "main.c" or "inline"; NULL:
+ * "inline") in place of the file name: "main.c:3: [port p0] dev: ...".
+ * The text is not kept.
+ */
+SL_API int sl_config_load_text(struct sl_config *cfg, const char *text, const char *origin,
+			       bool (*lcore_ok)(unsigned int lcore), struct sl_error *err);
+
+/**
+ * Start a config to be built in code: no ports, no pipelines, the defaults
+ * of a file's [app] section (burst 32, stats every second), workers mapped
+ * automatically. `origin` names the config in errors (NULL: "inline").
+ * Then sl_config_add_pipeline(), sl_config_set_stage_args(),
+ * sl_config_add_port(), any field of the returned structs (rx_queues,
+ * rx_desc, ...) and of cfg's [app] fields, and sl_config_check():
+ *
+ *   struct sl_config cfg;
+ *   struct sl_error err;
+ *   sl_config_init(&cfg, "my-app");
+ *   if (sl_config_add_pipeline(&cfg, "main", "udp_port_filter:filter count", &err) == NULL ||
+ *       sl_config_set_stage_args(&cfg, "main", "filter", "port=9", &err) < 0 ||
+ *       sl_config_add_port(&cfg, "p0", "net_memif0", "main", &err) == NULL)
+ *           fail(err.msg);
+ *
+ * A stage's arguments are checked by the stage when the app is created, as
+ * for a file.
+ */
+SL_API void sl_config_init(struct sl_config *cfg, const char *origin);
+
+/**
+ * Add pipeline `name` with `stages`, written as in a file's stages = line:
+ * "type[:label] ..." separated by spaces or commas. The stage types must be
+ * registered. Returns the pipeline, or NULL with `err` set ("my-app:
+ * [pipeline main] stages: no stage type 'cuont'. Fix: use one of ...") and
+ * cfg unchanged.
+ */
+SL_API struct sl_pipeline_conf *sl_config_add_pipeline(struct sl_config *cfg, const char *name,
+						       const char *stages, struct sl_error *err);
+
+/** A stage's argument list ("key=value,..."), as a file's LABEL = line. */
+SL_API int sl_config_set_stage_args(struct sl_config *cfg, const char *pipeline, const char *label,
+				    const char *args, struct sl_error *err);
+
+/**
+ * Add port `name` on device `dev` (an ethdev name, PCI address or vdev
+ * devargs, as a file's dev = line) running `pipeline`, with a file's
+ * defaults (one rx queue, promiscuous, profile auto). Returns the port to
+ * adjust, or NULL with `err` set and cfg unchanged.
+ */
+SL_API struct sl_port_conf *sl_config_add_port(struct sl_config *cfg, const char *name,
+					       const char *dev, const char *pipeline,
+					       struct sl_error *err);
+
+/**
+ * The checks that end sl_config_load(), for a config built or changed in
+ * code: at least one port, every port's pipeline exists, every stage type is
+ * registered, workers (if given) are lcores `lcore_ok` accepts and poll every
+ * queue once. Returns 0, or -1 with `err` set.
+ */
+SL_API int sl_config_check(struct sl_config *cfg, bool (*lcore_ok)(unsigned int lcore),
+			   struct sl_error *err);
 
 /**
  * With map = auto, spread every (port, queue) pair over the workers,

@@ -169,6 +169,12 @@ SL_API int sl_ini_check(const char *path, struct sl_error *err);
 /** Line of `key` inside `[section]` of `path`, or of the header when key is NULL (0: not found). */
 SL_API unsigned int sl_config_line_of(const char *path, const char *section, const char *key);
 
+/**
+ * Where an error is: "PATH:LINE", or "PATH" alone when `line` is 0 (a config
+ * built in code has no lines). Returns `buf`.
+ */
+SL_API const char *sl_config_at(const char *path, unsigned int line, char *buf, size_t size);
+
 /** Longest route name of a port in a routes file (a [port NAME] name or an ethdev id). */
 #define SL_ROUTE_PORT_MAX 32
 
