@@ -11,6 +11,7 @@
  * sluice hot-plugs. The pipeline counts what it receives and sends it back
  * with the MAC addresses swapped.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -19,6 +20,7 @@
 
 #include <sluice/sl_app.h>
 #include <sluice/sl_config.h>
+#include <sluice/sl_stats.h>
 
 static int build_config(struct sl_config *cfg, const char *device)
 {
@@ -33,6 +35,19 @@ static int build_config(struct sl_config *cfg, const char *device)
 		return -1;
 	}
 	return 0;
+}
+
+/* The counters, read in process (sluice/sl_stats.h): no text to parse. */
+static void print_counts(const struct sl_app *app)
+{
+	struct sl_port_stats port;
+	uint64_t seen;
+
+	if (sl_stats_counter(app, "main", "seen", "packets", &seen) == 0 &&
+	    sl_stats_port(app, "p0", &port) == 0)
+		printf("pipeline-in-code: seen %" PRIu64 " packets; p0 rx %" PRIu64 " tx %" PRIu64
+		       " rx_missed %" PRIu64 "\n",
+		       seen, port.rx, port.tx, port.rx_missed);
 }
 
 int main(int argc, char **argv)
@@ -70,6 +85,8 @@ int main(int argc, char **argv)
 	rc = sl_app_create(&app, &opts);
 	if (rc == 0)
 		rc = sl_app_run(app);
+	if (rc == 0)
+		print_counts(app);
 	sl_app_destroy(app); /* the EAL stays up: another app could follow */
 	rte_eal_cleanup();
 	return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

@@ -21,6 +21,9 @@ timeout -k 5 60 "$bin" -l 0-1 --no-pci --file-prefix "sl-ex-pc-$$" $mem --log-le
 	"net_pcap0,rx_pcap=$work/in.pcap,tx_pcap=$work/out.pcap" 1 "$work/stats.json" \
 	>"$work/run.log" 2>&1 || { cat "$work/run.log" >&2; fail "the example exited with an error"; }
 
+# The figure the app read in process is the one its stats JSON holds.
+line=$(grep '^pipeline-in-code: seen' "$work/run.log") || { cat "$work/run.log" >&2; fail "no in-process counts printed"; }
+[[ $line == "pipeline-in-code: seen 100 packets; p0 rx 100 tx 100 rx_missed 0" ]] || fail "in-process counts: '$line'"
 /usr/bin/python3 - "$work/stats.json" "$work/out.pcap" <<'PY' || fail "wrong counts (above)"
 import json, sys
 from scapy.all import rdpcap

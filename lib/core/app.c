@@ -20,7 +20,7 @@
 
 #include "sl_priv.h"
 #include "sl_version.h"
-#include "sl_stats.h"
+#include "stats_priv.h"
 
 static const char *usage_prog = "sluice";
 

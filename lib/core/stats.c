@@ -12,7 +12,7 @@
 #include <rte_graph_worker.h>
 
 #include "sl_priv.h"
-#include "sl_stats.h"
+#include "stats_priv.h"
 #include "sluice/sl_count.h"
 #include "sluice/sl_port.h"
 

@@ -12,7 +12,7 @@
 
 #include "sl_priv.h"
 #include "sluice/sl_port.h"
-#include "sl_stats.h"
+#include "stats_priv.h"
 
 /* The app the commands describe; the lock keeps sl_app_destroy from freeing
  * it while a command (on the telemetry thread) reads it. */

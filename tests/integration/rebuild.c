@@ -15,6 +15,7 @@
  *   rebuild [EAL options] -- CONFIG JSON_PREFIX
  * writes JSON_PREFIX-<round>.json, the final stats of each round.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 
 #include "sluice/sl_app.h"
 #include "sluice/sl_config.h"
+#include "sluice/sl_stats.h"
 
 static char text[8192];
 
@@ -56,6 +58,44 @@ static int build(struct sl_config *cfg, const char *count_args)
 	return 0;
 }
 
+/*
+ * sluice/sl_stats.h agrees with itself: every packet a worker received went
+ * through the count stage and left on p0; unknown names are refused.
+ * rebuild.sh compares the printed figures with the stats JSON.
+ */
+static int check_stats(const struct sl_app *app, int round)
+{
+	struct sl_worker_stats ws;
+	struct sl_port_stats ps;
+	struct sl_stage_stats_sum sum;
+	uint64_t counted, rx = 0, v;
+
+	for (unsigned int w = 0; w < sl_stats_nb_workers(app); w++) {
+		if (sl_stats_worker(app, w, &ws) < 0)
+			return -1;
+		rx += ws.rx;
+	}
+	if (sl_stats_counter(app, "main", "count", "packets", &counted) < 0 ||
+	    sl_stats_port(app, "p0", &ps) < 0 || sl_stats_stage(app, "main", "macswap", &sum) < 0) {
+		fprintf(stderr, "rebuild: round %d: sl_stats_* found no count, p0 or macswap\n",
+			round);
+		return -1;
+	}
+	if (counted != rx || strcmp(sum.type, "macswap") != 0 || sum.workers == 0 ||
+	    sl_stats_counter(app, "main", "count", "no_such_counter", &v) == 0 ||
+	    sl_stats_counter(app, "main", "nope", "packets", &v) == 0 ||
+	    sl_stats_port(app, "p9", &ps) == 0 || sl_stats_worker(app, 99, &ws) == 0) {
+		fprintf(stderr,
+			"rebuild: round %d: sl_stats_* disagree: count %" PRIu64
+			" packets, workers rx %" PRIu64 "\n",
+			round, counted, rx);
+		return -1;
+	}
+	printf("rebuild: round %d stats: count.packets %" PRIu64 " workers.rx %" PRIu64 "\n", round,
+	       counted, rx);
+	return 0;
+}
+
 static int run(int round, struct sl_app_opts *opts, const char *json_prefix)
 {
 	char json[4096];
@@ -69,6 +109,10 @@ static int run(int round, struct sl_app_opts *opts, const char *json_prefix)
 	opts->quiet = true;
 	if (sl_app_create(&app, opts) < 0 || sl_app_run(app) < 0) {
 		fprintf(stderr, "rebuild: round %d failed\n", round);
+		sl_app_fini(app);
+		return -1;
+	}
+	if (check_stats(app, round) < 0) {
 		sl_app_fini(app);
 		return -1;
 	}

@@ -43,6 +43,11 @@ import json, sys
 w = json.load(open(sys.argv[1]))["workers"]
 print(sum(x["rx"] for x in w), sum(x["tx"] for x in w))' "$IT_TMP/round-$round.json")
 	((rx > 0 && tx > 0)) || it_fail "round $round forwarded nothing (rx $rx, tx $tx)"
+	# What the app read in process (sluice/sl_stats.h) is what its JSON says.
+	grep -qx "rebuild: round $round stats: count.packets $rx workers.rx $rx" "$IT_TMP/rebuild.log" || {
+		it_show "$IT_TMP/rebuild.log"
+		it_fail "round $round: the in-process counters differ from the JSON's rx $rx"
+	}
 	it_say "round $round: rx $rx tx $tx"
 done
 it_say "PASS: four apps in one process (file, text, code twice), a bad one refused, no mbuf left in use"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Internal: stats read by the printout, the JSON file and telemetry. */
-#ifndef SLUICE_SL_STATS_H
-#define SLUICE_SL_STATS_H
+#ifndef SLUICE_CORE_STATS_PRIV_H
+#define SLUICE_CORE_STATS_PRIV_H
 
 #include <stdint.h>
 #include <stdio.h>
