@@ -52,10 +52,10 @@ struct sl_worker_stats {
 
 /** One stage of one pipeline, summed over every worker that runs the pipeline. */
 struct sl_stage_stats_sum {
-	const char *type;		 /**< the stage type, e.g. "count" */
-	uint64_t calls, objs, cycles;	 /**< from rte_graph, as graph_stats allows */
-	unsigned int nb_counters;	 /**< the stage's own counters ... */
-	const char *const *counter_names; /**< ... their names (the stage's ops) ... */
+	const char *type;			  /**< the stage type, e.g. "count" */
+	uint64_t calls, objs, cycles;		  /**< from rte_graph, as graph_stats allows */
+	unsigned int nb_counters;		  /**< the stage's own counters ... */
+	const char *const *counter_names;	  /**< ... their names (the stage's ops) ... */
 	uint64_t counters[SL_STAGE_COUNTERS_MAX]; /**< ... and values */
 	unsigned int workers;			  /**< how many workers the sums cover */
 };
