@@ -83,6 +83,7 @@ for ex in "$repo"/examples/*/; do
 		profiles=()
 		[[ $link == static ]] && profiles=("SLUICE_PROFILE_DIR=$dest$prefix/share/sluice/profiles")
 		if env "${profiles[@]}" "LD_LIBRARY_PATH=$libdir" "EXAMPLE_BIN=$out/$name" "EXAMPLE_WORK=$out" \
+			"EXAMPLE_PREFIX=$dest$prefix" \
 			bash "$ex/run.sh"; then
 			say "ok $name ($link)"
 		else

@@ -38,6 +38,7 @@ void sl_app_usage(FILE *f, const char *prog)
 	    "  -j, --stats-json FILE     write the final stats as JSON to FILE\n"
 	    "  -q, --quiet               no per-interval lines\n"
 	    "  -h, --help                this text and the EAL options\n"
+	    "      --plugin PATH         load a stage plugin (.so; also [app] plugins =)\n"
 	    "      --list-stages         every stage type with its help, args and counters\n"
 	    "      --version             the versions of this program and DPDK\n"
 	    "\n"
@@ -77,6 +78,31 @@ static int parse_seconds(const char *opt, const char *value, unsigned long max, 
 	return 0;
 }
 
+static int load_plugin(const char *path)
+{
+	struct sl_error err;
+
+	if (sl_plugin_load(path, &err) < 0) {
+		fprintf(stderr, "%s: --plugin: %s\n", usage_prog, err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* --plugin PATH and --plugin=PATH anywhere: for --list-stages, before the EAL. */
+static int load_plugins_early(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--plugin") && i + 1 < argc) {
+			if (load_plugin(argv[++i]) < 0)
+				return -1;
+		} else if (!strncmp(argv[i], "--plugin=", 9) && load_plugin(argv[i] + 9) < 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Parse the args after "--". Returns 0, 1 for --help, -1 on error. */
 static int parse_app_args(struct sl_app_opts *o, int argc, char **argv)
 {
@@ -87,6 +113,7 @@ static int parse_app_args(struct sl_app_opts *o, int argc, char **argv)
 	    {"stats-json", required_argument, NULL, 'j'},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
+	    {"plugin", required_argument, NULL, 'P'},
 	    {NULL, 0, NULL, 0},
 	};
 	unsigned long v;
@@ -114,6 +141,10 @@ static int parse_app_args(struct sl_app_opts *o, int argc, char **argv)
 			break;
 		case 'q':
 			o->quiet = true;
+			break;
+		case 'P':
+			if (load_plugin(optarg) < 0)
+				return -1;
 			break;
 		case 'h':
 			return 1;
@@ -315,6 +346,8 @@ int sl_app_init(struct sl_app **out, int argc, char **argv)
 			return 1;
 		}
 		if (!strcmp(argv[i], "--list-stages")) {
+			if (load_plugins_early(argc, argv) < 0)
+				return -1;
 			sl_stage_list_print(stdout);
 			return 1;
 		}

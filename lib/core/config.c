@@ -31,6 +31,9 @@ struct parse {
 	/* The file lines are looked up in: cfg->path, the memfd holding INI text
 	 * (sl_config_load_text), or NULL for a config built in code (no lines). */
 	const char *src;
+	/* A file's stage types are checked once its [app] plugins are loaded. */
+	bool defer_types;
+	bool from_file; /* relative plugin paths are from the file's directory */
 };
 
 static unsigned int line_of(const struct parse *p, const char *section, const char *key)
@@ -168,6 +171,9 @@ static int parse_app(struct parse *p, const char *section, struct rte_cfgfile_en
 			}
 			v = (unsigned long)n;
 			cfg->stage_mbufs = v;
+		} else if (!strcmp(k, "plugins")) {
+			if (copy_value(p, section, k, val, cfg->plugins, sizeof(cfg->plugins)))
+				return -1;
 		} else if (!strcmp(k, "profiles")) {
 			if (copy_value(p, section, k, val, cfg->profiles_dir,
 				       sizeof(cfg->profiles_dir)))
@@ -176,7 +182,7 @@ static int parse_app(struct parse *p, const char *section, struct rte_cfgfile_en
 			return fail(
 			    p, section, k,
 			    "unknown key. Fix: use one of burst, vector, stats_interval, tx_retry, "
-			    "graph_stats, stage_mbufs, profiles");
+			    "graph_stats, stage_mbufs, profiles, plugins");
 		}
 	}
 	return 0;
@@ -346,6 +352,58 @@ static struct sl_pipeline_conf *pipeline_new(struct parse *p, const char *sectio
 	return pl;
 }
 
+static int unknown_type(struct parse *p, const char *section, const char *type)
+{
+	char known[256] = "";
+
+	for (unsigned int j = 0; sl_stage_at(j) != NULL; j++) {
+		if (j > 0)
+			strlcat(known, ", ", sizeof(known));
+		strlcat(known, sl_stage_at(j)->name, sizeof(known));
+	}
+	return fail(p, section, "stages",
+		    "no stage type '%s'. Fix: use one of %s, or load the plugin that has it "
+		    "([app] plugins = PATH.so)",
+		    type, known);
+}
+
+/* Every stage type of every pipeline is registered (plugins loaded). */
+static int check_stage_types(struct parse *p)
+{
+	for (unsigned int i = 0; i < p->cfg->nb_pipelines; i++) {
+		const struct sl_pipeline_conf *pl = &p->cfg->pipelines[i];
+		char section[SL_NAME_MAX + 12];
+
+		snprintf(section, sizeof(section), "pipeline %s", pl->name);
+		for (unsigned int j = 0; j < pl->nb_stages; j++)
+			if (sl_stage_find(pl->stages[j].type) == NULL)
+				return unknown_type(p, section, pl->stages[j].type);
+	}
+	return 0;
+}
+
+/* [app] plugins: each loaded, a relative path from the config file's directory. */
+static int load_plugins(struct parse *p, bool beside_file)
+{
+	char list[SL_ARGS_MAX], path[PATH_MAX], *tok, *save;
+	const char *slash = strrchr(p->cfg->path, '/');
+
+	strlcpy(list, p->cfg->plugins, sizeof(list));
+	for (tok = strtok_r(list, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
+		if (tok[0] != '/' && beside_file && slash != NULL)
+			snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - p->cfg->path),
+				 p->cfg->path, tok);
+		else
+			strlcpy(path, tok, sizeof(path));
+		if (sl_plugin_load(path, p->err) < 0) {
+			sl_error_prefix(p->err, "plugins: ");
+			place(p, "app", "plugins");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* "type[:label] ..." (spaces, tabs or commas between) appended to pl. */
 static int pipeline_stages(struct parse *p, const char *section, struct sl_pipeline_conf *pl,
 			   const char *stages)
@@ -376,17 +434,8 @@ static int pipeline_stages(struct parse *p, const char *section, struct sl_pipel
 		if (!valid_name(tok) || (colon != NULL && !valid_name(colon + 1)))
 			return fail(p, section, "stages",
 				    "'%s' is not a stage name. Fix: write type or type:label", tok);
-		if (sl_stage_find(tok) == NULL) {
-			char known[256] = "";
-
-			for (unsigned int j = 0; sl_stage_at(j) != NULL; j++) {
-				if (j > 0)
-					strlcat(known, ", ", sizeof(known));
-				strlcat(known, sl_stage_at(j)->name, sizeof(known));
-			}
-			return fail(p, section, "stages", "no stage type '%s'. Fix: use one of %s",
-				    tok, known);
-		}
+		if (!p->defer_types && sl_stage_find(tok) == NULL)
+			return unknown_type(p, section, tok);
 		strcpy(st->type, tok);
 		strcpy(st->label, colon ? colon + 1 : tok);
 		for (unsigned int j = 0; j + 1 < pl->nb_stages; j++)
@@ -699,7 +748,12 @@ static int config_read(struct parse *p)
 			 p->cfg->path);
 		return -1;
 	}
+	p->defer_types = true;
 	rc = parse_sections(p);
+	if (rc == 0)
+		rc = load_plugins(p, p->from_file);
+	if (rc == 0)
+		rc = check_stage_types(p);
 	if (rc == 0)
 		rc = check_references(p);
 	rte_cfgfile_close(p->ini);
@@ -710,7 +764,8 @@ static int config_read(struct parse *p)
 int sl_config_load(struct sl_config *cfg, const char *path, bool (*lcore_ok)(unsigned int lcore),
 		   struct sl_error *err)
 {
-	struct parse p = {.cfg = cfg, .err = err, .lcore_ok = lcore_ok, .src = path};
+	struct parse p = {
+	    .cfg = cfg, .err = err, .lcore_ok = lcore_ok, .src = path, .from_file = true};
 	FILE *f;
 
 	sl_config_init(cfg, path);
@@ -822,14 +877,9 @@ int sl_config_check(struct sl_config *cfg, bool (*lcore_ok)(unsigned int lcore),
 		if (pl->nb_stages == 0)
 			return fail(&p, section, NULL,
 				    "no stages. Fix: give sl_config_add_pipeline() a stage list");
-		for (unsigned int j = 0; j < pl->nb_stages; j++)
-			if (sl_stage_find(pl->stages[j].type) == NULL)
-				return fail(
-				    &p, section, "stages",
-				    "no stage type '%s'. Fix: register it (SL_STAGE_REGISTER) "
-				    "or use one of --list-stages",
-				    pl->stages[j].type);
 	}
+	if (load_plugins(&p, false) < 0 || check_stage_types(&p) < 0)
+		return -1;
 	for (unsigned int w = 0; w < cfg->nb_workers; w++)
 		if (lcore_ok != NULL && !lcore_ok(cfg->workers[w].lcore))
 			return fail(&p, "workers", NULL,

@@ -98,6 +98,9 @@ struct sl_config {
 	uint8_t graph_stats;	  /**< SL_GRAPH_STATS_*: per-stage calls/objs/cycles */
 	unsigned int stage_mbufs; /**< per worker, mbufs stages may hold (added to the pool) */
 	char profiles_dir[PATH_MAX];
+	/** [app] plugins: stage plugins (.so) to load, comma separated; relative
+	 *  paths are from the config file's directory (sl_plugin_load) */
+	char plugins[SL_ARGS_MAX];
 
 	unsigned int nb_ports;
 	struct sl_port_conf ports[SL_MAX_PORTS];

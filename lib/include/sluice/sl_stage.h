@@ -176,6 +176,19 @@ SL_API const struct sl_stage_ops *sl_stage_find(const char *name);
 SL_API const struct sl_stage_ops *sl_stage_at(unsigned int index);
 
 /**
+ * Load a stage plugin: a shared object whose constructors register stage
+ * types (SL_STAGE_REGISTER), e.g. built with meson's shared_module() against
+ * these headers, without linking libsluice (its references bind to the
+ * program's). The apps load the plugins of [app] plugins = and --plugin
+ * themselves; an app that builds its config in code calls this before
+ * naming the plugin's stages. A path without '/' is taken from the current
+ * directory, never searched for. Loading the same file again does nothing.
+ * Returns 0, or -1 with `err` set: the .so cannot be loaded (dlerror), or
+ * it registered a stage name already taken (naming both objects).
+ */
+SL_API int sl_plugin_load(const char *path, struct sl_error *err);
+
+/**
  * Helper for init callbacks: printf into init->err, return -EINVAL. Write
  * "what. Fix: how" (or "key: what. Fix: how" about one arg); the framework
  * puts "FILE:LINE: [pipeline P] LABEL: " in front, so do not name the
