@@ -20,6 +20,7 @@
 
 #include "sl_priv.h"
 #include "sl_version.h"
+#include "sluice/sl_tcp_service.h"
 #include "stats_priv.h"
 
 static const char *usage_prog = "sluice";
@@ -76,6 +77,18 @@ static int parse_seconds(const char *opt, const char *value, unsigned long max, 
 	}
 	*out = (unsigned long)v;
 	return 0;
+}
+
+/* After the stages: the TCP services the tcpip stage can run. */
+static void services_print(FILE *f)
+{
+	const struct sl_tcp_service_ops *svc;
+
+	fprintf(f, "\nTCP services (the tcpip stage's tcp_service=NAME:PORT):\n");
+	for (unsigned int i = 0; (svc = sl_tcp_service_at(i)) != NULL; i++)
+		fprintf(f, "    %s: %s\n", svc->name, svc->help != NULL ? svc->help : "(no help)");
+	if (sl_tcp_service_at(0) == NULL)
+		fprintf(f, "    none registered (sluice/sl_tcp_service.h)\n");
 }
 
 static int load_plugin(const char *path)
@@ -349,6 +362,7 @@ int sl_app_init(struct sl_app **out, int argc, char **argv)
 			if (load_plugins_early(argc, argv) < 0)
 				return -1;
 			sl_stage_list_print(stdout);
+			services_print(stdout);
 			return 1;
 		}
 	}

@@ -84,6 +84,10 @@ enum { NET_COUNTERS(NET_CNT_ENUM) NET_NB_COUNTERS };
 #define NET_TCP_STATS_BASE NET_NB_COUNTERS
 
 /** Parsed stage arguments (docs/net.md). Addresses in network order. */
+#define NET_SERVICES_MAX 4
+
+struct sl_tcp_service_ops;
+
 struct net_config {
 	uint32_t ip, mask, gw;
 	uint16_t tcp_echo_port;	 /**< host order; 0 = off */
@@ -114,6 +118,10 @@ struct net_config {
 	uint32_t keepalive_ms, keepalive_intvl_ms, keepalive_probes;
 	uint32_t tcp_mem, conn_mem; /**< mbufs; 0 = derived */
 	uint32_t rst_rate, rst_burst;
+	/* tcp_service=NAME:PORT|...: services of sl_tcp_service.h */
+	unsigned int nb_services;
+	const struct sl_tcp_service_ops *services[NET_SERVICES_MAX];
+	uint16_t service_ports[NET_SERVICES_MAX];
 };
 
 /* ---- ARP (arp.c) ---- */
@@ -157,6 +165,7 @@ struct net_token_bucket {
 
 struct sl_netif {
 	struct net_config cfg;
+	void *service_state[NET_SERVICES_MAX]; /**< per worker, from each service's start */
 	uint16_t port;		   /**< where our own packets (TCP, ARP requests) go out */
 	struct rte_ether_addr mac; /**< of `port` */
 	struct rte_mempool *pool;

@@ -27,6 +27,7 @@
 
 #include "net/net_priv.h"
 #include "sluice/sl_echo.h"
+#include "sluice/sl_tcp_service.h"
 #include "sluice/sl_stage.h"
 #include "sluice/sl_tcp.h"
 #include "sluice/sl_tcpip.h"
@@ -71,6 +72,7 @@ static const char *const tcpip_args[] = {"ip",
 					 "frag_flows",
 					 "frag_timeout_ms",
 					 "frag_max_size",
+					 "tcp_service",
 					 TCPIP_CAPS_ARGS,
 					 NULL};
 
@@ -120,6 +122,46 @@ static int arg_ip_prefix(struct sl_stage_init *init, struct net_config *c)
 	return 0;
 }
 
+/* tcp_service=NAME:PORT|NAME:PORT: registered services (sl_tcp_service.h). */
+static int arg_services(struct sl_stage_init *init, struct net_config *c)
+{
+	const char *arg = sl_stage_arg(init, "tcp_service", NULL);
+	char list[256], known[256] = "", *tok, *save;
+
+	if (arg == NULL)
+		return 0;
+	for (unsigned int i = 0; sl_tcp_service_at(i) != NULL; i++)
+		snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s",
+			 i ? ", " : "", sl_tcp_service_at(i)->name);
+	if (snprintf(list, sizeof(list), "%s", arg) >= (int)sizeof(list))
+		return sl_stage_fail(init, "tcp_service: too long. Fix: fewer services");
+	for (tok = strtok_r(list, "|", &save); tok != NULL; tok = strtok_r(NULL, "|", &save)) {
+		char *colon = strchr(tok, ':');
+		uint64_t port;
+
+		if (colon == NULL)
+			return sl_stage_fail(init,
+					     "tcp_service: '%s' has no port. Fix: NAME:PORT, e.g. "
+					     "tcp_service=%s:7000",
+					     tok, tok);
+		*colon = '\0';
+		if (c->nb_services == NET_SERVICES_MAX)
+			return sl_stage_fail(init, "tcp_service: more than %d services. Fix: fewer",
+					     NET_SERVICES_MAX);
+		c->services[c->nb_services] = sl_tcp_service_find(tok);
+		if (c->services[c->nb_services] == NULL)
+			return sl_stage_fail(init,
+					     "tcp_service: no TCP service '%s'. Fix: use one of %s "
+					     "(registered: SL_TCP_SERVICE_REGISTER, or a plugin)",
+					     tok, known[0] ? known : "(none registered)");
+		if (sl_parse_u64("tcp_service", colon + 1, SL_UNITS_NONE, 1, 65535, &port,
+				 init->err) < 0)
+			return -EINVAL;
+		c->service_ports[c->nb_services++] = (uint16_t)port;
+	}
+	return 0;
+}
+
 static int tcpip_global_init(struct sl_stage_init *init)
 {
 	struct net_config c = {0};
@@ -146,6 +188,8 @@ static int tcpip_global_init(struct sl_stage_init *init)
 				     "tcp_echo=%u with tcp_echo_ports=%u runs past port "
 				     "65535. Fix: lower either",
 				     c.tcp_echo_port, c.tcp_echo_ports);
+	if (arg_services(init, &c) < 0)
+		return -EINVAL;
 	if (arg_uint(init, "udp_echo", "7", 0, 65535, &v16) < 0)
 		return -EINVAL;
 	c.udp_echo_port = (uint16_t)v16;
@@ -185,6 +229,8 @@ static int tcpip_global_init(struct sl_stage_init *init)
 	c.arp_entries = rte_align32pow2(c.arp_entries);
 	c.out_fifo = rte_align32pow2(c.out_fifo);
 
+	if (!c.tcp && c.nb_services != 0)
+		return sl_stage_fail(init, "tcp_service needs TCP, and tcp=off. Fix: drop either");
 	init->global_state = malloc(sizeof(c));
 	if (init->global_state == NULL)
 		return sl_stage_fail(init, "out of memory. Fix: free some memory");
@@ -348,6 +394,21 @@ static int tcpip_worker_init(struct sl_stage_init *init)
 			    nif->cfg.tcp_echo_port, rte_strerror(rte_errno));
 		}
 	}
+	for (unsigned int i = 0; i < nif->cfg.nb_services; i++) {
+		const struct sl_tcp_service_ops *svc = nif->cfg.services[i];
+
+		nif->service_state[i] = svc->start(nif->tcp, nif->cfg.service_ports[i], w->socket);
+		if (nif->service_state[i] == NULL) {
+			int why = rte_errno;
+
+			tcpip_worker_fini(init->ctx);
+			return sl_stage_fail(init,
+					     "cannot start TCP service '%s' on port %u (%s). Fix: "
+					     "free the port or see the service's needs",
+					     svc->name, nif->cfg.service_ports[i],
+					     rte_strerror(why));
+		}
+	}
 	if (rte_malloc_get_socket_stats(w->socket, &heap_after) == 0 &&
 	    heap_after.heap_allocsz_bytes > heap_before.heap_allocsz_bytes) {
 		size_t bytes = heap_after.heap_allocsz_bytes - heap_before.heap_allocsz_bytes;
@@ -372,6 +433,12 @@ static void tcpip_worker_fini(struct sl_stage_ctx *ctx)
 	nif->tcp = NULL;
 	sl_echo_free(nif->echo);
 	nif->echo = NULL;
+	/* The stack is gone, and with it every callback into the services. */
+	for (unsigned int i = 0; i < nif->cfg.nb_services; i++) {
+		if (nif->service_state[i] != NULL && nif->cfg.services[i]->stop != NULL)
+			nif->cfg.services[i]->stop(nif->service_state[i]);
+		nif->service_state[i] = NULL;
+	}
 	arp_fini(nif);
 	ip4_frag_fini(nif);
 	while (nif->fifo != NULL && nif->fifo_head != nif->fifo_tail)
@@ -467,6 +534,9 @@ static uint16_t tcpip_poll(struct sl_stage_ctx *ctx, struct rte_mbuf **out, uint
 			nif->counters[NET_ECHO_CONNS] = es->accepted;
 			nif->counters[NET_ECHO_IDLE_CLOSED] = es->idle_closed;
 		}
+		for (unsigned int i = 0; i < nif->cfg.nb_services; i++)
+			if (nif->cfg.services[i]->poll != NULL)
+				nif->cfg.services[i]->poll(nif->service_state[i], nif->now_us);
 		/* The stack's counters, as the stage's: stats and telemetry show them. */
 		memcpy(&nif->counters[NET_TCP_STATS_BASE], sl_tcp_stack_stats(nif->tcp),
 		       sizeof(struct sl_tcp_stats));
@@ -478,7 +548,8 @@ static uint16_t tcpip_poll(struct sl_stage_ctx *ctx, struct rte_mbuf **out, uint
 static const struct sl_stage_ops tcpip_ops = {
     .name = "tcpip",
     .help = "IPv4 host with ARP, ICMP echo, UDP and TCP echo: ip=ADDR/LEN (required),"
-	    "gw=ADDR,tcp_echo=PORT (7; 0 off),udp_echo=PORT (7; 0 off),max_conns=N (65536),"
+	    "gw=ADDR,tcp_echo=PORT (7; 0 off),tcp_service=NAME:PORT|... (sl_tcp_service.h),"
+	    "udp_echo=PORT (7; 0 off),max_conns=N (65536),"
 	    "syn_backlog=N,rto_min_ms=N (200),msl_ms=N (30000),timestamps=on|off (on),sack=on|off "
 	    "(on),cc=cubic|newreno (cubic),"
 	    "mss=N (1460),rcv_buf=B,snd_buf=B,echo_idle_ms=N (0 = never),icmp_rate=N/s "

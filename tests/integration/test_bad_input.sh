@@ -102,6 +102,8 @@ same_style=(
 	"arg-fraction|[pipeline e] tcpip: mss: '1460.5' is not a whole number in 88..8960|${port}[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,mss=1460.5\n"
 	"arg-bool|[pipeline e] tcpip: sack: 'maybe' is not on or off|${port}[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,sack=maybe\n"
 	"arg-word|[pipeline e] tcpip: cc: 'bbr' is not one of cubic, newreno or reno|${port}[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,cc=bbr\n"
+	"arg-service|[pipeline e] tcpip: tcp_service: no TCP service 'nope'. Fix: use one of|${port}[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,tcp_service=nope:7000\n"
+	"arg-service-port|[pipeline e] tcpip: tcp_service: 'upper' has no port. Fix: NAME:PORT|${port}[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,tcp_service=upper\n"
 	"arg-prefix|[pipeline e] tcpip: ip: '10.0.0.300/24' is not an IPv4 prefix|${port}[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.300/24\n"
 	"arg-address|[pipeline e] tcpip: gw: '10.0.0.1x' is not an IPv4 address|${port}[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,gw=10.0.0.1x\n"
 	"arg-size|[pipeline e] tcpip: rcv_buf: '64q' is not a whole number|${port}[pipeline e]\nstages = tcpip\ntcpip = ip=10.0.0.2/24,rcv_buf=64q\n"
