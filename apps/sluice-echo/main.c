@@ -15,7 +15,13 @@
 int main(int argc, char **argv)
 {
 	struct sl_app *app;
-	int rc = sl_app_init(&app, argc, argv);
+	int rc;
+
+	sl_app_describe(
+	    "the echo service (TCP, UDP, ICMP) on sluice's IPv4/TCP stack, the config's tcpip "
+	    "stage",
+	    "-l 0-1 --vdev net_tap0,iface=dtap0 -- --config drivers-config/examples/echo-tap.ini");
+	rc = sl_app_init(&app, argc, argv);
 
 	if (rc != 0)
 		return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;

@@ -24,9 +24,21 @@
 #include "stats_priv.h"
 
 static const char *usage_prog = "sluice";
+static const char *usage_what;
+static const char *usage_example =
+    "-l 0-1 --vdev net_memif0,role=client -- --config drivers-config/examples/l2-macswap.ini";
+
+void sl_app_describe(const char *what, const char *example)
+{
+	usage_what = what;
+	if (example != NULL)
+		usage_example = example;
+}
 
 void sl_app_usage(FILE *f, const char *prog)
 {
+	if (usage_what != NULL)
+		fprintf(f, "%s: %s\n\n", prog, usage_what);
 	fprintf(
 	    f,
 	    "Usage: %s [EAL options] -- --config FILE [options]\n"
@@ -43,10 +55,9 @@ void sl_app_usage(FILE *f, const char *prog)
 	    "      --list-stages         every stage type with its help, args and counters\n"
 	    "      --version             the versions of this program and DPDK\n"
 	    "\n"
-	    "Example: %s -l 0-1 --vdev net_memif0,role=client -- --config "
-	    "drivers-config/examples/l2-macswap.ini\n"
+	    "Example: %s %s\n"
 	    "Telemetry: dpdk-telemetry.py, then /sluice/ports, /sluice/workers, /sluice/stages\n",
-	    prog, prog);
+	    prog, prog, usage_example);
 }
 
 const char *sl_version(void)

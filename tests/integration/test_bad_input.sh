@@ -133,5 +133,19 @@ else
 	fail=$((fail + 1))
 fi
 
+# sluice-echo's --help is its own: what it is, and an echo example (it once
+# showed sluice-fwd's macswap example).
+echo_bin=${fwd%/sluice-fwd}/sluice-echo
+out=$(timeout 60 "$echo_bin" -- --help 2>&1)
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q "^sluice-echo: the echo service" <<<"$out" &&
+	grep -q "^Example: sluice-echo .*echo-tap.ini" <<<"$out"; then
+	echo "ok   help-echo: sluice-echo describes itself"
+	pass=$((pass + 1))
+else
+	echo "FAIL help-echo: exit $rc, or not its own text: $(head -1 <<<"$out")"
+	fail=$((fail + 1))
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

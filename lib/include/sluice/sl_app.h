@@ -77,6 +77,13 @@ SL_API void sl_app_fini(struct sl_app *app);
 /** Print sluice's options to `f`. */
 SL_API void sl_app_usage(FILE *f, const char *prog);
 
+/**
+ * What this program is and one example command line, for --help (call
+ * before sl_app_init; the strings are kept, not copied). Without it, --help
+ * shows sluice-fwd's macswap example.
+ */
+SL_API void sl_app_describe(const char *what, const char *example);
+
 /** The library's version: "git describe" of its build, or the release's. */
 SL_API const char *sl_version(void);
 
