@@ -79,44 +79,49 @@ int sl_slot_fail(const struct sl_app *app, const struct sl_stage_slot *slot, con
 }
 
 /* rte_kvargs takes "flows" without a value and keeps both of "a=1,a=2". */
-static int slot_check_args(const struct sl_app *app, const struct sl_stage_slot *slot,
-			   struct sl_error *err)
+int sl_stage_args_check(const struct sl_stage_ops *ops, const struct rte_kvargs *kv, char *what,
+			size_t size)
 {
-	const struct rte_kvargs *kv = slot->kvargs;
-	char what[SL_ARGS_MAX + 128];
-
 	for (unsigned int i = 0; i < kv->count; i++) {
 		bool known = false;
 
-		for (unsigned int k = 0; slot->ops->arg_keys[k] != NULL; k++)
-			known |= strcmp(kv->pairs[i].key, slot->ops->arg_keys[k]) == 0;
+		for (unsigned int k = 0; ops->arg_keys != NULL && ops->arg_keys[k] != NULL; k++)
+			known |= strcmp(kv->pairs[i].key, ops->arg_keys[k]) == 0;
 		if (!known) {
-			size_t used =
-			    snprintf(what, sizeof(what), "%s: unknown arg. Fix: use one of ",
-				     kv->pairs[i].key);
+			size_t used = snprintf(what, size, "%s: unknown arg. Fix: use one of ",
+					       kv->pairs[i].key);
 
 			for (unsigned int k = 0;
-			     slot->ops->arg_keys[k] != NULL && used < sizeof(what); k++)
-				used += snprintf(what + used, sizeof(what) - used, "%s%s",
-						 k ? ", " : "", slot->ops->arg_keys[k]);
-			return sl_slot_fail(app, slot, what, err);
+			     ops->arg_keys != NULL && ops->arg_keys[k] != NULL && used < size; k++)
+				used += snprintf(what + used, size - used, "%s%s", k ? ", " : "",
+						 ops->arg_keys[k]);
+			return -1;
 		}
 		if (kv->pairs[i].value == NULL) {
-			snprintf(what, sizeof(what),
-				 "'%s' has no '='. Fix: write key=value, e.g. %s=VALUE",
+			snprintf(what, size, "'%s' has no '='. Fix: write key=value, e.g. %s=VALUE",
 				 kv->pairs[i].key, kv->pairs[i].key);
-			return sl_slot_fail(app, slot, what, err);
+			return -1;
 		}
 		for (unsigned int j = 0; j < i; j++)
 			if (strcmp(kv->pairs[i].key, kv->pairs[j].key) == 0) {
-				snprintf(what, sizeof(what),
+				snprintf(what, size,
 					 "%s: key given twice in the args. Fix: keep one of "
 					 "'%s=%s' and '%s=%s'",
 					 kv->pairs[i].key, kv->pairs[j].key, kv->pairs[j].value,
 					 kv->pairs[i].key, kv->pairs[i].value);
-				return sl_slot_fail(app, slot, what, err);
+				return -1;
 			}
 	}
+	return 0;
+}
+
+static int slot_check_args(const struct sl_app *app, const struct sl_stage_slot *slot,
+			   struct sl_error *err)
+{
+	char what[SL_ARGS_MAX + 128];
+
+	if (sl_stage_args_check(slot->ops, slot->kvargs, what, sizeof(what)) < 0)
+		return sl_slot_fail(app, slot, what, err);
 	return 0;
 }
 

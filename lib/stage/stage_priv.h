@@ -141,6 +141,11 @@ void sl_slot_where(const struct sl_app *app, const struct sl_stage_slot *slot, c
 int sl_slot_fail(const struct sl_app *app, const struct sl_stage_slot *slot, const char *what,
 		 struct sl_error *err);
 
+/* A stage's parsed args against its arg_keys: unknown keys, no '=', a key
+ * twice. 0, or -1 with `what` saying which and the fix. */
+int sl_stage_args_check(const struct sl_stage_ops *ops, const struct rte_kvargs *kv, char *what,
+			size_t size);
+
 /* Stage slots and graph nodes for every pipeline of the config. */
 int sl_pipelines_setup(struct sl_app *app, struct sl_error *err);
 /* Each worker's graph, then its node contexts (nodes have no init
