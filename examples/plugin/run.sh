@@ -29,7 +29,17 @@ timeout -k 5 60 "$fwd" -l 0-1 --no-pci --file-prefix "sl-ex-pl-$$" $mem --log-le
 	--stats-json "$work/stats.json" --quiet >"$work/run.log" 2>&1 ||
 	{ cat "$work/run.log" >&2; fail "sluice-fwd with the plugin exited with an error"; }
 
-/usr/bin/python3 - "$work/stats.json" "$work/out.pcap" <<'PY' || fail "wrong counts (above)"
+# The same, loaded from the config: [app] plugins = ./ttl_guard.so, beside it.
+sed 's/^stats_interval = 0$/stats_interval = 0\nplugins = .\/ttl_guard.so/' "$here/ttl-guard.ini" >"$work/with-plugin.ini"
+# shellcheck disable=SC2086 # $mem is several EAL words
+timeout -k 5 60 "$fwd" -l 0-1 --no-pci --file-prefix "sl-ex-pl2-$$" $mem --log-level='*:error' \
+	--vdev "net_pcap0,rx_pcap=$work/in.pcap,tx_pcap=$work/out2.pcap" -- \
+	--config "$work/with-plugin.ini" --duration 1 --stats-json "$work/stats2.json" --quiet \
+	>"$work/run2.log" 2>&1 || { cat "$work/run2.log" >&2; fail "sluice-fwd with [app] plugins exited with an error"; }
+
+for run in "stats.json out.pcap" "stats2.json out2.pcap"; do
+	read -r json pcap <<<"$run"
+/usr/bin/python3 - "$work/$json" "$work/$pcap" <<'PY' || fail "wrong counts (above)"
 import json, sys
 from scapy.all import rdpcap
 stats = json.load(open(sys.argv[1]))
@@ -43,3 +53,4 @@ want = {"ttl_guard.expired": 20, "ttl_guard.passed": 80, "count.packets": 80}
 print("plugin:", {k: got.get(k) for k in want}, "sent", sent)
 sys.exit(0 if all(got.get(k) == v for k, v in want.items()) and sent == 80 else 1)
 PY
+done
