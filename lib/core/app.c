@@ -18,7 +18,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
-#include "sl_priv.h"
+#include "core/app_priv.h"
 #include "sl_version.h"
 #include "sluice/sl_tcp_service.h"
 #include "stats_priv.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <rte_log.h>
 
-#include "sl_priv.h"
+#include "core/log_priv.h"
 
 int sl_logtype;
 

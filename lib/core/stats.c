@@ -11,7 +11,7 @@
 #include <rte_graph.h>
 #include <rte_graph_worker.h>
 
-#include "sl_priv.h"
+#include "core/app_priv.h"
 #include "stats_priv.h"
 #include "sluice/sl_count.h"
 #include "sluice/sl_port.h"

@@ -4,7 +4,7 @@
 
 #include <rte_ethdev.h>
 
-#include "sl_priv.h"
+#include "core/app_priv.h"
 #include "stats_priv.h"
 #include "sluice/sl_port.h"
 #include "sluice/sl_stats.h"

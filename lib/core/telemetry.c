@@ -10,7 +10,7 @@
 #include <rte_spinlock.h>
 #include <rte_telemetry.h>
 
-#include "sl_priv.h"
+#include "core/app_priv.h"
 #include "sluice/sl_port.h"
 #include "stats_priv.h"
 

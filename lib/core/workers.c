@@ -11,7 +11,7 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 
-#include "sl_priv.h"
+#include "core/app_priv.h"
 
 static volatile bool stop_requested;
 

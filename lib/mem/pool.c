@@ -8,7 +8,7 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
-#include "sl_priv.h"
+#include "core/app_priv.h"
 
 #define POOL_CACHE 512
 #define POOL_HEADROOM 1024

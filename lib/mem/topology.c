@@ -9,7 +9,7 @@
 #include <rte_bus_pci.h>
 #include <rte_lcore.h>
 
-#include "sl_priv.h"
+#include "core/app_priv.h"
 
 int sl_lcore_socket(unsigned int lcore)
 {

@@ -20,7 +20,7 @@
 #include <rte_ethdev.h>
 #include <rte_string_fns.h>
 
-#include "sl_priv.h"
+#include "core/app_priv.h"
 #include "sluice/sl_port.h"
 
 /* A Toeplitz key made of one repeated 16-bit pattern hashes (src, dst) and

@@ -25,7 +25,8 @@
 #include <rte_spinlock.h>
 #include <rte_string_fns.h>
 
-#include "sl_priv.h"
+#include "core/log_priv.h"
+#include "port/port_priv.h"
 #include "sluice/sl_port.h"
 
 #define MAX_RING_FDS 16 /* af_packet qpairs */

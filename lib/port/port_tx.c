@@ -14,7 +14,8 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
-#include "sl_priv.h"
+#include "core/log_priv.h"
+#include "port/port_priv.h"
 
 static void copy_segs(uint8_t *dst, const struct rte_mbuf *seg)
 {

@@ -13,7 +13,8 @@
 #include <rte_ethdev.h>
 #include <rte_string_fns.h>
 
-#include "sl_priv.h"
+#include "core/log_priv.h"
+#include "port/port_priv.h"
 #include "sluice/sl_parse.h"
 
 #define PROFILE_SECTION "profile"

@@ -4,7 +4,7 @@
 #include <rte_graph_worker.h>
 #include <rte_malloc.h>
 
-#include "sl_priv.h"
+#include "core/app_priv.h"
 
 static rte_node_t drop_node_id = RTE_NODE_ID_INVALID;
 

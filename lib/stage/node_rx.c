@@ -11,7 +11,7 @@
 #include <rte_malloc.h>
 
 #include "line.h"
-#include "sl_priv.h"
+#include "core/app_priv.h"
 
 static rte_node_t rx_node_id = RTE_NODE_ID_INVALID;
 

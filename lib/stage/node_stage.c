@@ -11,7 +11,7 @@
 #include <rte_graph_worker.h>
 #include <rte_malloc.h>
 
-#include "sl_priv.h"
+#include "core/app_priv.h"
 
 /* Enqueue `n` packets to their edges, one rte_node_enqueue per run. */
 void sl_enqueue_runs(struct rte_graph *graph, struct rte_node *node, void **objs,

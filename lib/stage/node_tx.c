@@ -10,7 +10,7 @@
 #include <rte_graph_worker.h>
 #include <rte_malloc.h>
 
-#include "sl_priv.h"
+#include "core/app_priv.h"
 
 static rte_node_t tx_node_id = RTE_NODE_ID_INVALID;
 

@@ -20,7 +20,7 @@
 #include <rte_malloc.h>
 #include <rte_string_fns.h>
 
-#include "sl_priv.h"
+#include "core/app_priv.h"
 
 /* The parent node of a stage type, registered the first time a pipeline
  * uses it. Clones inherit process/init/fini from it. */

@@ -14,7 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sl_priv.h"
+#include "core/log_priv.h"
+#include "stage/stage_priv.h"
 #include "sluice/sl_stage.h"
 
 #define SL_PLUGINS_MAX 32

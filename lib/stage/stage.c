@@ -13,7 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sl_priv.h"
+#include "core/log_priv.h"
+#include "stage/stage_priv.h"
 
 #define SL_STAGE_TYPES_MAX 64
 

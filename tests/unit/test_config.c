@@ -10,7 +10,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
-#include "sl_priv.h"
+#include "mem/mem_priv.h"
 #include "sluice/sl_config.h"
 
 static char *write_tmp(const char *text)

@@ -7,7 +7,7 @@
 
 #include <criterion/criterion.h>
 
-#include "sl_priv.h"
+#include "stage/stage_priv.h"
 
 static uint16_t pass(struct sl_stage_ctx *ctx, struct rte_mbuf **pkts, uint16_t n, uint16_t *nexts)
 {
