@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Check the tree's style: clang-format (the repository's .clang-format) over
-# every tracked C file, shellcheck (with .shellcheckrc) over every script.
+# every tracked C file, shellcheck (with .shellcheckrc) over every script,
+# a Doxygen comment on every public symbol (tools/doxygen-check.sh).
 #
 # Usage: tools/lint.sh [--fix]
 #   --fix   rewrite C files in place instead of reporting them
@@ -44,6 +45,13 @@ else
 	done
 fi
 shellcheck -x -f gcc "${sh_files[@]}" || bad=1
+# One line per undocumented symbol; skips itself when doxygen is missing.
+if doc=$(tools/doxygen-check.sh); then
+	doc=${doc#doxygen-check: }
+else
+	echo "$doc"
+	bad=1
+fi
 
-((bad == 0)) && echo "lint: ${#c_files[@]} C files formatted, ${#sh_files[@]} scripts pass shellcheck"
+((bad == 0)) && echo "lint: ${#c_files[@]} C files formatted, ${#sh_files[@]} scripts pass shellcheck, doxygen: $doc"
 exit "$bad"

@@ -29,8 +29,8 @@ packages=(
 	python3-pyelftools
 	# static links against the installed libsluice.pc (libdpdk.pc -> libpcap.pc wants them)
 	libsystemd-dev libudev-dev
-	# lint (tools/lint.sh, run by CI before the tests)
-	clang-format shellcheck
+	# lint (tools/lint.sh, run by CI before the tests; doxygen: tools/doxygen-check.sh)
+	clang-format shellcheck doxygen
 	# tests and tools: traffic, namespaces, peers
 	python3-scapy tcpdump iproute2 iputils-ping socat netcat-openbsd procps util-linux hping3 ethtool iptables
 	# benchmarks: the uvloop echo server of tools/bench/tcp-vs-epoll.sh

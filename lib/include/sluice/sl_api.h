@@ -8,6 +8,7 @@
 #ifndef SLUICE_SL_API_H
 #define SLUICE_SL_API_H
 
+/** Exports the function or variable it precedes from libsluice.so. */
 #define SL_API __attribute__((visibility("default")))
 
 #endif /* SLUICE_SL_API_H */

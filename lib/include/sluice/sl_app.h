@@ -28,6 +28,9 @@
 extern "C" {
 #endif
 
+/** @struct sl_app
+ * Opaque: one running app (config, ports, pools, workers), from sl_app_init()
+ * or sl_app_create(). */
 struct sl_app;
 
 /** sluice's own options (the arguments after "--"). */

@@ -19,60 +19,75 @@
 extern "C" {
 #endif
 
+/** Most [port] sections in one config. */
 #define SL_MAX_PORTS 16
+/** Most [pipeline] sections in one config. */
 #define SL_MAX_PIPELINES 8
+/** Most stages in one pipeline. */
 #define SL_MAX_STAGES 16
+/** Most worker lcores. */
 #define SL_MAX_WORKERS 64
+/** Most (port, queue) pairs one worker polls. */
 #define SL_MAX_RXQ_PER_WORKER 32
+/** Size of a name (port, pipeline, stage type or label), with its NUL. */
 #define SL_NAME_MAX 32
+/** Size of a stage's argument list or of [app] plugins, with its NUL. */
 #define SL_ARGS_MAX 512
+/** Size of a port's dev = value (ethdev name, PCI address or devargs), with its NUL. */
 #define SL_DEV_MAX 256
 
+/** A port's rss = setting: how received packets are spread over its rx queues. */
 enum sl_rss_mode {
-	SL_RSS_AUTO = 0, /**< what the profile says */
-	SL_RSS_OFF,
-	SL_RSS_ON,
-	SL_RSS_SYMMETRIC,
+	SL_RSS_AUTO = 0,  /**< what the profile says */
+	SL_RSS_OFF,	  /**< no RSS: everything to queue 0 */
+	SL_RSS_ON,	  /**< RSS with the profile's hash fields */
+	SL_RSS_SYMMETRIC, /**< RSS with a symmetric key: both directions of a flow on one queue */
 };
 
+/** One [port NAME] section. */
 struct sl_port_conf {
-	char name[SL_NAME_MAX];
-	char dev[SL_DEV_MAX];
-	char profile[SL_NAME_MAX]; /**< "auto" or a profile file name without .ini */
-	uint16_t rx_queues;
-	uint16_t rx_desc; /**< 0 = profile default */
-	uint16_t tx_desc;
-	uint16_t mtu; /**< 0 = leave as is */
-	enum sl_rss_mode rss;
-	bool promiscuous;
-	char pipeline[SL_NAME_MAX];
+	char name[SL_NAME_MAX];	    /**< NAME: how pipelines, maps and stats call the port */
+	char dev[SL_DEV_MAX];	    /**< ethdev name, PCI address, or devargs to hot-plug */
+	char profile[SL_NAME_MAX];  /**< "auto" or a profile file name without .ini */
+	uint16_t rx_queues;	    /**< rx queues to set up (1 by default) */
+	uint16_t rx_desc;	    /**< 0 = profile default */
+	uint16_t tx_desc;	    /**< 0 = profile default */
+	uint16_t mtu;		    /**< 0 = leave as is */
+	enum sl_rss_mode rss;	    /**< how packets are spread over the rx queues */
+	bool promiscuous;	    /**< receive frames for any MAC (on by default) */
+	char pipeline[SL_NAME_MAX]; /**< the pipeline packets received here go through */
+	/** index of that pipeline in sl_config.pipelines (set by the checks) */
 	unsigned int pipeline_idx;
 	unsigned int line; /**< line of the [port NAME] header */
 };
 
+/** One stage of a pipeline: its type, label and argument list. */
 struct sl_stage_conf {
-	char type[SL_NAME_MAX];
-	char label[SL_NAME_MAX];
-	char args[SL_ARGS_MAX];
-	unsigned int line;
+	char type[SL_NAME_MAX];	 /**< registered stage type (sl_stage_ops.name) */
+	char label[SL_NAME_MAX]; /**< unique in the pipeline: "type:label"'s, or the type */
+	char args[SL_ARGS_MAX]; /**< "key=value,...", from the pipeline's LABEL = line; "" = none */
+	unsigned int line;	/**< line of the args (or stages =) line, for errors; 0 in code */
 };
 
+/** One [pipeline NAME] section: stages in order. */
 struct sl_pipeline_conf {
-	char name[SL_NAME_MAX];
-	unsigned int nb_stages;
-	struct sl_stage_conf stages[SL_MAX_STAGES];
-	unsigned int line;
+	char name[SL_NAME_MAX];			    /**< NAME, as ports name it */
+	unsigned int nb_stages;			    /**< stages used in `stages` */
+	struct sl_stage_conf stages[SL_MAX_STAGES]; /**< in the order packets go through them */
+	unsigned int line; /**< line of the [pipeline NAME] header; 0 in code */
 };
 
+/** One (port, rx queue) pair a worker polls. */
 struct sl_rxq_ref {
 	uint16_t port_idx; /**< index into sl_config.ports */
-	uint16_t queue;
+	uint16_t queue;	   /**< rx queue of that port */
 };
 
+/** One worker lcore and the rx queues it polls ([workers] section). */
 struct sl_worker_conf {
-	unsigned int lcore;
-	unsigned int nb_rxq;
-	struct sl_rxq_ref rxq[SL_MAX_RXQ_PER_WORKER];
+	unsigned int lcore;			      /**< EAL lcore id */
+	unsigned int nb_rxq;			      /**< pairs used in `rxq` */
+	struct sl_rxq_ref rxq[SL_MAX_RXQ_PER_WORKER]; /**< (port, queue) pairs, polled in turn */
 };
 
 /**
@@ -89,28 +104,30 @@ enum sl_graph_stats {
 /** With SL_GRAPH_STATS_SAMPLED, about one walk in this many is timed. */
 #define SL_GRAPH_STATS_SAMPLE_EVERY 16
 
+/** A whole config: the [app] settings, ports, pipelines and workers. */
 struct sl_config {
 	char path[PATH_MAX]; /**< the file, or the origin of text or code: named in errors */
-	unsigned int burst;
-	unsigned int vector;
-	unsigned int stats_interval;
-	unsigned int tx_retry;
-	uint8_t graph_stats;	  /**< SL_GRAPH_STATS_*: per-stage calls/objs/cycles */
-	unsigned int stage_mbufs; /**< per worker, mbufs stages may hold (added to the pool) */
+	unsigned int burst;  /**< rx burst per (port, queue) poll, 1..SL_STAGE_VEC_MAX */
+	unsigned int vector; /**< most packets per graph walk; 0 = one burst */
+	unsigned int stats_interval; /**< seconds between stats lines; 0 = only at exit */
+	unsigned int tx_retry;	     /**< extra tx_burst attempts before counting a tx drop */
+	uint8_t graph_stats;	     /**< SL_GRAPH_STATS_*: per-stage calls/objs/cycles */
+	unsigned int stage_mbufs;    /**< per worker, mbufs stages may hold (added to the pool) */
+	/** [app] profiles: where port profiles are read; "" = found (docs/config.md) */
 	char profiles_dir[PATH_MAX];
 	/** [app] plugins: stage plugins (.so) to load, comma separated; relative
 	 *  paths are from the config file's directory (sl_plugin_load) */
 	char plugins[SL_ARGS_MAX];
 
-	unsigned int nb_ports;
-	struct sl_port_conf ports[SL_MAX_PORTS];
-	unsigned int nb_pipelines;
-	struct sl_pipeline_conf pipelines[SL_MAX_PIPELINES];
+	unsigned int nb_ports;				     /**< ports used in `ports` */
+	struct sl_port_conf ports[SL_MAX_PORTS];	     /**< in the order of the file */
+	unsigned int nb_pipelines;			     /**< pipelines used in `pipelines` */
+	struct sl_pipeline_conf pipelines[SL_MAX_PIPELINES]; /**< the [pipeline] sections */
 
 	bool auto_map;		 /**< map = auto: filled in by sl_config_map_workers */
 	unsigned int nb_workers; /**< 0 until lcores are known */
-	struct sl_worker_conf workers[SL_MAX_WORKERS];
-	unsigned int workers_line; /**< line of [workers], for errors */
+	struct sl_worker_conf workers[SL_MAX_WORKERS]; /**< one per worker lcore */
+	unsigned int workers_line;		       /**< line of [workers], for errors */
 };
 
 /**

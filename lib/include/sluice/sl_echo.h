@@ -27,8 +27,11 @@
 extern "C" {
 #endif
 
+/** @struct sl_echo
+ * Opaque: one echo service on one worker's stack (sl_echo_tcp_create()). */
 struct sl_echo;
 
+/** Settings of one TCP echo service (sl_echo_tcp_create()). */
 struct sl_echo_config {
 	uint16_t port;	    /**< TCP port to listen on, host byte order */
 	uint16_t nports;    /**< listen on port .. port + nports - 1 (0 means 1) */
@@ -37,6 +40,7 @@ struct sl_echo_config {
 	int socket;	    /**< NUMA node for the service's memory */
 };
 
+/** Counters of one echo service, counting up since it was created. */
 struct sl_echo_stats {
 	uint64_t accepted;    /**< connections accepted */
 	uint64_t refused;     /**< connections refused: max_conns reached */
@@ -58,6 +62,7 @@ SL_API struct sl_echo *sl_echo_tcp_create(struct sl_tcp_stack *s, const struct s
  */
 SL_API void sl_echo_poll(struct sl_echo *e, uint64_t now_us);
 
+/** The service's counters, updated in place: read them on its worker. */
 SL_API const struct sl_echo_stats *sl_echo_get_stats(const struct sl_echo *e);
 
 /** Free the service's memory. Call after sl_tcp_stack_free() of its stack. */

@@ -52,7 +52,7 @@ extern "C" {
  * the port set-up, stage init callbacks and the apps all report through it.
  */
 struct sl_error {
-	char msg[512];
+	char msg[512]; /**< the message: one line, NUL terminated */
 };
 
 /** printf into `err` (replacing what it held). Returns -1, for `return sl_error_set(...)`. */
@@ -117,8 +117,8 @@ enum sl_rate_kind {
 
 /** A rate: the value is in the unit its kind says. */
 struct sl_rate {
-	enum sl_rate_kind kind;
-	double value;
+	enum sl_rate_kind kind; /**< packets, bits or percent */
+	double value;		/**< packets/s, bits/s or percent of the line rate */
 };
 
 /**
@@ -180,11 +180,11 @@ SL_API const char *sl_config_at(const char *path, unsigned int line, char *buf, 
 
 /** One line of a routes file: PREFIX/LEN PORT NEXTHOP_MAC. */
 struct sl_route {
-	uint32_t prefix; /**< host byte order, host bits clear */
-	uint8_t len;	 /**< 0..32; 0.0.0.0/0 is the default route */
-	char port[SL_ROUTE_PORT_MAX];
-	struct rte_ether_addr mac;
-	unsigned int line; /**< in the file, for the caller's own errors */
+	uint32_t prefix;	      /**< host byte order, host bits clear */
+	uint8_t len;		      /**< 0..32; 0.0.0.0/0 is the default route */
+	char port[SL_ROUTE_PORT_MAX]; /**< output port: [port NAME] name or ethdev id, as written */
+	struct rte_ether_addr mac;    /**< next hop's MAC: the frame's new destination */
+	unsigned int line;	      /**< in the file, for the caller's own errors */
 };
 
 /**

@@ -15,6 +15,7 @@
 extern "C" {
 #endif
 
+/** Size of a port's config name, with its NUL. */
 #define SL_PORT_NAME_MAX 32
 
 /** Give ethdev port `port_id` a config name. 0 or -errno. */

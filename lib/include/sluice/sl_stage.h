@@ -51,9 +51,10 @@ extern "C" {
 /** Most edges one stage may declare (next, drop and up to 6 of its own). */
 #define SL_STAGE_EDGES_MAX 8
 
+/** The two edges every stage has; a stage's extra_edges are numbered from 2. */
 enum sl_stage_edge {
-	SL_EDGE_NEXT = 0,
-	SL_EDGE_DROP = 1,
+	SL_EDGE_NEXT = 0, /**< the next stage of the pipeline, or transmit */
+	SL_EDGE_DROP = 1, /**< free the packet (count the reason first) */
 };
 
 /** What a worker tells its stages about itself. */
@@ -67,11 +68,11 @@ struct sl_worker_info {
 
 /** Handed to every callback of one stage instance on one worker. */
 struct sl_stage_ctx {
-	void *priv;	    /**< per-worker private area (priv_size bytes) */
-	uint64_t *counters; /**< per-worker counters, index = stage's enum */
-	void *node_state;   /**< from node_init, shared read-only on a node */
-	void *global_state; /**< from global_init */
-	const struct sl_worker_info *worker;
+	void *priv;			     /**< per-worker private area (priv_size bytes) */
+	uint64_t *counters;		     /**< per-worker counters, index = stage's enum */
+	void *node_state;		     /**< from node_init, shared read-only on a node */
+	void *global_state;		     /**< from global_init */
+	const struct sl_worker_info *worker; /**< the worker running this instance */
 };
 
 /** Returned by a process callback that set one edge per packet in nexts[]. */
@@ -115,32 +116,43 @@ struct sl_stage_init {
 	 * instance's pipeline, each once, in polling order (none outside a
 	 * sluice app, e.g. when an embedding app drives the ops itself). */
 	const uint16_t *ports;
-	unsigned int nb_ports;
-	struct sl_error *err; /**< write here (sl_stage_fail, sl_parse_*) and return < 0 */
+	unsigned int nb_ports; /**< entries in `ports` */
+	struct sl_error *err;  /**< write here (sl_stage_fail, sl_parse_*) and return < 0 */
 	/** Where the stage is configured, "FILE:LINE: [pipeline P] LABEL", for
 	 * sl_stage_note (NULL outside a sluice app: the instance is used). */
 	const char *where;
 };
 
+/**
+ * A stage type: its name, callbacks and what it declares. Register it with
+ * SL_STAGE_REGISTER (or sl_stage_register()); it must outlive every pipeline
+ * that uses it (a static const struct in the stage's file).
+ */
 struct sl_stage_ops {
 	const char *name; /**< unique, [a-z0-9_]+ */
 	const char *help; /**< one line: what it does and its args */
 	/** Exactly one of process / process_vector. */
 	sl_stage_process_fn process;
-	sl_stage_vector_fn process_vector;
-	sl_stage_poll_fn poll; /**< optional */
-	size_t priv_size;
+	sl_stage_vector_fn process_vector; /**< for stages that add, hold or reorder packets */
+	sl_stage_poll_fn poll;		   /**< optional */
+	size_t priv_size; /**< bytes of sl_stage_ctx.priv per worker, zeroed; 0 = none */
 	/** Counter names, NULL terminated; index i is counters[i]. */
 	const char *const *counters;
 	/** Extra edge names after "next" and "drop", NULL terminated (may be NULL). */
 	const char *const *extra_edges;
 	/** Accepted arg keys, NULL terminated (NULL: the stage takes no args). */
 	const char *const *arg_keys;
+	/** Optional: once per pipeline slot, with the args; set init->global_state. < 0 refuses. */
 	int (*global_init)(struct sl_stage_init *init);
+	/** Optional: once per NUMA node running the stage; set init->node_state. < 0 refuses. */
 	int (*node_init)(struct sl_stage_init *init);
+	/** Optional: once per worker, on its node, to fill ctx->priv. < 0 refuses. */
 	int (*worker_init)(struct sl_stage_init *init);
+	/** Optional: undo worker_init (free what priv holds) once the worker has stopped. */
 	void (*worker_fini)(struct sl_stage_ctx *ctx);
+	/** Optional: free what node_init made. */
 	void (*node_fini)(void *node_state);
+	/** Optional: free what global_init made. */
 	void (*global_fini)(void *global_state);
 	/**
 	 * Set by a process stage that never changes mbuf->port and sends what it
@@ -237,12 +249,16 @@ SL_API int sl_stage_arg_pct(const struct sl_stage_init *init, const char *key, c
 	}
 
 /**
- * Counter helpers: declare counters once with an X-macro.
+ * Counter helpers: declare counters once with an X-macro; this one gives the
+ * enum entry of one X(id, name).
+ * @code
  *   #define MY_COUNTERS(X) X(MY_FORWARDED, "forwarded") X(MY_RUNT, "runt")
  *   enum { MY_COUNTERS(SL_CNT_ENUM) MY_NB_COUNTERS };
  *   static const char *const my_counters[] = {MY_COUNTERS(SL_CNT_NAME) NULL};
+ * @endcode
  */
 #define SL_CNT_ENUM(id, name) id,
+/** Counter helper: the name of one X(id, name) entry (see SL_CNT_ENUM). */
 #define SL_CNT_NAME(id, name) name,
 
 #ifdef __cplusplus

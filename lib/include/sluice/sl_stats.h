@@ -32,17 +32,23 @@ struct sl_app;
 
 /** A port's counters since it started (the PMD's rte_eth_stats). */
 struct sl_port_stats {
+	/** packets received, sent @{ */
 	uint64_t rx, tx;
+	/** @} */
 	uint64_t rx_missed; /**< dropped by the NIC or the PMD: no room in an rx ring */
+	/** packets the PMD counted as receive errors, transmit errors @{ */
 	uint64_t rx_errors, tx_errors;
+	/** @} */
 	uint64_t rx_nombuf; /**< rx refills that found the pool empty */
 };
 
 /** One worker's counters. */
 struct sl_worker_stats {
-	unsigned int lcore;
-	int socket;
+	unsigned int lcore; /**< EAL lcore id */
+	int socket;	    /**< NUMA node of the lcore */
+	/** packets the worker received, sent @{ */
 	uint64_t rx, tx;
+	/** @} */
 	uint64_t tx_full_drops; /**< packets the tx queue had no room for, after retries */
 	uint64_t stage_drops;	/**< packets a stage sent to the drop edge */
 	uint64_t bad_port;	/**< packets sent towards a port the pipeline has not */
@@ -52,8 +58,10 @@ struct sl_worker_stats {
 
 /** One stage of one pipeline, summed over every worker that runs the pipeline. */
 struct sl_stage_stats_sum {
-	const char *type;			  /**< the stage type, e.g. "count" */
-	uint64_t calls, objs, cycles;		  /**< from rte_graph, as graph_stats allows */
+	const char *type; /**< the stage type, e.g. "count" */
+	/** calls, packets and TSC cycles, from rte_graph, as graph_stats allows @{ */
+	uint64_t calls, objs, cycles;
+	/** @} */
 	unsigned int nb_counters;		  /**< the stage's own counters ... */
 	const char *const *counter_names;	  /**< ... their names (the stage's ops) ... */
 	uint64_t counters[SL_STAGE_COUNTERS_MAX]; /**< ... and values */

@@ -29,20 +29,26 @@
 extern "C" {
 #endif
 
+/** @struct sl_tcp_stack
+ * Opaque: one worker's TCP stack (sl_tcp_stack_create()); used by that worker only. */
 struct sl_tcp_stack;
+/** @struct sl_tcp_conn
+ * Opaque: one connection of a stack; valid until its on_closed callback returns. */
 struct sl_tcp_conn;
 
 /** A connection's addresses as seen from this host (network byte order). */
 struct sl_tcp_tuple {
-	uint32_t local_ip;
-	uint32_t remote_ip;
-	uint16_t local_port;
-	uint16_t remote_port;
+	uint32_t local_ip;    /**< our IPv4 address */
+	uint32_t remote_ip;   /**< the peer's IPv4 address */
+	uint16_t local_port;  /**< our TCP port */
+	uint16_t remote_port; /**< the peer's TCP port */
 };
 
 /** Source ports sl_tcp_connect picks from when the caller gives none. */
 #define SL_TCP_EPHEMERAL_FIRST 49152u
+/** Last source port of that range (host byte order, inclusive). */
 #define SL_TCP_EPHEMERAL_LAST 65535u
+/** How many source ports the range holds. */
 #define SL_TCP_EPHEMERAL_COUNT (SL_TCP_EPHEMERAL_LAST - SL_TCP_EPHEMERAL_FIRST + 1)
 
 /**
@@ -59,6 +65,10 @@ enum sl_tcp_cc {
 	SL_TCP_CC_CUBIC,       /**< RFC 9438: back to 0.7 at a loss, cubic growth in time */
 };
 
+/**
+ * Settings of one stack, read by sl_tcp_stack_create(); start from
+ * sl_tcp_config_defaults(). Times in the unit their name ends with.
+ */
 struct sl_tcp_config {
 	uint32_t max_conns;	  /**< connection table size (all states) */
 	uint32_t syn_backlog;	  /**< half-open connections before SYN cookies */
@@ -79,8 +89,8 @@ struct sl_tcp_config {
 	uint8_t isn_secret[16];	  /**< RFC 6528 key; random at start */
 	int socket;		  /**< NUMA node for the stack's memory */
 	struct rte_mempool *pool; /**< mbufs for ACKs, RSTs, SYNs, copies */
-	sl_tcp_output_fn output;
-	void *output_ctx;
+	sl_tcp_output_fn output;  /**< where the stack's segments go (the IP layer) */
+	void *output_ctx;	  /**< first argument of `output` */
 
 	/* Resource caps, keepalive, rate limits (docs/tcp.md "Resource caps"). */
 	uint8_t zw_probes_max;	/**< unanswered zero-window probes before abort (8; 0 never) */
@@ -201,11 +211,14 @@ struct sl_tcp_callbacks {
 	X(dsack_undo)
 /* clang-format on */
 
+/** A stack's counters: one uint64_t per SL_TCP_STATS entry, in that order. */
 struct sl_tcp_stats {
+/** One field of struct sl_tcp_stats (defined for the struct only). */
 #define SL_TCP_STAT_FIELD(name) uint64_t name;
 	SL_TCP_STATS(SL_TCP_STAT_FIELD)
 #undef SL_TCP_STAT_FIELD
 };
+/** The counters' names, in the order of struct sl_tcp_stats, NULL terminated. */
 SL_API extern const char *const sl_tcp_stats_names[];
 
 /* ---- stack (driven by the IP layer) ---- */
@@ -235,6 +248,7 @@ SL_API void sl_tcp_timers(struct sl_tcp_stack *s, uint64_t now_us);
  */
 SL_API uint64_t sl_tcp_next_timer(const struct sl_tcp_stack *s);
 
+/** The stack's counters, updated in place: read them on its worker (no copy). */
 SL_API const struct sl_tcp_stats *sl_tcp_stack_stats(const struct sl_tcp_stack *s);
 /** Connections in the table, all states (TIME_WAIT included). */
 SL_API uint32_t sl_tcp_conn_count(const struct sl_tcp_stack *s);
@@ -294,6 +308,7 @@ SL_API int sl_tcp_close(struct sl_tcp_conn *c);
 /** Send RST and free at once; on_closed(ABORTED) is called. */
 SL_API void sl_tcp_abort(struct sl_tcp_conn *c);
 
+/** The connection's addresses and ports; valid as long as the connection. */
 SL_API const struct sl_tcp_tuple *sl_tcp_conn_tuple(const struct sl_tcp_conn *c);
 /** RFC 9293 state name ("ESTABLISHED", ...). */
 SL_API const char *sl_tcp_conn_state(const struct sl_tcp_conn *c);

@@ -34,6 +34,11 @@
 extern "C" {
 #endif
 
+/**
+ * A TCP service the tcpip stage can run on each worker's stack: its name
+ * and the calls it makes on each worker. Registered with
+ * SL_TCP_SERVICE_REGISTER; it must outlive the apps that run it.
+ */
 struct sl_tcp_service_ops {
 	const char *name; /**< [a-z0-9_]+, as tcp_service= names it */
 	const char *help; /**< one line, for --list-stages */

@@ -28,6 +28,8 @@ struct rte_mbuf;
 struct rte_mempool;
 struct sl_error;
 struct sl_tcp_stack;
+/** @struct sl_tcpip
+ * Opaque: one host (ARP, IPv4, ICMP, UDP, TCP) on one port, used by one lcore. */
 struct sl_tcpip;
 
 /** Most packets one sl_tcpip_input() or sl_tcpip_poll() call hands back. */
