@@ -59,7 +59,7 @@ SL_API uint16_t sl_tcpip_poll(struct sl_tcpip *h, struct rte_mbuf **tx, uint16_t
 SL_API struct sl_tcp_stack *sl_tcpip_tcp(struct sl_tcpip *h);
 
 /** Counter names, NULL terminated (the stage's, docs/net.md). */
-const char *const *sl_tcpip_counter_names(void);
+SL_API const char *const *sl_tcpip_counter_names(void);
 
 /** Counter values, in the order of sl_tcpip_counter_names(). */
 SL_API const uint64_t *sl_tcpip_counters(const struct sl_tcpip *h);
