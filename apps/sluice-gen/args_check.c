@@ -2,7 +2,10 @@
 /* sluice-gen: the checks across options, once every option is read, and the
  * defaults that depend on other options (tx/rx ports, the search range, the
  * TTL check). One function per concern, each a one-line error. */
+#include <arpa/inet.h>
 #include <stdio.h>
+
+#include <rte_byteorder.h>
 
 #include "args.h"
 #include "sluice/sl_tcp.h"
@@ -89,6 +92,25 @@ static int check_tcp(struct gen_args *a)
 	if (t->hold && t->msgs_per_conn == 0)
 		return sl_error_set(
 		    a->err, "--hold needs --msgs-per-conn. Fix: e.g. --msgs-per-conn 1 --hold");
+	if (t->enabled) {
+		uint32_t dst = rte_be_to_cpu_32(t->dst_ip_be);
+		char ip[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &t->dst_ip_be, ip, sizeof(ip));
+		/* 0.0.0.0, loopback, multicast and broadcast: no server answers a SYN there. */
+		if (dst == 0 || (dst >> 24) == 127 || (dst >> 28) == 0xe || dst == UINT32_MAX)
+			return sl_error_set(a->err,
+					    "--tcp %s is not a unicast address a server can have. "
+					    "Fix: the echo server's address, e.g. --tcp 10.0.0.2:7",
+					    ip);
+		if (t->dst_ip_be == t->local_ip_be)
+			return sl_error_set(
+			    a->err,
+			    "--tcp %s is sluice-gen's own --local-ip: it would "
+			    "connect to itself. Fix: the server's address, or another "
+			    "--local-ip",
+			    ip);
+	}
 	/* One local address has SL_TCP_EPHEMERAL_COUNT source ports per server port. */
 	if (t->enabled && t->conns > SL_TCP_EPHEMERAL_COUNT * t->dst_ports)
 		return sl_error_set(

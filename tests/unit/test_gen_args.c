@@ -84,6 +84,10 @@ Test(gen_args, bad_values_one_line_with_the_option)
 	    {"--src-ip", "10.0.0", "--src-ip"},
 	    {"--tcp", "10.0.0.2", "--tcp"},
 	    {"--tcp", "10.0.0.2:9-7", "--tcp"},
+	    {"--tcp", "0.0.0.0:7", "--tcp"},
+	    {"--tcp", "255.255.255.255:7", "--tcp"},
+	    {"--tcp", "224.0.0.1:7", "--tcp"},
+	    {"--tcp", "10.0.0.1:7", "--tcp"}, /* sluice-gen's own default --local-ip */
 	    {"--expect", "bridge", "--expect"},
 	    {"--max-loss", "200%", "--max-loss"},
 	    {"--trial-s", "0", "--trial-s"},
