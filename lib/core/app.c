@@ -451,11 +451,13 @@ int sl_app_run(struct sl_app *app)
 	fflush(stdout);
 	next_stats = app->start_tsc + interval * hz;
 	deadline = app->opts.duration ? app->start_tsc + app->opts.duration * hz : UINT64_MAX;
-	while (!sl_app_stop_requested()) {
+	for (unsigned int tick = 0; !sl_app_stop_requested(); tick++) {
 		uint64_t now;
 
 		rte_delay_us_sleep(10 * 1000);
 		now = rte_rdtsc();
+		if (tick % 10 == 0)
+			sl_pools_sample(app);
 		if (interval && !app->opts.quiet && now >= next_stats) {
 			sl_stats_snapshot_print(app, false);
 			next_stats += interval * hz;
@@ -463,6 +465,7 @@ int sl_app_run(struct sl_app *app)
 		if (now >= deadline)
 			break;
 	}
+	sl_pools_sample(app);
 	sl_workers_stop(app);
 	sl_stats_snapshot_print(app, true);
 	if (app->opts.stats_json != NULL) {

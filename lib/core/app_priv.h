@@ -62,6 +62,9 @@ struct sl_app {
 	unsigned int nb_ports;
 	struct rte_mempool *pools[RTE_MAX_NUMA_NODES];
 	struct sl_pool_plan pool_plans[RTE_MAX_NUMA_NODES];
+	/* Most mbufs each pool had out at once, sampled by the main lcore every
+	 * 100 ms (sl_pools_sample): a pool near its size was near running dry. */
+	unsigned int pool_peak[RTE_MAX_NUMA_NODES];
 	struct sl_worker *workers[SL_MAX_WORKERS];
 	unsigned int nb_workers;
 	struct sl_stage_slot slots[SL_MAX_PIPELINES][SL_MAX_STAGES];

@@ -143,6 +143,12 @@ void sl_stats_print_final(struct sl_app *app, FILE *f)
 			app->ports[i].conf->name, es.ipackets, es.opackets, es.imissed, es.ierrors,
 			es.oerrors, es.rx_nombuf);
 	}
+	fprintf(f, "pools (mbufs in use; peak sampled every 100 ms):\n");
+	for (int s = 0; s < RTE_MAX_NUMA_NODES; s++)
+		if (app->pools[s] != NULL)
+			fprintf(f, "  %-12s node %d  size %u  in use %u  peak %u\n",
+				app->pools[s]->name, s, app->pools[s]->size,
+				rte_mempool_in_use_count(app->pools[s]), app->pool_peak[s]);
 	fprintf(f, "workers:\n");
 	for (unsigned int w = 0; w < app->nb_workers; w++) {
 		const struct sl_worker *wk = app->workers[w];
@@ -205,6 +211,17 @@ void sl_stats_write_json(struct sl_app *app, FILE *f)
 			", \"tx_errors\": %" PRIu64 ", \"rx_nombuf\": %" PRIu64 "}",
 			i ? "," : "", app->ports[i].conf->name, app->ports[i].port_id, es.ipackets,
 			es.opackets, es.imissed, es.ierrors, es.oerrors, es.rx_nombuf);
+	}
+	fprintf(f, "\n  ],\n  \"pools\": [");
+	for (int s = 0, first = 1; s < RTE_MAX_NUMA_NODES; s++) {
+		if (app->pools[s] == NULL)
+			continue;
+		fprintf(f,
+			"%s\n    {\"name\": \"%s\", \"socket\": %d, \"size\": %u, \"in_use\": %u, "
+			"\"in_use_peak\": %u}",
+			first ? "" : ",", app->pools[s]->name, s, app->pools[s]->size,
+			rte_mempool_in_use_count(app->pools[s]), app->pool_peak[s]);
+		first = 0;
 	}
 	fprintf(f, "\n  ],\n  \"workers\": [");
 	for (unsigned int w = 0; w < app->nb_workers; w++) {

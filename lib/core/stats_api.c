@@ -30,6 +30,17 @@ int sl_stats_port(const struct sl_app *app, const char *name, struct sl_port_sta
 	return -1;
 }
 
+int sl_stats_pool(const struct sl_app *app, int socket, struct sl_pool_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (app == NULL || socket < 0 || socket >= RTE_MAX_NUMA_NODES || app->pools[socket] == NULL)
+		return -1;
+	*out = (struct sl_pool_stats){.size = app->pools[socket]->size,
+				      .in_use = rte_mempool_in_use_count(app->pools[socket]),
+				      .in_use_peak = app->pool_peak[socket]};
+	return 0;
+}
+
 unsigned int sl_stats_nb_workers(const struct sl_app *app)
 {
 	return app != NULL ? app->nb_workers : 0;

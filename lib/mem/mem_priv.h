@@ -28,6 +28,8 @@ struct sl_pool_plan {
 void sl_pool_plan_compute(struct sl_pool_plan *plan);
 int sl_pools_create(struct sl_app *app, struct sl_error *err);
 void sl_pools_free(struct sl_app *app);
+/* Note each pool's mbufs in use now in app->pool_peak (off the data path). */
+void sl_pools_sample(struct sl_app *app);
 
 /* Topology (hwloc). */
 int sl_topology_init(struct sl_app *app);

@@ -97,6 +97,19 @@ int sl_pools_create(struct sl_app *app, struct sl_error *err)
 	return 0;
 }
 
+void sl_pools_sample(struct sl_app *app)
+{
+	for (int s = 0; s < RTE_MAX_NUMA_NODES; s++) {
+		unsigned int in_use;
+
+		if (app->pools[s] == NULL)
+			continue;
+		in_use = rte_mempool_in_use_count(app->pools[s]);
+		if (in_use > app->pool_peak[s])
+			app->pool_peak[s] = in_use;
+	}
+}
+
 void sl_pools_free(struct sl_app *app)
 {
 	for (int s = 0; s < RTE_MAX_NUMA_NODES; s++) {

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include <rte_eal.h>
+#include <rte_memory.h>
 
 #include "sluice/sl_app.h"
 #include "sluice/sl_config.h"
@@ -68,6 +69,7 @@ static int check_stats(const struct sl_app *app, int round)
 	struct sl_worker_stats ws;
 	struct sl_port_stats ps;
 	struct sl_stage_stats_sum sum;
+	struct sl_pool_stats pool;
 	uint64_t counted, rx = 0, v;
 
 	for (unsigned int w = 0; w < sl_stats_nb_workers(app); w++) {
@@ -79,6 +81,14 @@ static int check_stats(const struct sl_app *app, int round)
 	    sl_stats_port(app, "p0", &ps) < 0 || sl_stats_stage(app, "main", "macswap", &sum) < 0) {
 		fprintf(stderr, "rebuild: round %d: sl_stats_* found no count, p0 or macswap\n",
 			round);
+		return -1;
+	}
+	/* The pool of the worker's node: its rx ring's mbufs at least were out. */
+	if (sl_stats_worker(app, 0, &ws) < 0 || sl_stats_pool(app, ws.socket, &pool) < 0 ||
+	    pool.in_use_peak == 0 || pool.in_use_peak > pool.size || pool.in_use > pool.size ||
+	    sl_stats_pool(app, RTE_MAX_NUMA_NODES, &pool) == 0) {
+		fprintf(stderr, "rebuild: round %d: sl_stats_pool: in use %u, peak %u of %u\n",
+			round, pool.in_use, pool.in_use_peak, pool.size);
 		return -1;
 	}
 	if (counted != rx || strcmp(sum.type, "macswap") != 0 || sum.workers == 0 ||

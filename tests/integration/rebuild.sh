@@ -38,10 +38,12 @@ grep -qF "$refusal" "$IT_TMP/rebuild.log" || {
 	it_fail "the bad stage argument was not refused with: $refusal"
 }
 for round in 1 2 3 4; do
-	read -r rx tx < <(/usr/bin/python3 -c '
+	read -r rx tx peak < <(/usr/bin/python3 -c '
 import json, sys
-w = json.load(open(sys.argv[1]))["workers"]
-print(sum(x["rx"] for x in w), sum(x["tx"] for x in w))' "$IT_TMP/round-$round.json")
+j = json.load(open(sys.argv[1]))
+w = j["workers"]
+print(sum(x["rx"] for x in w), sum(x["tx"] for x in w), max(p["in_use_peak"] for p in j["pools"]))' "$IT_TMP/round-$round.json")
+	((peak > 0)) || it_fail "round $round: the JSON's pools show no mbuf ever in use"
 	((rx > 0 && tx > 0)) || it_fail "round $round forwarded nothing (rx $rx, tx $tx)"
 	# What the app read in process (sluice/sl_stats.h) is what its JSON says.
 	grep -qx "rebuild: round $round stats: count.packets $rx workers.rx $rx" "$IT_TMP/rebuild.log" || {

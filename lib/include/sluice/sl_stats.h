@@ -71,6 +71,20 @@ struct sl_stage_stats_sum {
 /** Port `name` (its [port NAME]). Returns 0, or -1 if the app has no such port. */
 SL_API int sl_stats_port(const struct sl_app *app, const char *name, struct sl_port_stats *out);
 
+/** An mbuf pool of the app (one per NUMA node with a port or worker). */
+struct sl_pool_stats {
+	unsigned int size;	  /**< mbufs in the pool */
+	unsigned int in_use;	  /**< out of the pool now (rings, stages, in flight) */
+	unsigned int in_use_peak; /**< most out at once, sampled every 100 ms while running */
+};
+
+/**
+ * The pool of NUMA node `socket`. A peak near the size means the pool came
+ * close to running dry (rx refills then fail: rx_nombuf, or the PMD's own
+ * drops). Returns 0, or -1 if the app has no pool on that node.
+ */
+SL_API int sl_stats_pool(const struct sl_app *app, int socket, struct sl_pool_stats *out);
+
 /** How many workers the app runs. */
 SL_API unsigned int sl_stats_nb_workers(const struct sl_app *app);
 
