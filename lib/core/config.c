@@ -383,14 +383,14 @@ static int check_stage_types(struct parse *p)
 }
 
 /* [app] plugins: each loaded, a relative path from the config file's directory. */
-static int load_plugins(struct parse *p, bool beside_file)
+static int load_plugins(struct parse *p)
 {
 	char list[SL_ARGS_MAX], path[PATH_MAX], *tok, *save;
 	const char *slash = strrchr(p->cfg->path, '/');
 
 	strlcpy(list, p->cfg->plugins, sizeof(list));
 	for (tok = strtok_r(list, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
-		if (tok[0] != '/' && beside_file && slash != NULL)
+		if (tok[0] != '/' && p->from_file && slash != NULL)
 			snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - p->cfg->path),
 				 p->cfg->path, tok);
 		else
@@ -751,7 +751,7 @@ static int config_read(struct parse *p)
 	p->defer_types = true;
 	rc = parse_sections(p);
 	if (rc == 0)
-		rc = load_plugins(p, p->from_file);
+		rc = load_plugins(p);
 	if (rc == 0)
 		rc = check_stage_types(p);
 	if (rc == 0)
@@ -878,7 +878,7 @@ int sl_config_check(struct sl_config *cfg, bool (*lcore_ok)(unsigned int lcore),
 			return fail(&p, section, NULL,
 				    "no stages. Fix: give sl_config_add_pipeline() a stage list");
 	}
-	if (load_plugins(&p, false) < 0 || check_stage_types(&p) < 0)
+	if (load_plugins(&p) < 0 || check_stage_types(&p) < 0)
 		return -1;
 	for (unsigned int w = 0; w < cfg->nb_workers; w++)
 		if (lcore_ok != NULL && !lcore_ok(cfg->workers[w].lcore))

@@ -37,11 +37,10 @@ struct sl_pipeline {
 static int stage_fail(const struct sl_config *cfg, const struct sl_pipeline_conf *pl,
 		      const struct sl_stage_conf *st, const char *what, struct sl_error *err)
 {
-	char at[PATH_MAX + 16];
+	char where[SL_ERROR_WHERE_MAX];
 
-	return sl_error_set(err, "%s: [pipeline %s] %s: %s",
-			    sl_config_at(cfg->path, st->line, at, sizeof(at)), pl->name, st->label,
-			    what);
+	sl_stage_where(cfg, pl, st, where, sizeof(where));
+	return sl_error_set(err, "%s: %s", where, what);
 }
 
 static int stage_setup(struct sl_pipeline *p, const struct sl_config *cfg,
@@ -50,7 +49,7 @@ static int stage_setup(struct sl_pipeline *p, const struct sl_config *cfg,
 {
 	struct lib_stage *ls = &p->stage[s];
 	struct sl_error init_error = {.msg = ""};
-	char what[SL_ARGS_MAX + 128], where[SL_ERROR_WHERE_MAX], at[PATH_MAX + 16];
+	char what[SL_ARGS_MAX + 128], where[SL_ERROR_WHERE_MAX];
 	struct sl_stage_init init;
 
 	ls->conf = &pl->stages[s];
@@ -81,9 +80,7 @@ static int stage_setup(struct sl_pipeline *p, const struct sl_config *cfg,
 		return stage_fail(cfg, pl, ls->conf, what, err);
 
 	memset(&init, 0, sizeof(init));
-	snprintf(where, sizeof(where), "%s: [pipeline %s] %s",
-		 sl_config_at(cfg->path, ls->conf->line, at, sizeof(at)), pl->name,
-		 ls->conf->label);
+	sl_stage_where(cfg, pl, ls->conf, where, sizeof(where));
 	init.instance = ls->conf->label;
 	init.args = ls->kvargs;
 	init.err = &init_error;

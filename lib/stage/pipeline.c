@@ -59,14 +59,19 @@ static bool pipeline_on_socket(const struct sl_app *app, unsigned int pipeline, 
 	return false;
 }
 
-void sl_slot_where(const struct sl_app *app, const struct sl_stage_slot *slot, char *buf,
-		   size_t size)
+void sl_stage_where(const struct sl_config *cfg, const struct sl_pipeline_conf *pl,
+		    const struct sl_stage_conf *st, char *buf, size_t size)
 {
 	char at[PATH_MAX + 16];
 
 	snprintf(buf, size, "%s: [pipeline %s] %s",
-		 sl_config_at(app->cfg.path, slot->conf->line, at, sizeof(at)),
-		 app->cfg.pipelines[slot->pipeline].name, slot->conf->label);
+		 sl_config_at(cfg->path, st->line, at, sizeof(at)), pl->name, st->label);
+}
+
+void sl_slot_where(const struct sl_app *app, const struct sl_stage_slot *slot, char *buf,
+		   size_t size)
+{
+	sl_stage_where(&app->cfg, &app->cfg.pipelines[slot->pipeline], slot->conf, buf, size);
 }
 
 int sl_slot_fail(const struct sl_app *app, const struct sl_stage_slot *slot, const char *what,

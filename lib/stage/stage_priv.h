@@ -135,6 +135,8 @@ int sl_stage_registry_check(struct sl_error *err);
 /* "FILE:LINE: [pipeline P] LABEL": where a stage is configured, the prefix of
  * its errors and notes. */
 #define SL_ERROR_WHERE_MAX (PATH_MAX + 3 * SL_NAME_MAX)
+void sl_stage_where(const struct sl_config *cfg, const struct sl_pipeline_conf *pl,
+		    const struct sl_stage_conf *st, char *buf, size_t size);
 void sl_slot_where(const struct sl_app *app, const struct sl_stage_slot *slot, char *buf,
 		   size_t size);
 /* err = "WHERE: what"; returns -1. */

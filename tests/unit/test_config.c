@@ -2,6 +2,8 @@
 /* Config parsing: good files parse into the right structs; every kind of
  * bad file fails with a message naming the file, the line and a fix. No EAL
  * is needed: the parser runs before rte_eal_init's resources matter. */
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,31 +236,43 @@ ParameterizedTestParameters(config, bad_files)
 				   sizeof(bad_cases) / sizeof(bad_cases[0]));
 }
 
+/*
+ * What every bad config, file or text, must get: refused with one message
+ * that says what (must_contain), names `name` (the file or the origin) and
+ * the line, and gives a fix. False for the cases that only must not crash.
+ */
+static bool expect_refused(const struct bad_case *c, int rc, const struct sl_error *err,
+			   const char *name)
+{
+	char where[PATH_MAX + 16];
+
+	if (c->must_contain[0] == '\0') {
+		/* Only "no crash, and an error or a sane result". */
+		cr_expect(rc == 0 || err->msg[0] != '\0');
+		return false;
+	}
+	cr_assert_eq(rc, -1, "accepted a bad config:\n%s", c->text);
+	cr_expect(strstr(err->msg, c->must_contain) != NULL, "message '%s' lacks '%s'", err->msg,
+		  c->must_contain);
+	cr_expect(strstr(err->msg, name) != NULL, "message '%s' does not name %s", err->msg, name);
+	if (c->line > 0) {
+		snprintf(where, sizeof(where), "%s:%u:", name, c->line);
+		cr_expect(strstr(err->msg, where) != NULL, "message '%s' does not name line %u",
+			  err->msg, c->line);
+	}
+	cr_expect(strstr(err->msg, "Fix") != NULL || strstr(err->msg, "fix") != NULL,
+		  "message '%s' names no fix", err->msg);
+	return true;
+}
+
 ParameterizedTest(struct bad_case *c, config, bad_files)
 {
 	struct sl_config cfg;
 	struct sl_error err = {.msg = ""};
 	const char *path = write_tmp(c->text);
-	char where[128];
 	int rc = sl_config_load(&cfg, path, NULL, &err);
 
-	if (c->must_contain[0] == '\0') {
-		/* Only "no crash, and an error or a sane result". */
-		cr_expect(rc == 0 || err.msg[0] != '\0');
-		unlink(path);
-		return;
-	}
-	cr_assert_eq(rc, -1, "accepted a bad file:\n%s", c->text);
-	cr_expect(strstr(err.msg, c->must_contain) != NULL, "message '%s' lacks '%s'", err.msg,
-		  c->must_contain);
-	cr_expect(strstr(err.msg, path) != NULL, "message '%s' does not name the file", err.msg);
-	if (c->line > 0) {
-		snprintf(where, sizeof(where), "%s:%u:", path, c->line);
-		cr_expect(strstr(err.msg, where) != NULL, "message '%s' does not name line %u",
-			  err.msg, c->line);
-	}
-	cr_expect(strstr(err.msg, "Fix") != NULL || strstr(err.msg, "fix") != NULL,
-		  "message '%s' names no fix", err.msg);
+	expect_refused(c, rc, &err, path);
 	unlink(path);
 }
 
@@ -273,25 +287,14 @@ ParameterizedTest(struct bad_case *c, config, bad_texts)
 {
 	struct sl_config cfg;
 	struct sl_error err = {.msg = ""};
-	char where[128];
 	int rc = sl_config_load_text(&cfg, c->text, "app.c", NULL, &err);
 
-	if (c->must_contain[0] == '\0') {
-		cr_expect(rc == 0 || err.msg[0] != '\0');
+	if (!expect_refused(c, rc, &err, "app.c"))
 		return;
-	}
-	cr_assert_eq(rc, -1, "accepted a bad text:\n%s", c->text);
-	cr_expect(strstr(err.msg, c->must_contain) != NULL, "message '%s' lacks '%s'", err.msg,
-		  c->must_contain);
 	cr_expect(strncmp(err.msg, "app.c", 5) == 0, "message '%s' does not start with the origin",
 		  err.msg);
 	cr_expect(strstr(err.msg, "/proc/self/fd") == NULL, "message '%s' names the memfd",
 		  err.msg);
-	if (c->line > 0) {
-		snprintf(where, sizeof(where), "app.c:%u:", c->line);
-		cr_expect(strstr(err.msg, where) != NULL, "message '%s' does not name line %u",
-			  err.msg, c->line);
-	}
 }
 
 Test(config, text_parses_like_a_file)
